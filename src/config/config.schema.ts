@@ -1,0 +1,111 @@
+/**
+ * The configuration schema (zod). Provider entries share a base here; each
+ * provider kind validates its own credentials and options in its definition
+ * (src/providers/<kind>), so a bad entry fails at start with the key named.
+ */
+import { z } from "zod";
+
+/** Scopes a client key can carry. */
+export const SCOPES = ["orders:read", "orders:write", "pii:read"] as const;
+export type Scope = (typeof SCOPES)[number];
+
+const clientSchema = z
+  .object({
+    name: z.string().min(1).describe("A name for logs and metrics."),
+    key: z
+      .string()
+      .min(16, "a client key needs at least 16 characters")
+      .optional()
+      .describe("The client key in clear (use an environment variable reference)."),
+    keySha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/i, "must be 64 hex digits (sha256 of the key)")
+      .optional()
+      .describe("The sha256 of the client key, hex, instead of `key`."),
+    scopes: z.array(z.enum(SCOPES)).min(1).describe("What the client may do."),
+    providers: z.array(z.string().min(1)).min(1).default(["*"]).describe('Provider ids the client may use; ["*"] (default) for all.'),
+  })
+  .strict()
+  .refine((c) => (c.key === undefined) !== (c.keySha256 === undefined), { message: "give exactly one of key or keySha256" });
+
+/** Fields every provider entry has. */
+export const providerBaseSchema = z.object({
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "use lower-case letters, digits and dashes")
+    .describe("The provider id clients use, e.g. shop-de."),
+  kind: z.enum(["iteras", "emnify", "cscart", "activeplatform", "djangoshop"]).describe("Which provider API this is."),
+  name: z.string().min(1).optional().describe("A display name; defaults to the id."),
+  baseUrl: z.url({ protocol: /^https?$/ }).describe("The provider API's base URL."),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, "an ISO 4217 code such as EUR")
+    .optional()
+    .describe("Currency for providers whose data has none."),
+  timeZone: z
+    .string()
+    .refine(isTimeZone, "an IANA time zone such as Europe/Copenhagen")
+    .default("UTC")
+    .describe("Time zone of naive timestamps and day filters."),
+  timeoutMs: z.number().int().positive().max(120_000).default(10_000).describe("Time allowed for one upstream call."),
+  connections: z.number().int().positive().max(256).default(16).describe("Keep-alive connections to the provider."),
+  detailConcurrency: z.number().int().positive().max(64).default(8).describe("Detail calls in flight at once."),
+});
+
+export type ProviderBaseConfig = z.infer<typeof providerBaseSchema>;
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The whole file, with provider entries checked against the base only. */
+export const configSchema = z
+  .object({
+    server: z
+      .object({
+        host: z.string().default("127.0.0.1").describe("Interface to listen on."),
+        port: z.number().int().min(0).max(65535).default(4000).describe("Port to listen on (PORT and --port override it)."),
+        exposeUpstreamFigures: z.boolean().default(true).describe("Add extensions.upstream to every response."),
+        introspection: z.boolean().default(true).describe("Allow schema introspection."),
+      })
+      .strict()
+      .prefault({}),
+    engine: z
+      .object({
+        defaultPageSize: z.number().int().min(1).max(250).default(50),
+        maxPageSize: z.number().int().min(1).max(250).default(250),
+        scanLimit: z
+          .number()
+          .int()
+          .min(100)
+          .max(1_000_000)
+          .default(10_000)
+          .describe("Most rows read from one provider for one page before answering an error."),
+      })
+      .strict()
+      .prefault({}),
+    clients: z.array(clientSchema).min(1, "configure at least one client"),
+    providers: z.array(providerBaseSchema.loose()).min(1, "configure at least one provider"),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const ids = new Set<string>();
+    config.providers.forEach((p, i) => {
+      if (ids.has(p.id)) ctx.addIssue({ code: "custom", path: ["providers", i, "id"], message: `duplicate provider id "${p.id}"` });
+      ids.add(p.id);
+    });
+    config.clients.forEach((c, i) => {
+      c.providers.forEach((id, j) => {
+        if (id !== "*" && !ids.has(id))
+          ctx.addIssue({ code: "custom", path: ["clients", i, "providers", j], message: `unknown provider id "${id}"` });
+      });
+    });
+  });
+
+export type OrdergraphConfig = z.infer<typeof configSchema>;
+export type ClientConfig = OrdergraphConfig["clients"][number];

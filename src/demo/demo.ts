@@ -1,0 +1,63 @@
+/**
+ * The embedded demo: every emulator and the server in one process, with a
+ * client key that has every scope, pre-filled in GraphiQL.
+ */
+import { randomBytes } from "node:crypto";
+import type { OrdergraphConfig } from "../config/config.schema.ts";
+import { parseConfig } from "../config/load-config.ts";
+import { createConnectors, PROVIDER_DEFINITIONS } from "../providers/registry.ts";
+import { buildServer, type OrdergraphServer } from "../server/app.ts";
+import { type StartedEmulator, startEmulators } from "./demo-providers.ts";
+
+/** A running demo. */
+export interface RunningDemo {
+  url: string;
+  key: string;
+  config: OrdergraphConfig;
+  emulators: StartedEmulator[];
+  server: OrdergraphServer;
+  close(): Promise<void>;
+}
+
+/** Starts the demo; `key` defaults to ORDERGRAPH_DEMO_KEY or a random key. */
+export async function startDemo(
+  options: { host?: string; port?: number; key?: string; logger?: boolean; onProgress?: (line: string) => void } = {},
+): Promise<RunningDemo> {
+  const progress = options.onProgress ?? (() => {});
+  const key = options.key ?? process.env.ORDERGRAPH_DEMO_KEY ?? `demo-${randomBytes(18).toString("base64url")}`;
+  progress("starting provider emulators…");
+  const emulators = await startEmulators({ host: "127.0.0.1" });
+  try {
+    const config = parseConfig(
+      JSON.stringify({
+        server: { host: options.host ?? "127.0.0.1", port: options.port ?? 4000 },
+        clients: [{ name: "demo", key, scopes: ["orders:read", "orders:write", "pii:read"] }],
+        providers: emulators.map((e) => e.entry),
+      }),
+      {},
+    );
+    progress(`emulators ready: ${emulators.map((e) => e.kind).join(", ")}; starting ordergraph…`);
+    const server = await buildServer({
+      config,
+      connectors: createConnectors(config),
+      definitions: PROVIDER_DEFINITIONS,
+      demoKey: key,
+      logger: options.logger ?? false,
+    });
+    const address = await server.listen(config.server.port, config.server.host);
+    return {
+      url: address,
+      key,
+      config,
+      emulators,
+      server,
+      async close() {
+        await server.close();
+        await Promise.all(emulators.map((e) => e.close()));
+      },
+    };
+  } catch (error) {
+    await Promise.all(emulators.map((e) => e.close()));
+    throw error;
+  }
+}

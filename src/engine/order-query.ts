@@ -1,0 +1,136 @@
+/**
+ * Merged connections: one page of orders across providers in the global order,
+ * with exact page info, checked cursors and a lazily computed total count.
+ */
+import type { CallContext } from "../providers/core/call-context.ts";
+import type { Connector, OrderFilter, SortKey } from "../providers/core/connector.ts";
+import type { OrderRecord } from "../providers/core/model.ts";
+import { orderComparator } from "../providers/core/order-compare.ts";
+import { type CursorState, decodeCursor, encodeCursor, queryFingerprint } from "./cursor.ts";
+import { UserInputError } from "./engine-errors.ts";
+import { type Candidate, ProviderStream, type StreamLimits } from "./provider-stream.ts";
+
+/** Paging and scan limits of the engine (from the config's `engine` section). */
+export interface EngineLimits extends StreamLimits {
+  defaultPageSize: number;
+  maxPageSize: number;
+}
+
+/** One edge of a page. */
+export interface OrderPageEdge {
+  cursor: string;
+  node: OrderRecord;
+}
+
+/** A page as the resolvers expose it. */
+export interface OrderPage {
+  edges: OrderPageEdge[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  /** Computed only when a client asks for totalCount. */
+  totalCount: () => Promise<number | null>;
+}
+
+/** The arguments of a merged query. */
+export interface OrdersQuery {
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+  /** The filter, with customer ids already split per provider (see `customerIdsByProvider`). */
+  filter: OrderFilter;
+  /** Native customer ids per provider id, when the filter names customers. */
+  customerIdsByProvider?: Map<string, string[]> | undefined;
+  sort: SortKey[];
+  connectors: Connector[];
+  /** Anything else the cursor must be bound to (e.g. the customer of Customer.orders). */
+  scope?: unknown;
+}
+
+/** The default order: newest first. */
+export const DEFAULT_SORT: SortKey[] = [{ field: "CREATED_AT", direction: "DESC" }];
+
+function pageSize(value: number | null | undefined, name: string, limits: EngineLimits): number {
+  if (value === null || value === undefined) return limits.defaultPageSize;
+  if (!Number.isInteger(value) || value < 0 || value > limits.maxPageSize) {
+    throw new UserInputError(`${name} must be between 0 and ${limits.maxPageSize}`, name);
+  }
+  return value;
+}
+
+/** Runs a merged query for one page. */
+export async function queryOrders(query: OrdersQuery, call: CallContext, limits: EngineLimits): Promise<OrderPage> {
+  if (query.first != null && query.last != null) throw new UserInputError("give either first or last, not both", "last");
+  if (query.after != null && query.before != null) throw new UserInputError("give either after or before, not both", "before");
+  if (query.first != null && query.before != null) throw new UserInputError("before pages backward: use it with last", "before");
+  if (query.last != null && query.after != null) throw new UserInputError("after pages forward: use it with first", "after");
+  const backward = query.last != null || query.before != null;
+  const size = backward ? pageSize(query.last, "last", limits) : pageSize(query.first, "first", limits);
+  const sort = query.sort.length > 0 ? query.sort : DEFAULT_SORT;
+  const ids = query.connectors.map((c) => c.id).sort();
+  const fingerprint = queryFingerprint({ filter: query.filter, sort, providers: ids, scope: query.scope ?? null });
+  const cursorText = backward ? query.before : query.after;
+  const cursor = cursorText != null ? decodeCursor(cursorText, fingerprint, ids, backward ? "before" : "after") : null;
+
+  const streams = query.connectors.map((connector) => {
+    const customerIds = query.customerIdsByProvider?.get(connector.id);
+    const filter = query.customerIdsByProvider ? { ...query.filter, customerIds: customerIds ?? [] } : query.filter;
+    const noCustomer = query.customerIdsByProvider !== undefined && !customerIds?.length;
+    return new ProviderStream(connector, filter, sort, call, limits, noCustomer);
+  });
+  const compare = orderComparator(sort);
+  const byProvider = (candidate: Candidate) => candidate.record.provider;
+
+  const reads = await Promise.all(
+    streams.map((stream) => {
+      const id = stream.connector.id;
+      if (!backward) {
+        const from = cursor ? (cursor.owner === id ? cursor.index + 1 : (cursor.resume[id] ?? 0)) : 0;
+        return stream.forward(from, size).then((r) => ({ ...r, id, bound: from }));
+      }
+      const end = cursor ? (cursor.owner === id ? cursor.index : (cursor.resume[id] ?? 0)) : null;
+      return stream.backward(end, size).then((r) => ({ ...r, id, bound: end }));
+    }),
+  );
+  const all = reads.flatMap((r) => r.items).sort((a, b) => compare(a.record, b.record));
+  const taken = backward ? all.slice(Math.max(0, all.length - size)) : all.slice(0, size);
+  const more = all.length > size || reads.some((r) => !r.exhausted);
+
+  // Each edge's cursor: for every provider, where reading resumes after that edge.
+  const edges: OrderPageEdge[] = taken.map((edge) => {
+    const resume: Record<string, number> = {};
+    for (const read of reads) {
+      if (read.id === byProvider(edge)) {
+        resume[read.id] = edge.index + 1;
+        continue;
+      }
+      const mine = read.items;
+      if (!backward) {
+        let last: Candidate | undefined;
+        for (const c of mine) if (compare(c.record, edge.record) < 0) last = c;
+        resume[read.id] = last ? last.index + 1 : (read.bound ?? 0);
+      } else {
+        const next = mine.find((c) => compare(c.record, edge.record) > 0);
+        resume[read.id] = next ? next.index : (read.bound ?? next ?? (mine.at(-1)?.index ?? -1) + 1);
+      }
+    }
+    const state: CursorState = { owner: byProvider(edge), index: edge.index, resume };
+    return { cursor: encodeCursor(state, fingerprint), node: edge.record };
+  });
+
+  let counted: Promise<number | null> | undefined;
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: backward ? cursor !== null : more,
+      hasPreviousPage: backward ? more : cursor !== null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    totalCount: () => {
+      counted ??= Promise.all(streams.map((s) => s.count())).then((counts) =>
+        counts.some((c) => c === null) ? null : counts.reduce<number>((sum, c) => sum + (c ?? 0), 0),
+      );
+      return counted;
+    },
+  };
+}

@@ -1,0 +1,204 @@
+/**
+ * One provider's side of a merged query: its filtered, sorted sequence read in
+ * windows. In native mode the provider filters what it can and sorts, and
+ * positions are offsets in its native sequence; in full-read mode (a sort the
+ * provider cannot do) the whole filtered set is read once, bounded, and sorted here.
+ */
+import type { CallContext } from "../providers/core/call-context.ts";
+import type { Connector, OrderFilter, QueryPlan, SortKey } from "../providers/core/connector.ts";
+import { isEmptyFilter, matchesFilter } from "../providers/core/match-filter.ts";
+import type { OrderRecord } from "../providers/core/model.ts";
+import { orderComparator } from "../providers/core/order-compare.ts";
+import { NotSupportedError, ScanLimitError } from "./engine-errors.ts";
+
+/** A matching row and its position in the provider's sequence. */
+export interface Candidate {
+  record: OrderRecord;
+  index: number;
+}
+
+/** Limits a stream works within. */
+export interface StreamLimits {
+  /** Most rows read for one page (or one count) before giving up. */
+  scanLimit: number;
+}
+
+/** Reads one provider's part of a query. */
+export class ProviderStream {
+  readonly connector: Connector;
+  readonly plan: QueryPlan;
+  private readonly sort: readonly SortKey[];
+  private readonly call: CallContext;
+  private readonly limits: StreamLimits;
+  private readonly fullRead: boolean;
+  private fullRows: Promise<OrderRecord[] | null> | undefined;
+  /** The native total seen on any read of this query, when the provider counts. */
+  private nativeTotal: number | null = null;
+
+  constructor(connector: Connector, filter: OrderFilter, sort: readonly SortKey[], call: CallContext, limits: StreamLimits, empty = false) {
+    this.connector = connector;
+    this.sort = sort;
+    this.call = call;
+    this.limits = limits;
+    const first = sort[0] as SortKey;
+    for (const key of sort) {
+      const capability = connector.capabilities.sorts.find((s) => s.field === key.field);
+      if (!capability?.supported) {
+        throw new NotSupportedError(`provider ${connector.id} has no ${key.field} to sort by`, connector.id);
+      }
+    }
+    const plan = connector.plan(filter, first);
+    this.plan = empty ? { ...plan, empty: true } : plan;
+    // Only the first key can be native; more keys are sorted here over a bounded full read.
+    this.fullRead = !this.plan.sortNative || sort.length > 1;
+  }
+
+  private get exactNative(): boolean {
+    return isEmptyFilter(this.plan.residual);
+  }
+
+  private async readWindow(offset: number, limit: number): Promise<OrderRecord[]> {
+    const result = await this.connector.list(
+      { filter: this.plan.native, sort: this.plan.sortNative ? (this.sort[0] as SortKey) : null, offset, limit },
+      this.call,
+    );
+    if (result.total !== null) this.nativeTotal = result.total;
+    return result.end && result.rows.length < limit ? result.rows : result.rows.slice(0, limit);
+  }
+
+  /** Reads and sorts the whole filtered set; null when it exceeds the scan limit. */
+  private readAll(): Promise<OrderRecord[] | null> {
+    this.fullRows ??= (async () => {
+      const rows: OrderRecord[] = [];
+      const chunk = this.connector.maxPageSize;
+      for (let offset = 0; ; offset += chunk) {
+        const result = await this.connector.list({ filter: this.plan.native, sort: null, offset, limit: chunk }, this.call);
+        for (const row of result.rows) if (matchesFilter(row, this.plan.residual)) rows.push(row);
+        if (result.end || result.rows.length < chunk) break;
+        if (offset + chunk >= this.limits.scanLimit) return null;
+      }
+      return rows.sort(orderComparator(this.sort));
+    })();
+    return this.fullRows;
+  }
+
+  private async allOrFail(): Promise<OrderRecord[]> {
+    const rows = await this.readAll();
+    if (rows === null) {
+      throw new ScanLimitError(
+        `provider ${this.connector.id} cannot sort by ${this.sort.map((s) => s.field).join(", ")} natively and has more than ${this.limits.scanLimit} orders for this filter; narrow the filter`,
+        this.connector.id,
+      );
+    }
+    return rows;
+  }
+
+  /** Up to `need` matches from position `from` on; `exhausted` when none remain after them. */
+  async forward(from: number, need: number): Promise<{ items: Candidate[]; exhausted: boolean }> {
+    if (this.plan.empty) return { items: [], exhausted: true };
+    if (this.fullRead) {
+      const rows = await this.allOrFail();
+      const items = rows.slice(from, from + need).map((record, i) => ({ record, index: from + i }));
+      return { items, exhausted: from + need >= rows.length };
+    }
+    const items: Candidate[] = [];
+    let offset = from;
+    let scanned = 0;
+    for (;;) {
+      const limit = this.exactNative ? need + 1 - items.length : this.connector.maxPageSize;
+      const rows = await this.readWindow(offset, limit);
+      let extra = false;
+      rows.forEach((record, i) => {
+        if (!matchesFilter(record, this.plan.residual)) return;
+        if (items.length < need) items.push({ record, index: offset + i });
+        else extra = true;
+      });
+      offset += rows.length;
+      scanned += rows.length;
+      const ended = rows.length < limit || (this.nativeTotal !== null && offset >= this.nativeTotal);
+      if (extra) return { items, exhausted: false };
+      if (ended) return { items, exhausted: true };
+      // A full page whose successor is still unknown: say "more may follow" rather than scan on.
+      if (items.length >= need && scanned >= this.limits.scanLimit) return { items, exhausted: false };
+      if (scanned >= this.limits.scanLimit) {
+        throw new ScanLimitError(
+          `provider ${this.connector.id}: read ${scanned} orders without filling the page (filtered by ordergraph: ${Object.keys(this.plan.residual).join(", ")}); narrow the filter`,
+          this.connector.id,
+        );
+      }
+    }
+  }
+
+  /** The native length of the sequence (for `last` without `before`). */
+  private async length(): Promise<number> {
+    if (this.fullRead) return (await this.allOrFail()).length;
+    if (this.nativeTotal !== null) return this.nativeTotal;
+    if (this.connector.capabilities.count === "NATIVE") {
+      await this.readWindow(0, 1);
+      if (this.nativeTotal !== null) return this.nativeTotal;
+    }
+    // No count: walk to the end in the largest windows the provider allows.
+    const chunk = this.connector.maxPageSize;
+    for (let offset = 0; offset < this.limits.scanLimit; offset += chunk) {
+      const rows = await this.readWindow(offset, chunk);
+      if (rows.length < chunk) return offset + rows.length;
+    }
+    throw new ScanLimitError(
+      `provider ${this.connector.id}: more than ${this.limits.scanLimit} orders to reach the last page; narrow the filter or page forward`,
+      this.connector.id,
+    );
+  }
+
+  /** Up to `need` matches before position `end` (exclusive; null = the end), in sequence order. */
+  async backward(end: number | null, need: number): Promise<{ items: Candidate[]; exhausted: boolean }> {
+    if (this.plan.empty) return { items: [], exhausted: true };
+    let windowEnd = end ?? (await this.length());
+    if (this.fullRead) {
+      const rows = await this.allOrFail();
+      const start = Math.max(0, windowEnd - need);
+      return { items: rows.slice(start, windowEnd).map((record, i) => ({ record, index: start + i })), exhausted: start === 0 };
+    }
+    const items: Candidate[] = [];
+    let scanned = 0;
+    let extra = false;
+    while (items.length < need && windowEnd > 0) {
+      const size = this.exactNative ? need + 1 - items.length : this.connector.maxPageSize;
+      const start = Math.max(0, windowEnd - size);
+      const rows = await this.readWindow(start, windowEnd - start);
+      const found: Candidate[] = [];
+      rows.forEach((record, i) => {
+        if (matchesFilter(record, this.plan.residual)) found.push({ record, index: start + i });
+      });
+      const wanted = need - items.length;
+      if (found.length > wanted) extra = true;
+      items.unshift(...found.slice(Math.max(0, found.length - wanted)));
+      scanned += rows.length;
+      windowEnd = start;
+      if (items.length < need && scanned >= this.limits.scanLimit && windowEnd > 0) {
+        throw new ScanLimitError(
+          `provider ${this.connector.id}: read ${scanned} orders without filling the page; narrow the filter`,
+          this.connector.id,
+        );
+      }
+    }
+    return { items, exhausted: windowEnd === 0 && !extra };
+  }
+
+  /** The number of matches: exact, or null when it cannot be known within the scan limit. */
+  async count(): Promise<number | null> {
+    if (this.plan.empty) return 0;
+    if (this.fullRead) return (await this.readAll())?.length ?? null;
+    if (this.exactNative && this.connector.capabilities.count === "NATIVE") {
+      if (this.nativeTotal === null) await this.readWindow(0, 1);
+      if (this.nativeTotal !== null) return this.nativeTotal;
+    }
+    let matches = 0;
+    const chunk = this.connector.maxPageSize;
+    for (let offset = 0; offset < this.limits.scanLimit; offset += chunk) {
+      const rows = await this.readWindow(offset, chunk);
+      for (const row of rows) if (matchesFilter(row, this.plan.residual)) matches += 1;
+      if (rows.length < chunk) return matches;
+    }
+    return null;
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Turns GraphQL arguments into the engine's terms: validated filters with
+ * customer ids split per provider, and sort keys.
+ */
+
+import { UserInputError } from "../engine/engine-errors.ts";
+import type { OrderFilter as OrderFilterInput, OrderSort as OrderSortInput } from "../generated/resolvers.ts";
+import type { OrderFilter, SortKey } from "../providers/core/connector.ts";
+import { decodeGlobalId } from "./global-id.ts";
+
+const MAX_TEXT = 200;
+
+function text(value: string | null | undefined, name: string): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  const trimmed = value.trim();
+  if (trimmed === "" || trimmed.length > MAX_TEXT || /[\r\n]/.test(trimmed)) {
+    throw new UserInputError(`filter.${name} must be a single line of 1 to ${MAX_TEXT} characters`, `filter.${name}`);
+  }
+  return trimmed;
+}
+
+function range(value: { from?: Date | null; to?: Date | null } | null | undefined, name: string): { from?: Date; to?: Date } | undefined {
+  if (!value) return undefined;
+  const out: { from?: Date; to?: Date } = {};
+  if (value.from) out.from = value.from;
+  if (value.to) out.to = value.to;
+  if (out.from && out.to && out.from > out.to) throw new UserInputError(`filter.${name}: from is after to`, `filter.${name}`);
+  return out.from || out.to ? out : undefined;
+}
+
+function list<T>(value: readonly T[] | null | undefined): T[] | undefined {
+  return value ? [...new Set(value)] : undefined;
+}
+
+/** The engine filter and, when customers are named, their native ids per provider. */
+export interface ResolvedFilter {
+  filter: OrderFilter;
+  customerIdsByProvider: Map<string, string[]> | undefined;
+}
+
+/** Validates an OrderFilter input. */
+export function resolveFilter(input: OrderFilterInput | null | undefined): ResolvedFilter {
+  if (!input) return { filter: {}, customerIdsByProvider: undefined };
+  const filter: OrderFilter = {};
+  const set = <K extends keyof OrderFilter>(key: K, value: OrderFilter[K] | undefined) => {
+    if (value !== undefined) filter[key] = value;
+  };
+  set("status", list(input.status));
+  set("nativeStatus", list(input.nativeStatus));
+  set("paymentStatus", list(input.paymentStatus));
+  set("createdAt", range(input.createdAt, "createdAt"));
+  set("updatedAt", range(input.updatedAt, "updatedAt"));
+  set("email", text(input.email, "email"));
+  set("search", text(input.search, "search"));
+  set("vendorReference", text(input.vendorReference, "vendorReference"));
+  if (input.total && (input.total.min != null || input.total.max != null)) {
+    const total: { min?: string; max?: string } = {};
+    if (input.total.min != null) total.min = input.total.min;
+    if (input.total.max != null) total.max = input.total.max;
+    filter.total = total;
+  }
+  let customerIdsByProvider: Map<string, string[]> | undefined;
+  if (input.customerIds) {
+    customerIdsByProvider = new Map();
+    for (const id of new Set(input.customerIds)) {
+      const decoded = decodeGlobalId(id);
+      if (decoded?.type !== "Customer")
+        throw new UserInputError(`filter.customerIds: "${id.slice(0, 80)}" is not a customer id`, "filter.customerIds");
+      const ids = customerIdsByProvider.get(decoded.provider) ?? [];
+      ids.push(decoded.nativeId);
+      customerIdsByProvider.set(decoded.provider, ids);
+    }
+    // The set of customers is part of the query (and of its cursors).
+    filter.customerIds = [...input.customerIds].sort();
+  }
+  return { filter, customerIdsByProvider };
+}
+
+/** Validates sort input; duplicates of a field are refused. */
+export function resolveSort(input: readonly OrderSortInput[] | null | undefined): SortKey[] {
+  if (!input) return [];
+  const seen = new Set<string>();
+  return input.map((key) => {
+    if (seen.has(key.field)) throw new UserInputError(`sort: ${key.field} is given twice`, "sort");
+    seen.add(key.field);
+    return { field: key.field, direction: key.direction ?? "DESC" };
+  });
+}

@@ -1,0 +1,216 @@
+/**
+ * The resolvers: thin. Arguments are validated into engine terms, the engine
+ * and the loaders do the work, and fields that only an order's details carry
+ * are loaded on demand, once per request.
+ */
+import { GraphQLError, type GraphQLResolveInfo } from "graphql";
+import { type EngineLimits, queryOrders } from "../engine/order-query.ts";
+import type { Resolvers } from "../generated/resolvers.ts";
+import type { Connector } from "../providers/core/connector.ts";
+import type { AddressRecord, CustomerRecord, OrderRecord } from "../providers/core/model.ts";
+import { allowedConnectors, type GraphContext, mayUse } from "./context.ts";
+import { decodeGlobalId, encodeGlobalId } from "./global-id.ts";
+import { completeOrder } from "./loaders.ts";
+import { resolveFilter, resolveSort } from "./order-input.ts";
+import { scalarResolvers } from "./scalars.ts";
+
+/** How a provider kind's concrete Order type is resolved (registered per provider). */
+export interface OrderTypeBinding {
+  /** The GraphQL type name, e.g. CsCartOrder. */
+  typeName: string;
+  /** The provider's own fields of that type: each reads `record.native[field]`. */
+  nativeFields: readonly string[];
+  /** Fields among them that are personal data (need pii:read). */
+  piiFields: readonly string[];
+}
+
+function forbiddenPii(info: GraphQLResolveInfo): GraphQLError {
+  return new GraphQLError(`${info.parentType.name}.${info.fieldName} is personal data and needs the pii:read scope`, {
+    extensions: { code: "FORBIDDEN", field: `${info.parentType.name}.${info.fieldName}`, scope: "pii:read" },
+  });
+}
+
+function guardPii(context: GraphContext, info: GraphQLResolveInfo): void {
+  if (!context.client.scopes.has("pii:read")) throw forbiddenPii(info);
+}
+
+function isAbsent(value: unknown): boolean {
+  return value === null || value === undefined || (Array.isArray(value) && value.length === 0);
+}
+
+/** A field that list rows may lack: read from the details when the row is incomplete. */
+function detailField<T>(read: (order: OrderRecord) => T, options: { pii?: boolean } = {}) {
+  return async (order: OrderRecord, _args: unknown, context: GraphContext, info: GraphQLResolveInfo): Promise<T> => {
+    if (options.pii) guardPii(context, info);
+    const value = read(order);
+    if (order.complete || !isAbsent(value)) return value;
+    return read(await completeOrder(context.loaders, order));
+  };
+}
+
+function formatAddress(address: AddressRecord): string {
+  const cityLine = [address.postalCode, address.city].filter(Boolean).join(" ");
+  return [address.name, address.company, ...address.lines, cityLine, address.region, address.countryName ?? address.country]
+    .filter((part): part is string => typeof part === "string" && part.trim() !== "")
+    .join("\n");
+}
+
+function connectorOf(context: GraphContext, providerId: string): Connector {
+  const connector = context.connectors.get(providerId);
+  if (!connector)
+    throw new GraphQLError(`provider ${providerId} is not configured`, { extensions: { code: "PROVIDER_ERROR", provider: providerId } });
+  return connector;
+}
+
+async function orderByGlobalId(context: GraphContext, id: string): Promise<OrderRecord | null> {
+  const decoded = decodeGlobalId(id);
+  if (decoded?.type !== "Order") return null;
+  const connector = context.connectors.get(decoded.provider);
+  if (!connector || !mayUse(context, decoded.provider) || !connector.isValidNativeId(decoded.nativeId)) return null;
+  const found = await context.loaders.order.load({ provider: decoded.provider, nativeId: decoded.nativeId });
+  return found;
+}
+
+async function customerByGlobalId(context: GraphContext, id: string): Promise<CustomerRecord | null> {
+  const decoded = decodeGlobalId(id);
+  if (decoded?.type !== "Customer") return null;
+  const connector = context.connectors.get(decoded.provider);
+  if (!connector || !mayUse(context, decoded.provider)) return null;
+  // A customer is known through their orders: the newest one carries their details.
+  const page = await queryOrders(
+    {
+      first: 1,
+      filter: { customerIds: [decoded.nativeId] },
+      customerIdsByProvider: new Map([[decoded.provider, [decoded.nativeId]]]),
+      sort: [],
+      connectors: [connector],
+    },
+    context.call,
+    context.limits,
+  );
+  return page.edges[0]?.node.customer ?? null;
+}
+
+const orderInterfaceFields = {
+  id: (order: OrderRecord) => encodeGlobalId("Order", order.provider, order.nativeId),
+  provider: (order: OrderRecord, _args: unknown, context: GraphContext) => connectorOf(context, order.provider),
+  updatedAt: detailField((o) => o.updatedAt),
+  customer: (order: OrderRecord) => order.customer,
+  email: async (order: OrderRecord, _args: unknown, context: GraphContext, info: GraphQLResolveInfo) => {
+    guardPii(context, info);
+    return order.email;
+  },
+  billingAddress: detailField((o) => o.billingAddress, { pii: true }),
+  shippingAddress: detailField((o) => o.shippingAddress, { pii: true }),
+  items: detailField((o) => o.items),
+  subtotal: detailField((o) => o.subtotal),
+  total: detailField((o) => o.total),
+  vendorReference: detailField((o) => o.vendorReference),
+};
+
+/** Builds the resolver map for the registered provider order types. */
+export function createResolvers(bindings: readonly OrderTypeBinding[], typeNameByKind: Record<string, string>): Resolvers {
+  const concrete: Record<string, unknown> = {};
+  for (const binding of bindings) {
+    const fields: Record<string, unknown> = { ...orderInterfaceFields };
+    for (const field of binding.nativeFields) {
+      const pii = binding.piiFields.includes(field);
+      // In `native`, undefined means "not in this (partial) record", null means "the provider has none".
+      fields[field] = async (order: OrderRecord, _args: unknown, context: GraphContext, info: GraphQLResolveInfo) => {
+        if (pii) guardPii(context, info);
+        let value = (order.native as Record<string, unknown>)[field];
+        if (value === undefined && !order.complete)
+          value = ((await completeOrder(context.loaders, order)).native as Record<string, unknown>)[field];
+        return value ?? null;
+      };
+    }
+    concrete[binding.typeName] = fields;
+  }
+  const resolvers: Resolvers = {
+    ...scalarResolvers,
+    Node: {
+      __resolveType: (node) => ("nativeStatus" in node ? (typeNameByKind[node.kind] ?? null) : "Customer") as never,
+    },
+    Order: {
+      __resolveType: (order) => (typeNameByKind[order.kind] ?? null) as never,
+    },
+    Address: {
+      formatted: (address) => formatAddress(address),
+    },
+    Customer: {
+      id: (customer) => encodeGlobalId("Customer", customer.provider, customer.nativeId),
+      provider: (customer, _args, context) => connectorOf(context, customer.provider),
+      email: (customer, _args, context, info) => {
+        guardPii(context, info);
+        return customer.email;
+      },
+      phone: (customer, _args, context, info) => {
+        guardPii(context, info);
+        return customer.phone;
+      },
+      orders: (customer, args, context) => {
+        const { filter } = resolveFilter(args.filter);
+        if (filter.customerIds)
+          throw new GraphQLError("Customer.orders: filter.customerIds is implied by the customer", {
+            extensions: { code: "BAD_USER_INPUT" },
+          });
+        return queryOrders(
+          {
+            ...args,
+            filter: { ...filter, customerIds: [customer.nativeId] },
+            customerIdsByProvider: new Map([[customer.provider, [customer.nativeId]]]),
+            sort: resolveSort(args.sort),
+            connectors: [connectorOf(context, customer.provider)],
+          },
+          context.call,
+          context.limits,
+        );
+      },
+    },
+    Provider: {
+      name: (connector) => connector.name,
+      kind: (connector) => connector.kind,
+      capabilities: (connector) => connector,
+    },
+    ProviderCapabilities: {
+      filters: (connector) => connector.capabilities.filters.map((f) => ({ ...f, note: f.note ?? null })),
+      sorts: (connector) => connector.capabilities.sorts,
+      writes: (connector) => connector.capabilities.writes,
+      count: (connector) => connector.capabilities.count,
+    },
+    OrderConnection: {
+      nodes: (page) => page.edges.map((edge) => edge.node),
+      totalCount: (page) => page.totalCount(),
+    },
+    Query: {
+      orders: (_root, args, context) => {
+        const { filter, customerIdsByProvider } = resolveFilter(args.filter);
+        return queryOrders(
+          { ...args, filter, customerIdsByProvider, sort: resolveSort(args.sort), connectors: allowedConnectors(context, args.providers) },
+          context.call,
+          context.limits,
+        );
+      },
+      order: (_root, args, context) => orderByGlobalId(context, args.id),
+      customer: (_root, args, context) => customerByGlobalId(context, args.id),
+      node: async (_root, args, context) => {
+        const decoded = decodeGlobalId(args.id);
+        if (decoded?.type === "Customer") return customerByGlobalId(context, args.id);
+        return orderByGlobalId(context, args.id);
+      },
+      nodes: (_root, args, context) => {
+        if (args.ids.length > 250) throw new GraphQLError("nodes: at most 250 ids", { extensions: { code: "BAD_USER_INPUT" } });
+        return Promise.all(
+          args.ids.map((id) => {
+            const decoded = decodeGlobalId(id);
+            return decoded?.type === "Customer" ? customerByGlobalId(context, id) : orderByGlobalId(context, id);
+          }),
+        );
+      },
+      providers: (_root, _args, context) => allowedConnectors(context),
+    },
+  };
+  return { ...resolvers, ...(concrete as Resolvers) };
+}
+
+export type { EngineLimits };

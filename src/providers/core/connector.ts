@@ -1,0 +1,144 @@
+/**
+ * The connector interface: what every provider folder implements. The engine
+ * talks to providers only through this; it never sees a URL or a raw body.
+ */
+import type { CallContext } from "./call-context.ts";
+import type { OrderRecord, OrderStatus, PaymentStatus, ProviderKind } from "./model.ts";
+
+export type FilterField =
+  | "STATUS"
+  | "NATIVE_STATUS"
+  | "PAYMENT_STATUS"
+  | "CREATED_AT"
+  | "UPDATED_AT"
+  | "CUSTOMER_ID"
+  | "EMAIL"
+  | "SEARCH"
+  | "VENDOR_REFERENCE"
+  | "TOTAL";
+export type FilterOperator = "EQ" | "IN" | "GTE" | "LTE" | "CONTAINS";
+export type SortField = "CREATED_AT" | "UPDATED_AT" | "TOTAL" | "NUMBER";
+export type SortDirection = "ASC" | "DESC";
+export type WriteOperation = "UPDATE_ORDER_STATUS" | "SET_VENDOR_REFERENCE";
+export type CountStrategy = "NATIVE" | "FETCHED_SET" | "SCAN";
+
+/** One row of the pushdown table. */
+export interface FilterCapability {
+  field: FilterField;
+  operator: FilterOperator;
+  native: boolean;
+  note?: string;
+}
+
+/** What a provider can sort by, and whether natively. */
+export interface SortCapability {
+  field: SortField;
+  supported: boolean;
+  native: boolean;
+}
+
+/** The table a connector declares; `Provider.capabilities` shows it to clients. */
+export interface Capabilities {
+  filters: FilterCapability[];
+  sorts: SortCapability[];
+  writes: Array<{ operation: WriteOperation; supported: boolean }>;
+  count: CountStrategy;
+}
+
+/** An inclusive range of instants. */
+export interface InstantRange {
+  from?: Date;
+  to?: Date;
+}
+
+/**
+ * A filter in the unified model, already validated: customer ids are native ids
+ * of the provider it is handed to.
+ */
+export interface OrderFilter {
+  status?: OrderStatus[];
+  nativeStatus?: string[];
+  paymentStatus?: PaymentStatus[];
+  createdAt?: InstantRange;
+  updatedAt?: InstantRange;
+  customerIds?: string[];
+  email?: string;
+  search?: string;
+  vendorReference?: string;
+  total?: { min?: string; max?: string };
+}
+
+/** One sort key. */
+export interface SortKey {
+  field: SortField;
+  direction: SortDirection;
+}
+
+/**
+ * How the connector will run a filter: `native` is what it sends to the provider
+ * (it may be wider than asked, e.g. a whole day for a to-the-second range);
+ * `residual` is what the engine must still check on every row. Checking the
+ * residual again on a row that matched natively is harmless, so a connector may
+ * leave a pushed field in the residual when its native match is only approximate.
+ */
+export interface QueryPlan {
+  native: OrderFilter;
+  residual: OrderFilter;
+  /** True when the provider sorts by `sort` itself, so offsets can be paged natively. */
+  sortNative: boolean;
+  /** True when no order can match (e.g. a status the provider never uses): no call is made. */
+  empty?: boolean;
+}
+
+/** A window of the provider's native, filtered, sorted sequence. */
+export interface ListRequest {
+  filter: OrderFilter;
+  /** Null when the provider's own default order is wanted (a full read sorts it here). */
+  sort: SortKey | null;
+  offset: number;
+  limit: number;
+}
+
+/** What a window read returns. */
+export interface ListResult {
+  rows: OrderRecord[];
+  /** The number of rows in the whole native sequence, when the provider tells. */
+  total: number | null;
+  /** True when no row exists past this window. */
+  end: boolean;
+}
+
+/**
+ * A provider connector. Implementations validate their options in their factory
+ * (so a bad config fails at start) and keep every URL shape to themselves.
+ */
+export interface Connector {
+  /** The provider id from the config (e.g. `shop-de`). */
+  readonly id: string;
+  /** A display name. */
+  readonly name: string;
+  readonly kind: ProviderKind;
+  readonly capabilities: Capabilities;
+  /** Most rows one native call may return; the engine sizes its reads with it. */
+  readonly maxPageSize: number;
+  /** Splits a filter into its native and residual parts for a sort. */
+  plan(filter: OrderFilter, sort: SortKey): QueryPlan;
+  /** Reads a window of the native sequence for a native filter. */
+  list(request: ListRequest, call: CallContext): Promise<ListResult>;
+  /**
+   * Reads complete orders by native id. Missing ids are absent from the map;
+   * an order that came back malformed maps to an Error.
+   */
+  getMany(nativeIds: readonly string[], call: CallContext): Promise<Map<string, OrderRecord | Error>>;
+  /** Whether a native id has a shape this provider can have; checked before any call. */
+  isValidNativeId(nativeId: string): boolean;
+  /** Releases pools and timers. */
+  close(): Promise<void>;
+}
+
+/** Builds the filter rows of a capability table from a compact description. */
+export function filterCapabilities(rows: Array<[FilterField, FilterOperator[], boolean, string?]>): FilterCapability[] {
+  return rows.flatMap(([field, operators, native, note]) =>
+    operators.map((operator) => (note === undefined ? { field, operator, native } : { field, operator, native, note })),
+  );
+}

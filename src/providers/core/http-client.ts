@@ -1,0 +1,161 @@
+/**
+ * The HTTP client every connector uses: one undici keep-alive pool per
+ * provider, a per-call timeout, call metering, and redaction of secrets from
+ * anything that could be logged or shown.
+ */
+import { Pool } from "undici";
+import type { CallContext } from "./call-context.ts";
+import { UpstreamError } from "./upstream-error.ts";
+
+/** Options of one provider's client. */
+export interface HttpClientOptions {
+  /** Provider id, for metering and error messages. */
+  provider: string;
+  /** Base URL; its path is prefixed to every request path. */
+  baseUrl: string;
+  /** Time allowed for one call, headers and body together. */
+  timeoutMs: number;
+  /** Keep-alive connections in the pool. */
+  connections?: number;
+  /** Query parameter names whose values are secret (redacted from every text). */
+  secretQueryParams?: readonly string[];
+  /** Literal secret values (keys, passwords) to redact wherever they appear. */
+  secrets?: readonly string[];
+  /** Largest body accepted, in bytes. */
+  maxBodyBytes?: number;
+}
+
+/** One upstream request. */
+export interface UpstreamRequest {
+  method?: "GET" | "PUT" | "POST" | "PATCH" | "DELETE";
+  path: string;
+  query?: URLSearchParams | Record<string, string | number | undefined>;
+  headers?: Record<string, string>;
+  /** Sent as JSON. */
+  json?: unknown;
+}
+
+/** A parsed upstream answer. */
+export interface UpstreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** The parsed JSON body; undefined when the body was empty. */
+  body: unknown;
+}
+
+const REDACTED = "[REDACTED]";
+
+/** A keep-alive HTTP client bound to one provider. */
+export class ProviderHttpClient {
+  readonly provider: string;
+  private readonly pool: Pool;
+  private readonly basePath: string;
+  private readonly options: HttpClientOptions;
+
+  constructor(options: HttpClientOptions) {
+    this.options = options;
+    this.provider = options.provider;
+    const base = new URL(options.baseUrl);
+    this.basePath = base.pathname.replace(/\/+$/, "");
+    this.pool = new Pool(base.origin, { connections: options.connections ?? 16, keepAliveTimeout: 10_000, pipelining: 1 });
+  }
+
+  /** Removes secret values and secret query parameters from a text. */
+  redact(text: string): string {
+    let out = text;
+    for (const name of this.options.secretQueryParams ?? []) {
+      const pattern = new RegExp(`([?&]${name.replace(/[[\]]/g, "\\$&")}=)[^&#\\s"']*`, "gi");
+      out = out.replace(pattern, `$1${REDACTED}`);
+    }
+    for (const secret of this.options.secrets ?? []) {
+      if (secret.length >= 4) out = out.split(secret).join(REDACTED);
+    }
+    return out;
+  }
+
+  /** Sends a request and parses the JSON answer; any status is returned, network faults throw. */
+  async request(call: CallContext, request: UpstreamRequest): Promise<UpstreamResponse> {
+    const path = this.basePath + request.path + queryString(request.query);
+    const headers: Record<string, string> = { accept: "application/json", ...request.headers };
+    let body: string | undefined;
+    if (request.json !== undefined) {
+      body = JSON.stringify(request.json);
+      headers["content-type"] = "application/json";
+    }
+    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
+    const started = performance.now();
+    try {
+      const response = await this.pool.request({ method: request.method ?? "GET", path, headers, body, signal });
+      const text = await readLimited(response.body, this.options.maxBodyBytes ?? 20 * 1024 * 1024, this.provider);
+      let parsed: unknown;
+      if (text.trim() !== "") {
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          if (response.statusCode < 400) {
+            throw new UpstreamError(
+              "UPSTREAM_INVALID_RESPONSE",
+              this.provider,
+              `provider ${this.provider} answered a body that is not JSON`,
+              response.statusCode,
+            );
+          }
+          parsed = undefined;
+        }
+      }
+      return { status: response.statusCode, headers: response.headers, body: parsed };
+    } catch (error) {
+      throw this.translate(error, timeout);
+    } finally {
+      call.meter.recordCall(this.provider, performance.now() - started);
+    }
+  }
+
+  private translate(error: unknown, timeout: AbortSignal): UpstreamError {
+    if (error instanceof UpstreamError) return error;
+    if (timeout.aborted) {
+      return new UpstreamError(
+        "PROVIDER_TIMEOUT",
+        this.provider,
+        `provider ${this.provider} did not answer within ${this.options.timeoutMs} ms`,
+      );
+    }
+    const code = (error as { code?: string }).code ?? "";
+    const detail = this.redact(code || (error instanceof Error ? error.name : "error"));
+    return new UpstreamError("PROVIDER_UNAVAILABLE", this.provider, `provider ${this.provider} could not be reached (${detail})`);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+}
+
+async function readLimited(body: AsyncIterable<Buffer>, limit: number, provider: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > limit) {
+      throw new UpstreamError("UPSTREAM_INVALID_RESPONSE", provider, `provider ${provider} answered a body larger than ${limit} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function queryString(query: UpstreamRequest["query"]): string {
+  if (!query) return "";
+  const params = query instanceof URLSearchParams ? query : new URLSearchParams();
+  if (!(query instanceof URLSearchParams)) {
+    for (const [key, value] of Object.entries(query)) if (value !== undefined) params.append(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : "";
+}
+
+/** Reads a header as one string. */
+export function headerValue(headers: UpstreamResponse["headers"], name: string): string | undefined {
+  const value = headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,56 @@
+/**
+ * Paging strategies shared by connectors: reading an arbitrary window
+ * [offset, offset + limit) of a page-numbered API in the fewest calls.
+ */
+
+/** One native page to request, and which of its rows belong to the window. */
+export interface PagePlan {
+  /** 1-based page number. */
+  page: number;
+  perPage: number;
+  /** Rows of this page to drop before the window starts. */
+  skip: number;
+  /** Rows of this page that belong to the window. */
+  take: number;
+}
+
+/**
+ * Chooses a page size for a window so that it is covered by as few calls as
+ * possible (one when any page size up to `maxPerPage` can hold it), then by
+ * the fewest rows transferred.
+ */
+export function planPages(offset: number, limit: number, maxPerPage: number): PagePlan[] {
+  if (limit <= 0) return [];
+  let best: { perPage: number; calls: number; rows: number } | undefined;
+  for (let perPage = Math.min(limit, maxPerPage); perPage <= maxPerPage; perPage += 1) {
+    const first = Math.floor(offset / perPage);
+    const last = Math.floor((offset + limit - 1) / perPage);
+    const calls = last - first + 1;
+    const rows = calls * perPage;
+    if (!best || calls < best.calls || (calls === best.calls && rows < best.rows)) best = { perPage, calls, rows };
+    if (calls === 1) break;
+  }
+  const { perPage } = best as { perPage: number };
+  const plans: PagePlan[] = [];
+  const end = offset + limit;
+  for (let page = Math.floor(offset / perPage); page * perPage < end; page += 1) {
+    const start = page * perPage;
+    const skip = Math.max(0, offset - start);
+    plans.push({ page: page + 1, perPage, skip, take: Math.min(perPage, end - start) - skip });
+  }
+  return plans;
+}
+
+/** Runs `task` over items with at most `limit` in flight, keeping the input order. */
+export async function mapConcurrent<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index] as T);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}

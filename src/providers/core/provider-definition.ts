@@ -1,0 +1,29 @@
+/**
+ * What a provider folder registers: its kind, how it validates its config
+ * entry, how it builds its connector, and how its own Order type is exposed.
+ */
+import type { z } from "zod";
+import type { ProviderBaseConfig } from "../../config/config.schema.ts";
+import type { Connector } from "./connector.ts";
+import type { ProviderKind } from "./model.ts";
+
+/** A provider kind's registration. */
+export interface ProviderDefinition<Entry extends ProviderBaseConfig = ProviderBaseConfig> {
+  /** The config's `kind` value. */
+  configKind: ProviderBaseConfig["kind"];
+  kind: ProviderKind;
+  /** Validates the whole provider entry (base fields plus credentials and options). */
+  schema: z.ZodType<Entry>;
+  /** Builds the connector from a validated entry. */
+  create(entry: Entry): Connector;
+  /** The provider's concrete GraphQL Order type and its own fields. */
+  orderType: {
+    typeName: string;
+    /** Fields of the type beyond the Order interface; each reads `record.native[field]`. */
+    nativeFields: readonly string[];
+    /** Those of them that are personal data. */
+    piiFields: readonly string[];
+  };
+  /** Fields a demo/check-config should never print (credentials). */
+  secretPaths?: readonly string[];
+}

@@ -1,0 +1,38 @@
+/**
+ * Errors of upstream calls, coded as the public contract says. Messages are
+ * built by us, never copied from an upstream body, so no echoed secret can
+ * reach a client.
+ */
+
+/** The codes an upstream failure can carry (`extensions.code`). */
+export type UpstreamErrorCode =
+  | "PROVIDER_UNAVAILABLE"
+  | "PROVIDER_TIMEOUT"
+  | "PROVIDER_RATE_LIMITED"
+  | "PROVIDER_ERROR"
+  | "UPSTREAM_INVALID_RESPONSE"
+  | "NOT_SUPPORTED"
+  | "BAD_USER_INPUT";
+
+/** A failure that names the provider it came from. */
+export class UpstreamError extends Error {
+  readonly code: UpstreamErrorCode;
+  readonly provider: string;
+  /** The upstream HTTP status, when there was one. */
+  readonly status: number | undefined;
+
+  constructor(code: UpstreamErrorCode, provider: string, message: string, status?: number) {
+    super(message);
+    this.name = "UpstreamError";
+    this.code = code;
+    this.provider = provider;
+    this.status = status;
+  }
+}
+
+/** Maps an unexpected upstream HTTP status to an error code. */
+export function codeForStatus(status: number): UpstreamErrorCode {
+  if (status === 429) return "PROVIDER_RATE_LIMITED";
+  if (status === 502 || status === 503 || status === 504) return "PROVIDER_UNAVAILABLE";
+  return "PROVIDER_ERROR";
+}

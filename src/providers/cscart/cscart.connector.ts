@@ -1,0 +1,225 @@
+/**
+ * The CS-Cart connector: native params for every filter CS-Cart has, paging
+ * by page/items_per_page, details per order with bounded concurrency, and the
+ * vendor_ref add-on's search.
+ */
+import type { CallContext } from "../core/call-context.ts";
+import {
+  type Capabilities,
+  type Connector,
+  filterCapabilities,
+  type ListRequest,
+  type ListResult,
+  type OrderFilter,
+  type QueryPlan,
+  type SortKey,
+} from "../core/connector.ts";
+import { ProviderHttpClient, type UpstreamResponse } from "../core/http-client.ts";
+import { matchesFilter } from "../core/match-filter.ts";
+import type { OrderRecord } from "../core/model.ts";
+import { orderComparator } from "../core/order-compare.ts";
+import { mapConcurrent, planPages } from "../core/paging.ts";
+import { codeForStatus, UpstreamError } from "../core/upstream-error.ts";
+import type { CsCartConfig } from "./cscart.definition.ts";
+import { type CsCartMapContext, csCartDetailsToOrder, csCartRowToOrder } from "./cscart.mapper.ts";
+import { csCartDetailsSchema, csCartListRowSchema, csCartListSchema } from "./cscart.schemas.ts";
+import { CSCART_STATUS_TABLE, codesForPayments, codesForStatuses } from "./cscart.status.ts";
+
+const SORT_BY: Partial<Record<SortKey["field"], string>> = { CREATED_AT: "date", TOTAL: "total", NUMBER: "order_id" };
+const MAX_PAGE = 250;
+
+/** The pushdown table of CS-Cart (also shown to clients as Provider.capabilities). */
+export const CSCART_CAPABILITIES: Capabilities = {
+  filters: filterCapabilities([
+    ["STATUS", ["IN"], true, "status[] with the letters of the status table; N (DRAFT) only when asked for"],
+    ["NATIVE_STATUS", ["IN"], true],
+    ["PAYMENT_STATUS", ["IN"], true, "derived from the status letter"],
+    ["CUSTOMER_ID", ["IN"], true, "user_id[]"],
+    ["EMAIL", ["EQ"], true, "CS-Cart matches a substring; the exact match is re-checked here"],
+    ["UPDATED_AT", ["GTE", "LTE"], true, "updated_at_from/_to in unix seconds"],
+    ["VENDOR_REFERENCE", ["EQ"], true, "the vendor_ref add-on's search"],
+    ["CREATED_AT", ["GTE", "LTE"], false, "CS-Cart has no created-date filter"],
+    ["TOTAL", ["GTE", "LTE"], false],
+    ["SEARCH", ["CONTAINS"], false],
+  ]),
+  sorts: [
+    { field: "CREATED_AT", supported: true, native: true },
+    { field: "TOTAL", supported: true, native: true },
+    { field: "NUMBER", supported: true, native: true },
+    // List rows carry no update time: sorting by it would cost a details call per order.
+    { field: "UPDATED_AT", supported: false, native: false },
+  ],
+  writes: [
+    { operation: "UPDATE_ORDER_STATUS", supported: false },
+    { operation: "SET_VENDOR_REFERENCE", supported: false },
+  ],
+  count: "NATIVE",
+};
+
+function intersect(a: string[] | undefined, b: string[]): string[] {
+  return a === undefined ? b : a.filter((code) => b.includes(code));
+}
+
+/** Connector for one CS-Cart store. */
+export class CsCartConnector implements Connector {
+  readonly id: string;
+  readonly name: string;
+  readonly kind = "CSCART" as const;
+  readonly capabilities = CSCART_CAPABILITIES;
+  readonly maxPageSize = MAX_PAGE;
+  private readonly http: ProviderHttpClient;
+  private readonly authorization: string;
+  private readonly mapContext: CsCartMapContext;
+  private readonly detailConcurrency: number;
+
+  constructor(config: CsCartConfig) {
+    this.id = config.id;
+    this.name = config.name ?? config.id;
+    this.authorization = `Basic ${Buffer.from(`${config.credentials.email}:${config.credentials.apiKey}`).toString("base64")}`;
+    this.http = new ProviderHttpClient({
+      provider: config.id,
+      baseUrl: config.baseUrl,
+      timeoutMs: config.timeoutMs,
+      connections: config.connections,
+      secrets: [config.credentials.apiKey, this.authorization],
+    });
+    this.mapContext = { provider: config.id, currency: config.currency };
+    this.detailConcurrency = config.detailConcurrency;
+  }
+
+  isValidNativeId(nativeId: string): boolean {
+    return /^[1-9]\d{0,18}$/.test(nativeId);
+  }
+
+  plan(filter: OrderFilter, sort: SortKey): QueryPlan {
+    const native: OrderFilter = {};
+    const residual: OrderFilter = {};
+    let codes: string[] | undefined;
+    if (filter.status) codes = intersect(codes, codesForStatuses(filter.status));
+    if (filter.nativeStatus) codes = intersect(codes, filter.nativeStatus);
+    if (filter.paymentStatus) codes = intersect(codes, codesForPayments(filter.paymentStatus));
+    const known = new Set(CSCART_STATUS_TABLE.map((row) => row.code));
+    let empty = false;
+    if (codes !== undefined) {
+      codes = codes.filter((code) => known.has(code));
+      if (codes.length === 0) empty = true;
+      native.nativeStatus = codes;
+    }
+    if (filter.customerIds) {
+      // Guests (user_id 0) have no customer id; anything not a positive integer matches nobody.
+      const ids = filter.customerIds.filter((id) => this.isValidNativeId(id));
+      if (ids.length === 0) empty = true;
+      native.customerIds = ids;
+    }
+    if (filter.email !== undefined) {
+      native.email = filter.email;
+      residual.email = filter.email;
+    }
+    if (filter.updatedAt) native.updatedAt = filter.updatedAt;
+    if (filter.vendorReference !== undefined) native.vendorReference = filter.vendorReference;
+    if (filter.createdAt) residual.createdAt = filter.createdAt;
+    if (filter.total) residual.total = filter.total;
+    if (filter.search !== undefined) residual.search = filter.search;
+    return { native, residual, sortNative: SORT_BY[sort.field] !== undefined, empty };
+  }
+
+  private async get(call: CallContext, path: string, query?: URLSearchParams): Promise<UpstreamResponse> {
+    const response = await this.http.request(call, { path, query, headers: { authorization: this.authorization } });
+    if (response.status === 401) {
+      throw new UpstreamError("PROVIDER_ERROR", this.id, `provider ${this.id} rejected the configured credentials (HTTP 401)`, 401);
+    }
+    return response;
+  }
+
+  private fail(response: UpstreamResponse, what: string): never {
+    throw new UpstreamError(
+      codeForStatus(response.status),
+      this.id,
+      `provider ${this.id} answered HTTP ${response.status} to ${what}`,
+      response.status,
+    );
+  }
+
+  private invalid(what: string): UpstreamError {
+    return new UpstreamError("UPSTREAM_INVALID_RESPONSE", this.id, `provider ${this.id} answered ${what} in an unexpected shape`);
+  }
+
+  private listParams(filter: OrderFilter, sort: SortKey | null): URLSearchParams {
+    const params = new URLSearchParams();
+    for (const code of filter.nativeStatus ?? []) params.append("status[]", code);
+    for (const id of filter.customerIds ?? []) params.append("user_id[]", id);
+    if (filter.email !== undefined) params.set("email", filter.email);
+    if (filter.updatedAt?.from) params.set("updated_at_from", String(Math.ceil(filter.updatedAt.from.getTime() / 1000)));
+    if (filter.updatedAt?.to) params.set("updated_at_to", String(Math.floor(filter.updatedAt.to.getTime() / 1000)));
+    params.set("sort_by", (sort && SORT_BY[sort.field]) ?? "date");
+    params.set("sort_order", sort?.direction === "ASC" ? "asc" : "desc");
+    return params;
+  }
+
+  async list(request: ListRequest, call: CallContext): Promise<ListResult> {
+    if (request.filter.vendorReference !== undefined) return this.listByVendorReference(request, call);
+    const base = this.listParams(request.filter, request.sort);
+    const pages = planPages(request.offset, request.limit, MAX_PAGE);
+    const answers = await Promise.all(
+      pages.map(async (page) => {
+        const params = new URLSearchParams(base);
+        params.set("page", String(page.page));
+        params.set("items_per_page", String(page.perPage));
+        const response = await this.get(call, "/orders", params);
+        if (response.status !== 200) this.fail(response, "an order list");
+        const parsed = csCartListSchema.safeParse(response.body);
+        if (!parsed.success) throw this.invalid("an order list");
+        const rows = parsed.data.orders.map((raw) => {
+          const row = csCartListRowSchema.safeParse(raw);
+          if (!row.success) throw this.invalid("an order row");
+          return csCartRowToOrder(row.data, this.mapContext);
+        });
+        const total = Number(parsed.data.params?.total_items);
+        return { page, rows, total: Number.isFinite(total) ? total : null };
+      }),
+    );
+    const rows = answers.flatMap(({ page, rows }) => rows.slice(page.skip, page.skip + page.take));
+    const total = answers[0]?.total ?? null;
+    const lastAnswer = answers.at(-1);
+    const end = total !== null ? request.offset + rows.length >= total : !lastAnswer || lastAnswer.rows.length < lastAnswer.page.perPage;
+    return { rows, total, end };
+  }
+
+  /** The add-on's search answers every matching order in detail; the rest is filtered and paged here. */
+  private async listByVendorReference(request: ListRequest, call: CallContext): Promise<ListResult> {
+    const response = await this.get(call, "/orders/search/", new URLSearchParams({ vendor_ref: request.filter.vendorReference as string }));
+    if (response.status === 404) return { rows: [], total: 0, end: true };
+    if (response.status !== 200) this.fail(response, "a vendor reference search");
+    const list = Array.isArray(response.body) ? response.body : (response.body as { orders?: unknown } | undefined)?.orders;
+    if (!Array.isArray(list)) throw this.invalid("a vendor reference search");
+    const { vendorReference: _ref, ...rest } = request.filter;
+    const hideIncomplete = !(rest.nativeStatus ?? []).includes("N");
+    const orders = list
+      .map((raw) => {
+        const parsed = csCartDetailsSchema.safeParse(raw);
+        if (!parsed.success) throw this.invalid("an order in a vendor reference search");
+        return csCartDetailsToOrder(parsed.data, this.mapContext);
+      })
+      .filter((order) => !(hideIncomplete && order.nativeStatus.code === "N") && matchesFilter(order, rest))
+      .sort(orderComparator([request.sort ?? { field: "CREATED_AT", direction: "DESC" }]));
+    const rows = orders.slice(request.offset, request.offset + request.limit);
+    return { rows, total: orders.length, end: request.offset + rows.length >= orders.length };
+  }
+
+  async getMany(nativeIds: readonly string[], call: CallContext): Promise<Map<string, OrderRecord | Error>> {
+    const found = new Map<string, OrderRecord | Error>();
+    await mapConcurrent(nativeIds, this.detailConcurrency, async (id) => {
+      if (!this.isValidNativeId(id)) return;
+      const response = await this.get(call, `/orders/${id}`);
+      if (response.status === 404) return;
+      if (response.status !== 200) this.fail(response, `order ${id}`);
+      const parsed = csCartDetailsSchema.safeParse(response.body);
+      found.set(id, parsed.success ? csCartDetailsToOrder(parsed.data, this.mapContext) : this.invalid(`order ${id}`));
+    });
+    return found;
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * CS-Cart's one-letter statuses and their canonical statuses, both ways.
+ * Two letters share PENDING (O and E): O is the default when a client sets
+ * PENDING; E stays reachable through nativeStatus.
+ */
+import type { OrderStatus, PaymentStatus } from "../core/model.ts";
+
+/** One row of the status table. */
+export interface CsCartStatusRow {
+  code: string;
+  label: string;
+  status: OrderStatus;
+  payment: PaymentStatus;
+  /** False for N: CS-Cart does not let an administrator set it. */
+  settable: boolean;
+}
+
+/** Every documented status. */
+export const CSCART_STATUS_TABLE: readonly CsCartStatusRow[] = [
+  { code: "N", label: "Incomplete", status: "DRAFT", payment: "UNPAID", settable: false },
+  { code: "O", label: "Open", status: "PENDING", payment: "UNPAID", settable: true },
+  { code: "E", label: "Unpaid", status: "PENDING", payment: "UNPAID", settable: true },
+  { code: "P", label: "Processed", status: "PROCESSING", payment: "PAID", settable: true },
+  { code: "B", label: "Backordered", status: "ON_HOLD", payment: "UNKNOWN", settable: true },
+  { code: "C", label: "Complete", status: "COMPLETED", payment: "PAID", settable: true },
+  { code: "F", label: "Failed", status: "FAILED", payment: "FAILED", settable: true },
+  { code: "D", label: "Declined", status: "DECLINED", payment: "UNKNOWN", settable: true },
+  { code: "I", label: "Canceled", status: "CANCELLED", payment: "UNKNOWN", settable: true },
+  { code: "G", label: "Return in progress", status: "RETURN_REQUESTED", payment: "PAID", settable: true },
+  { code: "H", label: "Return complete", status: "RETURNED", payment: "REFUNDED", settable: true },
+];
+
+const BY_CODE = new Map(CSCART_STATUS_TABLE.map((row) => [row.code, row]));
+
+/** The row of a native code; unknown codes (custom statuses) map to ON_HOLD and keep their code. */
+export function csCartStatus(code: string): CsCartStatusRow {
+  return BY_CODE.get(code) ?? { code, label: `Custom status ${code}`, status: "ON_HOLD", payment: "UNKNOWN", settable: false };
+}
+
+/** The code a canonical status is written as (the documented default where two share one). */
+export const CSCART_DEFAULT_CODE: Partial<Record<OrderStatus, string>> = {
+  DRAFT: "N",
+  PENDING: "O",
+  PROCESSING: "P",
+  ON_HOLD: "B",
+  COMPLETED: "C",
+  FAILED: "F",
+  DECLINED: "D",
+  CANCELLED: "I",
+  RETURN_REQUESTED: "G",
+  RETURNED: "H",
+};
+
+/** The native codes whose canonical status is one of `statuses`. */
+export function codesForStatuses(statuses: readonly OrderStatus[]): string[] {
+  return CSCART_STATUS_TABLE.filter((row) => statuses.includes(row.status)).map((row) => row.code);
+}
+
+/** The native codes whose payment status is one of `payments`. */
+export function codesForPayments(payments: readonly PaymentStatus[]): string[] {
+  return CSCART_STATUS_TABLE.filter((row) => payments.includes(row.payment)).map((row) => row.code);
+}
