@@ -48,7 +48,10 @@ export class ProviderStream {
       }
     }
     const plan = connector.plan(filter, first);
-    this.plan = empty ? { ...plan, empty: true } : plan;
+    // Only providers that store vendor references can have an order with one.
+    const noReferences =
+      filter.vendorReference !== undefined && !connector.capabilities.filters.some((f) => f.field === "VENDOR_REFERENCE" && f.native);
+    this.plan = empty || noReferences ? { ...plan, empty: true } : plan;
     // Only the first key can be native; more keys are sorted here over a bounded full read.
     this.fullRead = !this.plan.sortNative || sort.length > 1;
   }

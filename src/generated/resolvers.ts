@@ -229,6 +229,24 @@ export type Money = {
   currency: Scalars['Currency']['output'];
 };
 
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Attaches a vendor reference to an order where the provider supports it (needs orders:write). */
+  setOrderVendorReference: SetOrderVendorReferencePayload;
+  /** Changes an order's status where the provider supports it (needs orders:write). */
+  updateOrderStatus: UpdateOrderStatusPayload;
+};
+
+
+export type MutationSetOrderVendorReferenceArgs = {
+  input: SetOrderVendorReferenceInput;
+};
+
+
+export type MutationUpdateOrderStatusArgs = {
+  input: UpdateOrderStatusInput;
+};
+
 /** The provider's own status, as it sent it. */
 export type NativeStatus = {
   __typename?: 'NativeStatus';
@@ -424,6 +442,8 @@ export type Query = {
    * Without `sort`: newest first. `first`/`last` default to 50, at most 250.
    */
   orders: OrderConnection;
+  /** Orders carrying a vendor reference (exact match), across the providers that support references. */
+  ordersByVendorReference: Array<Order>;
   /** The providers this client may use. */
   providers: Array<Provider>;
 };
@@ -459,6 +479,24 @@ export type QueryOrdersArgs = {
   sort?: InputMaybe<Array<OrderSort>>;
 };
 
+
+export type QueryOrdersByVendorReferenceArgs = {
+  providers?: InputMaybe<Array<Scalars['ID']['input']>>;
+  vendorReference: Scalars['String']['input'];
+};
+
+export type SetOrderVendorReferenceInput = {
+  orderId: Scalars['ID']['input'];
+  /** A single line of 1 to 255 characters. */
+  vendorReference: Scalars['String']['input'];
+};
+
+export type SetOrderVendorReferencePayload = {
+  __typename?: 'SetOrderVendorReferencePayload';
+  order: Maybe<Order>;
+  userErrors: Array<UserError>;
+};
+
 export type SortCapability = {
   __typename?: 'SortCapability';
   field: OrderSortField;
@@ -471,6 +509,32 @@ export type SortCapability = {
 export type SortDirection =
   | 'ASC'
   | 'DESC';
+
+export type UpdateOrderStatusInput = {
+  /**
+   * Makes the call safe to repeat: a second call with the same key (from the same
+   * client) returns the first call's result and writes nothing.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** The provider's own status code, for codes that share a canonical status (e.g. CS-Cart's E). */
+  nativeStatus?: InputMaybe<Scalars['String']['input']>;
+  /** Send the provider's customer notification (an e-mail) about the change. */
+  notifyCustomer?: InputMaybe<Scalars['Boolean']['input']>;
+  orderId: Scalars['ID']['input'];
+  /** The canonical status to set; mapped to the provider's default code for it. */
+  status?: InputMaybe<OrderStatus>;
+};
+
+export type UpdateOrderStatusPayload = {
+  __typename?: 'UpdateOrderStatusPayload';
+  /** The order as the provider has it after this write (read again after it). */
+  order: Maybe<Order>;
+  /** The status the order had just before this write. */
+  previousStatus: Maybe<NativeStatus>;
+  /** True when this result was replayed for a repeated idempotency key. */
+  replayed: Scalars['Boolean']['output'];
+  userErrors: Array<UserError>;
+};
 
 /** An expected failure of a mutation, returned as data rather than as a top-level error. */
 export type UserError = {
@@ -594,6 +658,7 @@ export type ResolversTypes = {
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   LocalDate: ResolverTypeWrapper<Scalars['LocalDate']['output']>;
   Money: ResolverTypeWrapper<MoneyRecord>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   NativeStatus: ResolverTypeWrapper<NativeStatus>;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   Order: ResolverTypeWrapper<OrderRecord>;
@@ -611,9 +676,13 @@ export type ResolversTypes = {
   ProviderCapabilities: ResolverTypeWrapper<Connector>;
   ProviderKind: ProviderKind;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SetOrderVendorReferenceInput: SetOrderVendorReferenceInput;
+  SetOrderVendorReferencePayload: ResolverTypeWrapper<Omit<SetOrderVendorReferencePayload, 'order'> & { order?: Maybe<ResolversTypes['Order']> }>;
   SortCapability: ResolverTypeWrapper<SortCapability>;
   SortDirection: SortDirection;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  UpdateOrderStatusInput: UpdateOrderStatusInput;
+  UpdateOrderStatusPayload: ResolverTypeWrapper<Omit<UpdateOrderStatusPayload, 'order'> & { order?: Maybe<ResolversTypes['Order']> }>;
   UserError: ResolverTypeWrapper<UserError>;
   WriteCapability: ResolverTypeWrapper<WriteCapability>;
   WriteOperation: WriteOperation;
@@ -640,6 +709,7 @@ export type ResolversParentTypes = {
   JSON: Scalars['JSON']['output'];
   LocalDate: Scalars['LocalDate']['output'];
   Money: MoneyRecord;
+  Mutation: Record<PropertyKey, never>;
   NativeStatus: NativeStatus;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   Order: OrderRecord;
@@ -652,8 +722,12 @@ export type ResolversParentTypes = {
   Provider: Connector;
   ProviderCapabilities: Connector;
   Query: Record<PropertyKey, never>;
+  SetOrderVendorReferenceInput: SetOrderVendorReferenceInput;
+  SetOrderVendorReferencePayload: Omit<SetOrderVendorReferencePayload, 'order'> & { order?: Maybe<ResolversParentTypes['Order']> };
   SortCapability: SortCapability;
   String: Scalars['String']['output'];
+  UpdateOrderStatusInput: UpdateOrderStatusInput;
+  UpdateOrderStatusPayload: Omit<UpdateOrderStatusPayload, 'order'> & { order?: Maybe<ResolversParentTypes['Order']> };
   UserError: UserError;
   WriteCapability: WriteCapability;
 };
@@ -788,6 +862,11 @@ export type MoneyResolvers<ContextType = GraphContext, ParentType extends Resolv
   currency?: Resolver<ResolversTypes['Currency'], ParentType, ContextType>;
 };
 
+export type MutationResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  setOrderVendorReference?: Resolver<ResolversTypes['SetOrderVendorReferencePayload'], ParentType, ContextType, RequireFields<MutationSetOrderVendorReferenceArgs, 'input'>>;
+  updateOrderStatus?: Resolver<ResolversTypes['UpdateOrderStatusPayload'], ParentType, ContextType, RequireFields<MutationUpdateOrderStatusArgs, 'input'>>;
+};
+
 export type NativeStatusResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['NativeStatus'] = ResolversParentTypes['NativeStatus']> = {
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -850,13 +929,26 @@ export type QueryResolvers<ContextType = GraphContext, ParentType extends Resolv
   nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
   orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, Partial<QueryOrdersArgs>>;
+  ordersByVendorReference?: Resolver<Array<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrdersByVendorReferenceArgs, 'vendorReference'>>;
   providers?: Resolver<Array<ResolversTypes['Provider']>, ParentType, ContextType>;
+};
+
+export type SetOrderVendorReferencePayloadResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['SetOrderVendorReferencePayload'] = ResolversParentTypes['SetOrderVendorReferencePayload']> = {
+  order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
 export type SortCapabilityResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['SortCapability'] = ResolversParentTypes['SortCapability']> = {
   field?: Resolver<ResolversTypes['OrderSortField'], ParentType, ContextType>;
   native?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   supported?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type UpdateOrderStatusPayloadResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['UpdateOrderStatusPayload'] = ResolversParentTypes['UpdateOrderStatusPayload']> = {
+  order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType>;
+  previousStatus?: Resolver<Maybe<ResolversTypes['NativeStatus']>, ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
 export type UserErrorResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = {
@@ -885,6 +977,7 @@ export type Resolvers<ContextType = GraphContext> = {
   JSON?: GraphQLScalarType;
   LocalDate?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   NativeStatus?: NativeStatusResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;
@@ -895,7 +988,9 @@ export type Resolvers<ContextType = GraphContext> = {
   Provider?: ProviderResolvers<ContextType>;
   ProviderCapabilities?: ProviderCapabilitiesResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  SetOrderVendorReferencePayload?: SetOrderVendorReferencePayloadResolvers<ContextType>;
   SortCapability?: SortCapabilityResolvers<ContextType>;
+  UpdateOrderStatusPayload?: UpdateOrderStatusPayloadResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
   WriteCapability?: WriteCapabilityResolvers<ContextType>;
 };

@@ -8,6 +8,7 @@ import type { EngineLimits } from "../engine/order-query.ts";
 import type { CallContext } from "../providers/core/call-context.ts";
 import type { Connector } from "../providers/core/connector.ts";
 import { createLoaders, type Loaders } from "./loaders.ts";
+import type { WriteCoordinator } from "./write-coordinator.ts";
 
 /** An authenticated client, as the auth step resolved it. */
 export interface ClientIdentity {
@@ -25,6 +26,8 @@ export interface GraphContext {
   call: CallContext;
   loaders: Loaders;
   limits: EngineLimits;
+  /** Server-wide write state (idempotency, per-order locks). */
+  writes: WriteCoordinator;
 }
 
 /** Builds a context for one operation. */

@@ -11,6 +11,7 @@ import type { AddressRecord, CustomerRecord, OrderRecord } from "../providers/co
 import { allowedConnectors, type GraphContext, mayUse } from "./context.ts";
 import { decodeGlobalId, encodeGlobalId } from "./global-id.ts";
 import { completeOrder } from "./loaders.ts";
+import { writeResolvers } from "./mutation.resolvers.ts";
 import { resolveFilter, resolveSort } from "./order-input.ts";
 import { scalarResolvers } from "./scalars.ts";
 
@@ -126,6 +127,7 @@ export function createResolvers(bindings: readonly OrderTypeBinding[], typeNameB
     }
     concrete[binding.typeName] = fields;
   }
+  const writes = writeResolvers();
   const resolvers: Resolvers = {
     ...scalarResolvers,
     Node: {
@@ -208,7 +210,9 @@ export function createResolvers(bindings: readonly OrderTypeBinding[], typeNameB
         );
       },
       providers: (_root, _args, context) => allowedConnectors(context),
+      ordersByVendorReference: writes.ordersByVendorReference,
     },
+    Mutation: writes.Mutation,
   };
   return { ...resolvers, ...(concrete as Resolvers) };
 }

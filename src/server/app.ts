@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import type { OrdergraphConfig } from "../config/config.schema.ts";
 import { createGraphContext, type GraphContext } from "../graph/context.ts";
 import { createResolvers } from "../graph/resolvers.ts";
+import { WriteCoordinator } from "../graph/write-coordinator.ts";
 import { UpstreamMeter } from "../providers/core/call-context.ts";
 import type { Connector } from "../providers/core/connector.ts";
 import type { ProviderDefinition } from "../providers/core/provider-definition.ts";
@@ -53,6 +54,7 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
   const connectors = new Map(options.connectors.map((c) => [c.id, c]));
   const typeNameByKind = Object.fromEntries(options.definitions.map((d) => [d.kind, d.orderType.typeName]));
   const keys = new ClientKeys(config.clients);
+  const writes = new WriteCoordinator();
 
   const apollo = new ApolloServer<GraphContext>({
     typeDefs: loadTypeDefs(),
@@ -79,7 +81,13 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
       request.raw.once("close", () => {
         if (!request.raw.complete) controller.abort();
       });
-      return createGraphContext({ client, connectors, call: { meter: new UpstreamMeter() }, limits: config.engine });
+      return createGraphContext({
+        client,
+        connectors,
+        call: { meter: new UpstreamMeter(), signal: controller.signal },
+        limits: config.engine,
+        writes,
+      });
     },
   });
   app.route({

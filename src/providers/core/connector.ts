@@ -134,6 +134,20 @@ export interface Connector {
   isValidNativeId(nativeId: string): boolean;
   /** Releases pools and timers. */
   close(): Promise<void>;
+  /** Write support; absent when the provider is read-only (mutations answer NOT_SUPPORTED). */
+  readonly writes?: ConnectorWrites;
+}
+
+/** A provider's write side. Writes are never retried: they may have reached the provider. */
+export interface ConnectorWrites {
+  /** The native code to write for a requested status, or why it cannot be set. */
+  statusCode(request: { status?: OrderStatus | undefined; nativeStatus?: string | undefined }): { code: string } | { invalid: string };
+  /** Sets an order's status; false when the order does not exist. */
+  updateStatus(nativeId: string, code: string, notifyCustomer: boolean, call: CallContext): Promise<boolean>;
+  /** Sets an order's vendor reference; false when the order does not exist. */
+  setVendorReference?(nativeId: string, reference: string, call: CallContext): Promise<boolean>;
+  /** Longest vendor reference the provider stores. */
+  readonly maxVendorReferenceLength?: number;
 }
 
 /** Builds the filter rows of a capability table from a compact description. */

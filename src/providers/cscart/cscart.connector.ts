@@ -7,6 +7,7 @@ import type { CallContext } from "../core/call-context.ts";
 import {
   type Capabilities,
   type Connector,
+  type ConnectorWrites,
   filterCapabilities,
   type ListRequest,
   type ListResult,
@@ -23,7 +24,7 @@ import { codeForStatus, UpstreamError } from "../core/upstream-error.ts";
 import type { CsCartConfig } from "./cscart.definition.ts";
 import { type CsCartMapContext, csCartDetailsToOrder, csCartRowToOrder } from "./cscart.mapper.ts";
 import { csCartDetailsSchema, csCartListRowSchema, csCartListSchema } from "./cscart.schemas.ts";
-import { CSCART_STATUS_TABLE, codesForPayments, codesForStatuses } from "./cscart.status.ts";
+import { CSCART_DEFAULT_CODE, CSCART_STATUS_TABLE, codesForPayments, codesForStatuses } from "./cscart.status.ts";
 
 const SORT_BY: Partial<Record<SortKey["field"], string>> = { CREATED_AT: "date", TOTAL: "total", NUMBER: "order_id" };
 const MAX_PAGE = 250;
@@ -50,8 +51,8 @@ export const CSCART_CAPABILITIES: Capabilities = {
     { field: "UPDATED_AT", supported: false, native: false },
   ],
   writes: [
-    { operation: "UPDATE_ORDER_STATUS", supported: false },
-    { operation: "SET_VENDOR_REFERENCE", supported: false },
+    { operation: "UPDATE_ORDER_STATUS", supported: true },
+    { operation: "SET_VENDOR_REFERENCE", supported: true },
   ],
   count: "NATIVE",
 };
@@ -101,7 +102,10 @@ export class CsCartConnector implements Connector {
     const known = new Set(CSCART_STATUS_TABLE.map((row) => row.code));
     let empty = false;
     if (codes !== undefined) {
-      codes = codes.filter((code) => known.has(code));
+      // N (Incomplete) is an abandoned checkout, hidden by CS-Cart unless asked for by name: a payment
+      // filter alone (UNPAID includes N) must not bring it back.
+      const asksForDraft = filter.status?.includes("DRAFT") || filter.nativeStatus?.includes("N");
+      codes = codes.filter((code) => known.has(code) && (code !== "N" || asksForDraft));
       if (codes.length === 0) empty = true;
       native.nativeStatus = codes;
     }
@@ -219,7 +223,44 @@ export class CsCartConnector implements Connector {
     return found;
   }
 
+  /** The write side: PUT /orders/{id} with `status`/`notify_user` or `vendor_ref`. */
+  readonly writes: ConnectorWrites = {
+    maxVendorReferenceLength: CSCART_MAX_VENDOR_REF,
+    statusCode: (request) => {
+      const code = request.nativeStatus ?? (request.status ? CSCART_DEFAULT_CODE[request.status] : undefined);
+      if (code === undefined) return { invalid: `CS-Cart has no status for ${request.status ?? "an empty request"}` };
+      const row = CSCART_STATUS_TABLE.find((r) => r.code === code);
+      if (!row) return { invalid: `"${code}" is not a CS-Cart status (${CSCART_STATUS_TABLE.map((r) => r.code).join(", ")})` };
+      if (!row.settable) return { invalid: `CS-Cart status ${code} (${row.label}) cannot be set by an administrator` };
+      if (request.status && request.nativeStatus && row.status !== request.status) {
+        return { invalid: `nativeStatus ${code} is ${row.status}, not ${request.status}` };
+      }
+      return { code };
+    },
+    updateStatus: (nativeId, code, notifyCustomer, call) =>
+      this.put(nativeId, { status: code, notify_user: notifyCustomer ? "1" : "0" }, call),
+    setVendorReference: (nativeId, reference, call) => this.put(nativeId, { vendor_ref: reference }, call),
+  };
+
+  private async put(nativeId: string, body: Record<string, string>, call: CallContext): Promise<boolean> {
+    if (!this.isValidNativeId(nativeId)) return false;
+    const response = await this.http.request(call, {
+      method: "PUT",
+      path: `/orders/${nativeId}`,
+      json: body,
+      headers: { authorization: this.authorization },
+    });
+    if (response.status === 404) return false;
+    if (response.status === 401)
+      throw new UpstreamError("PROVIDER_ERROR", this.id, `provider ${this.id} rejected the configured credentials (HTTP 401)`, 401);
+    if (response.status !== 200) this.fail(response, `an update of order ${nativeId}`);
+    return true;
+  }
+
   async close(): Promise<void> {
     await this.http.close();
   }
 }
+
+/** The add-on stores vendor_ref in a 255-character column. */
+const CSCART_MAX_VENDOR_REF = 255;

@@ -1,0 +1,170 @@
+/**
+ * Writes: order status updates and vendor references. Expected failures are
+ * `userErrors` (NOT_FOUND, INVALID, NOT_SUPPORTED); a missing scope or a
+ * provider the client may not use is a top-level FORBIDDEN, and in every one
+ * of those cases nothing is sent upstream.
+ */
+import { GraphQLError } from "graphql";
+import { queryFingerprint } from "../engine/cursor.ts";
+import type { MutationResolvers, QueryResolvers, SetOrderVendorReferenceInput, UpdateOrderStatusInput } from "../generated/resolvers.ts";
+import type { Connector, WriteOperation } from "../providers/core/connector.ts";
+import type { OrderRecord } from "../providers/core/model.ts";
+import { allowedConnectors, type GraphContext, mayUse, requireScope } from "./context.ts";
+import { decodeGlobalId } from "./global-id.ts";
+
+type UserErrorCode = "NOT_FOUND" | "INVALID" | "NOT_SUPPORTED";
+
+interface UserErrorRecord {
+  code: UserErrorCode;
+  field: string[] | null;
+  message: string;
+}
+
+interface StatusPayload {
+  order: OrderRecord | null;
+  previousStatus: { code: string; label: string } | null;
+  replayed: boolean;
+  userErrors: UserErrorRecord[];
+}
+
+const fail = (code: UserErrorCode, field: string[] | null, message: string) => ({ userErrors: [{ code, field, message }] });
+
+/** Finds the order's connector, or explains why the write cannot go ahead. */
+function target(
+  context: GraphContext,
+  orderId: string,
+  operation: WriteOperation,
+): { connector: Connector; nativeId: string } | { userErrors: UserErrorRecord[] } {
+  const decoded = decodeGlobalId(orderId);
+  const connector = decoded?.type === "Order" ? context.connectors.get(decoded.provider) : undefined;
+  if (!decoded || !connector || !connector.isValidNativeId(decoded.nativeId)) {
+    return fail("NOT_FOUND", ["input", "orderId"], "no order has this id");
+  }
+  if (!mayUse(context, connector.id)) {
+    throw new GraphQLError(`this client may not use provider ${connector.id}`, {
+      extensions: { code: "FORBIDDEN", provider: connector.id },
+    });
+  }
+  const supported = connector.writes && connector.capabilities.writes.some((w) => w.operation === operation && w.supported);
+  if (!supported) {
+    return fail("NOT_SUPPORTED", null, `provider ${connector.id} (${connector.kind}) does not support ${operation}`);
+  }
+  return { connector, nativeId: decoded.nativeId };
+}
+
+/** Reads an order fresh from the provider (not from this request's loader) and primes the loader with it. */
+async function readFresh(context: GraphContext, connector: Connector, nativeId: string): Promise<OrderRecord | null> {
+  const found = (await connector.getMany([nativeId], context.call)).get(nativeId);
+  if (found instanceof Error) throw found;
+  const key = { provider: connector.id, nativeId };
+  context.loaders.order.clear(key);
+  if (found) context.loaders.order.prime(key, found);
+  return found ?? null;
+}
+
+function validIdempotencyKey(key: string | null | undefined): string | null | undefined {
+  if (key === null || key === undefined) return key;
+  return key.length >= 1 && key.length <= 200 && !/[\r\n]/.test(key) ? key : null;
+}
+
+async function updateStatus(context: GraphContext, input: UpdateOrderStatusInput): Promise<StatusPayload> {
+  const empty = { order: null, previousStatus: null, replayed: false };
+  const found = target(context, input.orderId, "UPDATE_ORDER_STATUS");
+  if ("userErrors" in found) return { ...empty, ...found };
+  const { connector, nativeId } = found;
+  if (!input.status && !input.nativeStatus) return { ...empty, ...fail("INVALID", ["input", "status"], "give status or nativeStatus") };
+  const resolved = connector.writes!.statusCode({ status: input.status ?? undefined, nativeStatus: input.nativeStatus ?? undefined });
+  if ("invalid" in resolved)
+    return { ...empty, ...fail("INVALID", ["input", input.nativeStatus ? "nativeStatus" : "status"], resolved.invalid) };
+  const idempotencyKey = validIdempotencyKey(input.idempotencyKey);
+  if (idempotencyKey === null)
+    return { ...empty, ...fail("INVALID", ["input", "idempotencyKey"], "idempotencyKey must be a single line of 1 to 200 characters") };
+  const notify = input.notifyCustomer ?? false;
+
+  const write = () =>
+    context.writes.serialize(`${connector.id}\u0000${nativeId}`, async (): Promise<StatusPayload> => {
+      const before = await readFresh(context, connector, nativeId);
+      if (!before) return { ...empty, ...fail("NOT_FOUND", ["input", "orderId"], "no order has this id") };
+      const written = await connector.writes!.updateStatus(nativeId, resolved.code, notify, context.call);
+      if (!written) return { ...empty, ...fail("NOT_FOUND", ["input", "orderId"], "no order has this id") };
+      const after = await readFresh(context, connector, nativeId);
+      return { order: after, previousStatus: before.nativeStatus, replayed: false, userErrors: [] };
+    });
+  if (idempotencyKey === undefined) return write();
+  const fingerprint = queryFingerprint({ orderId: input.orderId, code: resolved.code, notify });
+  const outcome = await context.writes.once(`${context.client.name}\u0000${idempotencyKey}`, fingerprint, write);
+  if ("conflict" in outcome) {
+    return { ...empty, ...fail("INVALID", ["input", "idempotencyKey"], "this idempotencyKey was used for a different update") };
+  }
+  return outcome.replayed ? { ...outcome.result, replayed: true } : outcome.result;
+}
+
+/** Checks a vendor reference before anything is sent: one line, 1 to `max` characters. */
+export function vendorReferenceProblem(reference: string, max: number): string | null {
+  if (reference.trim() === "") return "vendorReference must not be empty";
+  if (/[\r\n\u2028\u2029]/.test(reference)) return "vendorReference must be a single line";
+  if (reference.length > max) return `vendorReference must be at most ${max} characters`;
+  return null;
+}
+
+async function setVendorReference(context: GraphContext, input: SetOrderVendorReferenceInput) {
+  const found = target(context, input.orderId, "SET_VENDOR_REFERENCE");
+  if ("userErrors" in found) return { order: null, ...found };
+  const { connector, nativeId } = found;
+  const max = connector.writes?.maxVendorReferenceLength ?? 255;
+  const problem = vendorReferenceProblem(input.vendorReference, max);
+  if (problem) return { order: null, ...fail("INVALID", ["input", "vendorReference"], problem) };
+  return context.writes.serialize(`${connector.id}\u0000${nativeId}`, async () => {
+    const written = await connector.writes!.setVendorReference!(nativeId, input.vendorReference, context.call);
+    if (!written) return { order: null, ...fail("NOT_FOUND", ["input", "orderId"], "no order has this id") };
+    return { order: await readFresh(context, connector, nativeId), userErrors: [] };
+  });
+}
+
+/** Orders with a vendor reference, from every allowed provider that stores references. */
+async function ordersByVendorReference(context: GraphContext, reference: string, providers: readonly string[] | null | undefined) {
+  const problem = vendorReferenceProblem(reference, 255);
+  if (problem) throw new GraphQLError(problem, { extensions: { code: "BAD_USER_INPUT", argument: "vendorReference" } });
+  const connectors = allowedConnectors(context, providers).filter((c) =>
+    c.capabilities.filters.some((f) => f.field === "VENDOR_REFERENCE" && f.native),
+  );
+  const lists = await Promise.all(
+    connectors.map(async (connector) => {
+      const rows: OrderRecord[] = [];
+      for (let offset = 0; ; offset += connector.maxPageSize) {
+        const page = await connector.list(
+          {
+            filter: { vendorReference: reference },
+            sort: { field: "CREATED_AT", direction: "DESC" },
+            offset,
+            limit: connector.maxPageSize,
+          },
+          context.call,
+        );
+        rows.push(...page.rows);
+        if (page.end || page.rows.length < connector.maxPageSize) return rows;
+      }
+    }),
+  );
+  return lists.flat();
+}
+
+/** The Mutation resolvers and Query.ordersByVendorReference. */
+export function writeResolvers(): {
+  Mutation: MutationResolvers<GraphContext>;
+  ordersByVendorReference: QueryResolvers<GraphContext>["ordersByVendorReference"];
+} {
+  return {
+    Mutation: {
+      updateOrderStatus: (_root, args, context) => {
+        requireScope(context, "orders:write", "updateOrderStatus");
+        return updateStatus(context, args.input);
+      },
+      setOrderVendorReference: (_root, args, context) => {
+        requireScope(context, "orders:write", "setOrderVendorReference");
+        return setVendorReference(context, args.input);
+      },
+    },
+    ordersByVendorReference: (_root, args, context) => ordersByVendorReference(context, args.vendorReference, args.providers),
+  };
+}
