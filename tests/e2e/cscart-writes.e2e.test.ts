@@ -1,0 +1,196 @@
+/**
+ * Writes end to end: GraphQL over HTTP against the CS-Cart emulator, checking
+ * the emulator's own store and outbox for what really happened upstream.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { CSCART_DEFAULT_CREDENTIALS, type CsCartEmulator, startCsCartEmulator } from "../../emulators/cscart/cscart.emulator.ts";
+import {
+  ByVendorReferenceDocument,
+  FilterByVendorReferenceDocument,
+  SetVendorReferenceDocument,
+  UpdateStatusDocument,
+} from "../../src/generated/client/graphql.ts";
+import { encodeGlobalId } from "../../src/graph/global-id.ts";
+import { CSCART_STATUS_TABLE } from "../../src/providers/cscart/cscart.status.ts";
+import { READER_KEY, startTestServer, type TestServer } from "../helpers/test-server.ts";
+
+let emulator: CsCartEmulator;
+let server: TestServer;
+const PROVIDER = "shop-cscart";
+
+const orderId = (nativeId: string | number) => encodeGlobalId("Order", PROVIDER, String(nativeId));
+const stored = (nativeId: string) => emulator.orders.find((o) => o.order_id === nativeId)!;
+/** Requests that changed something upstream. */
+const writesUpstream = () => emulator.requests.filter((r) => r.method === "PUT").length;
+
+beforeAll(async () => {
+  emulator = await startCsCartEmulator({ size: 60 });
+  server = await startTestServer({
+    providers: [
+      {
+        id: PROVIDER,
+        kind: "cscart",
+        baseUrl: `${emulator.url}/api`,
+        currency: "EUR",
+        credentials: { ...CSCART_DEFAULT_CREDENTIALS },
+      },
+    ],
+  });
+});
+
+afterAll(async () => {
+  await server?.close();
+  await emulator?.close();
+});
+
+let target: string;
+beforeEach(() => {
+  // A fresh, non-incomplete order for each test, so tests do not depend on each other.
+  const candidates = emulator.orders.filter((o) => o.status !== "N" && o.email !== "");
+  target = candidates[Math.floor(Math.random() * candidates.length)]!.order_id;
+});
+
+describe("updateOrderStatus", () => {
+  it("changes the status without a notification by default and returns the order as it is after the write", async () => {
+    stored(target).status = "O";
+    const outboxBefore = emulator.outbox.length;
+    const result = await server.run(UpdateStatusDocument, { input: { orderId: orderId(target), status: "COMPLETED" } });
+    expect(result.errors).toBeUndefined();
+    const payload = result.data!.updateOrderStatus;
+    expect(payload.userErrors).toEqual([]);
+    expect(payload.previousStatus?.code).toBe("O");
+    expect(payload.order?.status).toBe("COMPLETED");
+    expect(payload.order?.nativeStatus.code).toBe("C");
+    expect(stored(target).status).toBe("C");
+    expect(emulator.outbox.length).toBe(outboxBefore);
+  });
+
+  it("sends the customer e-mail when notifyCustomer is true", async () => {
+    stored(target).status = "O";
+    const outboxBefore = emulator.outbox.length;
+    const result = await server.run(UpdateStatusDocument, {
+      input: { orderId: orderId(target), status: "PROCESSING", notifyCustomer: true },
+    });
+    expect(result.data!.updateOrderStatus.userErrors).toEqual([]);
+    expect(emulator.outbox.length).toBe(outboxBefore + 1);
+    expect(emulator.outbox.at(-1)).toMatchObject({ orderId: Number(target), status: "P", to: stored(target).email });
+  });
+
+  it("round-trips every settable status, by canonical status and by native code", async () => {
+    for (const row of CSCART_STATUS_TABLE.filter((r) => r.settable)) {
+      const byNative = await server.run(UpdateStatusDocument, { input: { orderId: orderId(target), nativeStatus: row.code } });
+      expect(byNative.data!.updateOrderStatus.order?.nativeStatus.code, row.code).toBe(row.code);
+      expect(byNative.data!.updateOrderStatus.order?.status, row.code).toBe(row.status);
+      expect(stored(target).status).toBe(row.code);
+    }
+    // E shares PENDING with O: the canonical status writes the documented default O.
+    const pending = await server.run(UpdateStatusDocument, { input: { orderId: orderId(target), status: "PENDING" } });
+    expect(pending.data!.updateOrderStatus.order?.nativeStatus.code).toBe("O");
+  });
+
+  it("refuses N (Incomplete) with INVALID and sends nothing upstream", async () => {
+    const before = writesUpstream();
+    for (const input of [{ status: "DRAFT" as const }, { nativeStatus: "N" }, { nativeStatus: "Z" }]) {
+      const result = await server.run(UpdateStatusDocument, { input: { orderId: orderId(target), ...input } });
+      expect(result.data!.updateOrderStatus.userErrors[0]?.code).toBe("INVALID");
+      expect(result.data!.updateOrderStatus.order).toBeNull();
+    }
+    expect(writesUpstream()).toBe(before);
+  });
+
+  it("answers NOT_FOUND for an unknown order and for an id that is not an order id", async () => {
+    const unknown = await server.run(UpdateStatusDocument, { input: { orderId: orderId("999999"), status: "COMPLETED" } });
+    expect(unknown.data!.updateOrderStatus.userErrors).toEqual([
+      { code: "NOT_FOUND", field: ["input", "orderId"], message: expect.any(String) },
+    ]);
+    const garbage = await server.run(UpdateStatusDocument, { input: { orderId: "not-an-id", status: "COMPLETED" } });
+    expect(garbage.data!.updateOrderStatus.userErrors[0]?.code).toBe("NOT_FOUND");
+  });
+
+  it("needs the orders:write scope: FORBIDDEN and nothing sent upstream", async () => {
+    const before = emulator.requests.length;
+    const result = await server.run(UpdateStatusDocument, { input: { orderId: orderId(target), status: "COMPLETED" } }, READER_KEY);
+    expect(result.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect(emulator.requests.length).toBe(before);
+  });
+
+  it("honours the idempotency key: one write, one e-mail, the first result replayed", async () => {
+    stored(target).status = "O";
+    const outboxBefore = emulator.outbox.length;
+    const putsBefore = writesUpstream();
+    const input = {
+      orderId: orderId(target),
+      status: "COMPLETED" as const,
+      notifyCustomer: true,
+      idempotencyKey: `key-${target}-${Date.now()}`,
+    };
+    const [first, second] = await Promise.all([server.run(UpdateStatusDocument, { input }), server.run(UpdateStatusDocument, { input })]);
+    const third = await server.run(UpdateStatusDocument, { input });
+    expect(writesUpstream()).toBe(putsBefore + 1);
+    expect(emulator.outbox.length).toBe(outboxBefore + 1);
+    const replays = [first, second, third].map((r) => r.data!.updateOrderStatus.replayed).sort();
+    expect(replays).toEqual([false, true, true]);
+    for (const r of [first, second, third]) expect(r.data!.updateOrderStatus.order?.nativeStatus.code).toBe("C");
+    const reused = await server.run(UpdateStatusDocument, { input: { ...input, status: "CANCELLED" } });
+    expect(reused.data!.updateOrderStatus.userErrors[0]).toMatchObject({ code: "INVALID", field: ["input", "idempotencyKey"] });
+  });
+
+  it("two concurrent updates end in the last-written state, and each response shows the state it saw", async () => {
+    stored(target).status = "O";
+    const [a, b] = await Promise.all([
+      server.run(UpdateStatusDocument, { input: { orderId: orderId(target), status: "PROCESSING" } }),
+      server.run(UpdateStatusDocument, { input: { orderId: orderId(target), status: "CANCELLED" } }),
+    ]);
+    const payloads = [a.data!.updateOrderStatus, b.data!.updateOrderStatus];
+    const final = stored(target).status;
+    // One of the two wrote last; the provider holds its state, and that response says so.
+    const last = payloads.find((p) => p.order?.nativeStatus.code === final);
+    expect(last).toBeDefined();
+    const other = payloads.find((p) => p !== last)!;
+    expect(last!.previousStatus?.code).toBe(other.order?.nativeStatus.code);
+    expect(other.previousStatus?.code).toBe("O");
+  });
+});
+
+describe("vendor references", () => {
+  it("sets a reference, then finds the order by ordersByVendorReference and by filter", async () => {
+    const reference = `REF-${target}-${Date.now()}`;
+    const set = await server.run(SetVendorReferenceDocument, { input: { orderId: orderId(target), vendorReference: reference } });
+    expect(set.data!.setOrderVendorReference).toEqual({ order: { id: orderId(target), vendorReference: reference }, userErrors: [] });
+    expect(stored(target).vendor_ref).toBe(reference);
+    const found = await server.run(ByVendorReferenceDocument, { ref: reference });
+    expect(found.data!.ordersByVendorReference.map((o) => o.nativeId)).toEqual([target]);
+    const filtered = await server.run(FilterByVendorReferenceDocument, { ref: reference });
+    expect(filtered.data!.orders.totalCount).toBe(1);
+    expect(filtered.data!.orders.nodes.map((o) => o.id)).toEqual([orderId(target)]);
+  });
+
+  it("an empty search is an empty list, not an error", async () => {
+    const found = await server.run(ByVendorReferenceDocument, { ref: "no-such-reference" });
+    expect(found.errors).toBeUndefined();
+    expect(found.data!.ordersByVendorReference).toEqual([]);
+    const filtered = await server.run(FilterByVendorReferenceDocument, { ref: "no-such-reference" });
+    expect(filtered.data!.orders.nodes).toEqual([]);
+  });
+
+  it("refuses empty, multi-line, too long and non-string references before any upstream call", async () => {
+    const before = emulator.requests.length;
+    for (const vendorReference of ["", "   ", "a\nb", "x".repeat(256)]) {
+      const result = await server.run(SetVendorReferenceDocument, { input: { orderId: orderId(target), vendorReference } });
+      expect(result.data!.setOrderVendorReference.userErrors[0], JSON.stringify(vendorReference)).toMatchObject({
+        code: "INVALID",
+        field: ["input", "vendorReference"],
+      });
+    }
+    const notString = await server.run(SetVendorReferenceDocument, {
+      input: { orderId: orderId(target), vendorReference: { ref: "x" } as unknown as string },
+    });
+    expect(notString.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(emulator.requests.length).toBe(before);
+  });
+
+  it("needs the orders:write scope", async () => {
+    const result = await server.run(SetVendorReferenceDocument, { input: { orderId: orderId(target), vendorReference: "X" } }, READER_KEY);
+    expect(result.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+  });
+});
