@@ -8,6 +8,7 @@ import { startDemo } from "./demo/demo.ts";
 import { startEmulators } from "./demo/demo-providers.ts";
 import { createConnectors, PROVIDER_DEFINITIONS } from "./providers/registry.ts";
 import { buildServer } from "./server/app.ts";
+import { createServices } from "./server/services.ts";
 
 const HELP: Record<string, string> = {
   main: `ordergraph: one GraphQL API over many order providers
@@ -103,14 +104,25 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === "serve") {
     const config = await loadConfigFile(await configPath(values.config));
-    const server = await buildServer({ config, connectors: createConnectors(config), definitions: PROVIDER_DEFINITIONS, logger: true });
+    const services = createServices(config);
+    const server = await buildServer({
+      config,
+      connectors: createConnectors(config, services),
+      definitions: PROVIDER_DEFINITIONS,
+      logger: true,
+      services,
+    });
     const address = await server.listen(port ?? config.server.port, values.host ?? config.server.host);
     process.stdout.write(`ordergraph listening on ${address} (GraphQL at ${address}/graphql)\n`);
     onSignals(() => server.close());
     return -1;
   }
   if (command === "demo") {
-    const demo = await startDemo({ port: port ?? 4000, host: values.host ?? "127.0.0.1", onProgress: (line) => process.stdout.write(`… ${line}\n`) });
+    const demo = await startDemo({
+      port: port ?? 4000,
+      host: values.host ?? "127.0.0.1",
+      onProgress: (line) => process.stdout.write(`… ${line}\n`),
+    });
     process.stdout.write(
       [
         "",

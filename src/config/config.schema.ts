@@ -50,6 +50,13 @@ export const providerBaseSchema = z.object({
   timeoutMs: z.number().int().positive().max(120_000).default(10_000).describe("Time allowed for one upstream call."),
   connections: z.number().int().positive().max(256).default(16).describe("Keep-alive connections to the provider."),
   detailConcurrency: z.number().int().positive().max(64).default(8).describe("Detail calls in flight at once."),
+  cacheTtlMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(3_600_000)
+    .default(0)
+    .describe("How long answers of this provider are cached (0: not cached; identical concurrent calls are still shared)."),
 });
 
 export type ProviderBaseConfig = z.infer<typeof providerBaseSchema>;
@@ -86,6 +93,16 @@ export const configSchema = z
           .max(1_000_000)
           .default(10_000)
           .describe("Most rows read from one provider for one page before answering an error."),
+      })
+      .strict()
+      .prefault({}),
+    cache: z
+      .object({
+        redisUrl: z
+          .string()
+          .regex(/^rediss?:\/\//, "a redis:// or rediss:// URL")
+          .optional()
+          .describe("Share cached answers between replicas through Redis; default: in memory."),
       })
       .strict()
       .prefault({}),

@@ -7,6 +7,7 @@ import type { OrdergraphConfig } from "../config/config.schema.ts";
 import { parseConfig } from "../config/load-config.ts";
 import { createConnectors, PROVIDER_DEFINITIONS } from "../providers/registry.ts";
 import { buildServer, type OrdergraphServer } from "../server/app.ts";
+import { createServices } from "../server/services.ts";
 import { type StartedEmulator, startEmulators } from "./demo-providers.ts";
 
 /** A running demo. */
@@ -37,9 +38,11 @@ export async function startDemo(
       {},
     );
     progress(`emulators ready: ${emulators.map((e) => e.kind).join(", ")}; starting ordergraph…`);
+    const services = createServices(config);
     const server = await buildServer({
       config,
-      connectors: createConnectors(config),
+      services,
+      connectors: createConnectors(config, services),
       definitions: PROVIDER_DEFINITIONS,
       demoKey: key,
       logger: options.logger ?? false,

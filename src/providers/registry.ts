@@ -5,7 +5,7 @@
 import type { OrdergraphConfig } from "../config/config.schema.ts";
 import { ConfigError, issuesOf } from "../config/load-config.ts";
 import type { Connector } from "./core/connector.ts";
-import type { ProviderDefinition } from "./core/provider-definition.ts";
+import type { ConnectorServices, ProviderDefinition } from "./core/provider-definition.ts";
 import { csCartDefinition } from "./cscart/cscart.definition.ts";
 
 /** Every registered provider kind. */
@@ -20,7 +20,7 @@ export function definitionFor(kind: string): ProviderDefinition | undefined {
  * Validates every provider entry against its kind's schema and builds the
  * connectors; all problems are reported at once, each with its key path.
  */
-export function createConnectors(config: OrdergraphConfig): Connector[] {
+export function createConnectors(config: OrdergraphConfig, services: ConnectorServices = {}): Connector[] {
   const issues: string[] = [];
   const valid: Array<{ definition: ProviderDefinition; entry: unknown }> = [];
   config.providers.forEach((entry, index) => {
@@ -34,5 +34,5 @@ export function createConnectors(config: OrdergraphConfig): Connector[] {
     else valid.push({ definition, entry: parsed.data });
   });
   if (issues.length > 0) throw new ConfigError(issues);
-  return valid.map(({ definition, entry }) => definition.create(entry as never));
+  return valid.map(({ definition, entry }) => definition.create(entry as never, services));
 }

@@ -27,6 +27,8 @@ export interface ServerOptions {
   demoKey?: string | undefined;
   /** Fastify's logger setting; off in tests. */
   logger?: boolean;
+  /** Services to release when the server closes (the connectors were built with them). */
+  services?: { close(): Promise<void> } | undefined;
 }
 
 /** A built server: call `listen`, and `close` to stop it (connectors included). */
@@ -132,6 +134,7 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
     async close() {
       await app.close();
       await Promise.all(options.connectors.map((c) => c.close()));
+      await options.services?.close();
     },
   };
 }

@@ -8,6 +8,7 @@ import { parseConfig } from "../../src/config/load-config.ts";
 import type { ProviderDefinition } from "../../src/providers/core/provider-definition.ts";
 import { createConnectors, PROVIDER_DEFINITIONS } from "../../src/providers/registry.ts";
 import { buildServer, type OrdergraphServer } from "../../src/server/app.ts";
+import { createServices } from "../../src/server/services.ts";
 
 /** The key of the all-scopes test client. */
 export const ADMIN_KEY = "test-admin-key-0123456789";
@@ -19,7 +20,9 @@ export interface RawResult<T> {
   status: number;
   data: T | null | undefined;
   errors: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }> | undefined;
-  extensions: { upstream?: { calls: number; cached: number; providers: Record<string, { calls: number; ms: number; cached: number }> } } & Record<string, unknown>;
+  extensions: {
+    upstream?: { calls: number; cached: number; providers: Record<string, { calls: number; ms: number; cached: number }> };
+  } & Record<string, unknown>;
 }
 
 /** A running test server. */
@@ -29,7 +32,11 @@ export interface TestServer {
   /** A graphql-request client with a key (default: ADMIN_KEY). */
   client(key?: string): GraphQLClient;
   /** Runs a typed document and returns data, errors and extensions without throwing on GraphQL errors. */
-  run<TData, TVars extends Record<string, unknown>>(document: TypedDocumentNode<TData, TVars>, variables?: TVars, key?: string): Promise<RawResult<TData>>;
+  run<TData, TVars extends Record<string, unknown>>(
+    document: TypedDocumentNode<TData, TVars>,
+    variables?: TVars,
+    key?: string,
+  ): Promise<RawResult<TData>>;
   close(): Promise<void>;
 }
 
@@ -39,11 +46,13 @@ export async function startTestServer(options: {
   definitions?: readonly ProviderDefinition[];
   clients?: Array<Record<string, unknown>>;
   engine?: Record<string, unknown>;
+  cache?: Record<string, unknown>;
 }): Promise<TestServer> {
   const config = parseConfig(
     JSON.stringify({
       server: { host: "127.0.0.1", port: 0 },
       engine: options.engine ?? {},
+      cache: options.cache ?? {},
       clients: options.clients ?? [
         { name: "admin", key: ADMIN_KEY, scopes: ["orders:read", "orders:write", "pii:read"] },
         { name: "reader", key: READER_KEY, scopes: ["orders:read"] },
@@ -52,7 +61,13 @@ export async function startTestServer(options: {
     }),
     {},
   );
-  const server = await buildServer({ config, connectors: createConnectors(config), definitions: options.definitions ?? PROVIDER_DEFINITIONS });
+  const services = createServices(config);
+  const server = await buildServer({
+    config,
+    connectors: createConnectors(config, services),
+    definitions: options.definitions ?? PROVIDER_DEFINITIONS,
+    services,
+  });
   const url = await server.listen(0, "127.0.0.1");
   const client = (key = ADMIN_KEY) => new GraphQLClient(`${url}/graphql`, { headers: { authorization: `Bearer ${key}` } });
   return {
@@ -62,10 +77,20 @@ export async function startTestServer(options: {
     async run(document, variables, key) {
       try {
         const response = await client(key).rawRequest(document as never, variables as never);
-        return { status: response.status, data: response.data as never, errors: response.errors as never, extensions: (response.extensions ?? {}) as never };
+        return {
+          status: response.status,
+          data: response.data as never,
+          errors: response.errors as never,
+          extensions: (response.extensions ?? {}) as never,
+        };
       } catch (error) {
         if (error instanceof ClientError) {
-          const r = error.response as unknown as { status: number; data?: unknown; errors?: RawResult<unknown>["errors"]; extensions?: RawResult<unknown>["extensions"] };
+          const r = error.response as unknown as {
+            status: number;
+            data?: unknown;
+            errors?: RawResult<unknown>["errors"];
+            extensions?: RawResult<unknown>["extensions"];
+          };
           return { status: r.status, data: r.data as never, errors: r.errors, extensions: r.extensions ?? {} };
         }
         throw error;

@@ -5,6 +5,7 @@
  */
 import { Pool } from "undici";
 import type { CallContext } from "./call-context.ts";
+import type { ResponseCache } from "./response-cache.ts";
 import { UpstreamError } from "./upstream-error.ts";
 
 /** Options of one provider's client. */
@@ -23,6 +24,8 @@ export interface HttpClientOptions {
   secrets?: readonly string[];
   /** Largest body accepted, in bytes. */
   maxBodyBytes?: number;
+  /** The shared answer cache and this provider's TTL (0 = no caching, single-flight only). */
+  cache?: { store: ResponseCache; ttlMs: number } | undefined;
 }
 
 /** One upstream request. */
@@ -73,8 +76,52 @@ export class ProviderHttpClient {
     return out;
   }
 
-  /** Sends a request and parses the JSON answer; any status is returned, network faults throw. */
+  private readonly inFlight = new Map<string, Promise<UpstreamResponse>>();
+
+  /**
+   * Sends a request and parses the JSON answer; any status is returned, network
+   * faults throw. GETs are shared with identical concurrent GETs and served
+   * from the cache when one is configured; other methods invalidate the cache.
+   */
   async request(call: CallContext, request: UpstreamRequest): Promise<UpstreamResponse> {
+    const method = request.method ?? "GET";
+    if (method !== "GET") {
+      try {
+        return await this.send(call, request);
+      } finally {
+        await this.options.cache?.store.invalidate(this.provider);
+      }
+    }
+    const identity = `${this.basePath}${request.path}${queryString(request.query)}\n${JSON.stringify(Object.entries(request.headers ?? {}).sort())}`;
+    const shared = this.inFlight.get(identity);
+    if (shared) {
+      call.meter.recordCached(this.provider);
+      return shared;
+    }
+    const pending = this.cachedOrSent(call, request, identity);
+    this.inFlight.set(identity, pending);
+    try {
+      return await pending;
+    } finally {
+      this.inFlight.delete(identity);
+    }
+  }
+
+  private async cachedOrSent(call: CallContext, request: UpstreamRequest, identity: string): Promise<UpstreamResponse> {
+    const cache = this.options.cache;
+    if (!cache || cache.ttlMs <= 0) return this.send(call, request);
+    const key = await cache.store.keyFor(this.provider, identity);
+    const hit = await cache.store.get(key);
+    if (hit) {
+      call.meter.recordCached(this.provider);
+      return hit;
+    }
+    const response = await this.send(call, request);
+    if (response.status === 200) await cache.store.set(key, response, cache.ttlMs);
+    return response;
+  }
+
+  private async send(call: CallContext, request: UpstreamRequest): Promise<UpstreamResponse> {
     const path = this.basePath + request.path + queryString(request.query);
     const headers: Record<string, string> = { accept: "application/json", ...request.headers };
     let body: string | undefined;

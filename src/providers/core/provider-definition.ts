@@ -6,6 +6,13 @@ import type { z } from "zod";
 import type { ProviderBaseConfig } from "../../config/config.schema.ts";
 import type { Connector } from "./connector.ts";
 import type { ProviderKind } from "./model.ts";
+import type { ResponseCache } from "./response-cache.ts";
+
+/** Shared services a connector may use. */
+export interface ConnectorServices {
+  /** The shared answer cache (its TTL per provider is the entry's cacheTtlMs). */
+  cache?: ResponseCache | undefined;
+}
 
 /** A provider kind's registration. */
 export interface ProviderDefinition<Entry extends ProviderBaseConfig = ProviderBaseConfig> {
@@ -14,8 +21,8 @@ export interface ProviderDefinition<Entry extends ProviderBaseConfig = ProviderB
   kind: ProviderKind;
   /** Validates the whole provider entry (base fields plus credentials and options). */
   schema: z.ZodType<Entry>;
-  /** Builds the connector from a validated entry. */
-  create(entry: Entry): Connector;
+  /** Builds the connector from a validated entry and the server's shared services. */
+  create(entry: Entry, services: ConnectorServices): Connector;
   /** The provider's concrete GraphQL Order type and its own fields. */
   orderType: {
     typeName: string;

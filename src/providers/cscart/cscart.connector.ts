@@ -20,6 +20,7 @@ import { matchesFilter } from "../core/match-filter.ts";
 import type { OrderRecord } from "../core/model.ts";
 import { orderComparator } from "../core/order-compare.ts";
 import { mapConcurrent, planPages } from "../core/paging.ts";
+import type { ConnectorServices } from "../core/provider-definition.ts";
 import { codeForStatus, UpstreamError } from "../core/upstream-error.ts";
 import type { CsCartConfig } from "./cscart.definition.ts";
 import { type CsCartMapContext, csCartDetailsToOrder, csCartRowToOrder } from "./cscart.mapper.ts";
@@ -73,7 +74,7 @@ export class CsCartConnector implements Connector {
   private readonly mapContext: CsCartMapContext;
   private readonly detailConcurrency: number;
 
-  constructor(config: CsCartConfig) {
+  constructor(config: CsCartConfig, services: ConnectorServices = {}) {
     this.id = config.id;
     this.name = config.name ?? config.id;
     this.authorization = `Basic ${Buffer.from(`${config.credentials.email}:${config.credentials.apiKey}`).toString("base64")}`;
@@ -83,6 +84,7 @@ export class CsCartConnector implements Connector {
       timeoutMs: config.timeoutMs,
       connections: config.connections,
       secrets: [config.credentials.apiKey, this.authorization],
+      cache: services.cache && { store: services.cache, ttlMs: config.cacheTtlMs },
     });
     this.mapContext = { provider: config.id, currency: config.currency };
     this.detailConcurrency = config.detailConcurrency;

@@ -28,7 +28,7 @@ export const csCartDefinition: ProviderDefinition<CsCartConfig> = {
   configKind: "cscart",
   kind: "CSCART",
   schema: csCartConfigSchema,
-  create: (entry) => new CsCartConnector(entry),
+  create: (entry, services) => new CsCartConnector(entry, services),
   orderType: {
     typeName: "CsCartOrder",
     nativeFields: [

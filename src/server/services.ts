@@ -1,0 +1,16 @@
+/** Server-wide services built from the config: the shared answer cache. */
+import type { OrdergraphConfig } from "../config/config.schema.ts";
+import type { ConnectorServices } from "../providers/core/provider-definition.ts";
+import { ResponseCache } from "../providers/core/response-cache.ts";
+
+/** Services plus how to release them. */
+export interface Services extends ConnectorServices {
+  cache: ResponseCache;
+  close(): Promise<void>;
+}
+
+/** Builds the services: Redis when the config names it, memory otherwise. */
+export function createServices(config: OrdergraphConfig): Services {
+  const cache = config.cache.redisUrl ? ResponseCache.redis(config.cache.redisUrl) : ResponseCache.memory();
+  return { cache, close: () => cache.close() };
+}
