@@ -76,10 +76,13 @@ export function graphiqlHtml(options: { endpoint: string; demoKey?: string | und
 <script>
   const endpoint = ${escapeForScript(options.endpoint)};
   const fetcher = GraphiQL.createFetcher({ url: endpoint });
+  // ?query=... opens GraphiQL with that document (links from docs, tests).
+  const params = new URLSearchParams(window.location.search);
   const root = ReactDOM.createRoot(document.getElementById("graphiql"));
   root.render(React.createElement(GraphiQL, {
     fetcher,
     defaultQuery: ${escapeForScript(DEFAULT_QUERY)},
+    query: params.get("query") || undefined,
     defaultHeaders: ${escapeForScript(headers)},
     headers: ${escapeForScript(headers)},
     shouldPersistHeaders: false,
