@@ -4,7 +4,7 @@
  */
 import type { z } from "zod";
 import type { ProviderBaseConfig } from "../../config/config.schema.ts";
-import type { Connector } from "./connector.ts";
+import type { Capabilities, Connector } from "./connector.ts";
 import type { ProviderKind } from "./model.ts";
 import type { ResponseCache } from "./response-cache.ts";
 
@@ -21,6 +21,8 @@ export interface ProviderDefinition<Entry extends ProviderBaseConfig = ProviderB
   kind: ProviderKind;
   /** Validates the whole provider entry (base fields plus credentials and options). */
   schema: z.ZodType<Entry>;
+  /** The pushdown table of every connector of this kind (README and Provider.capabilities). */
+  capabilities?: Capabilities;
   /** Builds the connector from a validated entry and the server's shared services. */
   create(entry: Entry, services: ConnectorServices): Connector;
   /** The provider's concrete GraphQL Order type and its own fields. */

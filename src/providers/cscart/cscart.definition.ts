@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { providerBaseSchema } from "../../config/config.schema.ts";
 import type { ProviderDefinition } from "../core/provider-definition.ts";
-import { CsCartConnector } from "./cscart.connector.ts";
+import { CSCART_CAPABILITIES, CsCartConnector } from "./cscart.connector.ts";
 
 /** A CS-Cart provider entry. */
 export const csCartConfigSchema = providerBaseSchema
@@ -28,6 +28,7 @@ export const csCartDefinition: ProviderDefinition<CsCartConfig> = {
   configKind: "cscart",
   kind: "CSCART",
   schema: csCartConfigSchema,
+  capabilities: CSCART_CAPABILITIES,
   create: (entry, services) => new CsCartConnector(entry, services),
   orderType: {
     typeName: "CsCartOrder",
