@@ -45,7 +45,15 @@ const details = {
   payment_info: [],
   repaid: "0",
   products: {
-    "2785116425": { item_id: "2785116425", product_id: "12", product_code: "TS-01", price: "20.25", amount: "2", product: "T-Shirt", subtotal: 40.5 },
+    "2785116425": {
+      item_id: "2785116425",
+      product_id: "12",
+      product_code: "TS-01",
+      price: "20.25",
+      amount: "2",
+      product: "T-Shirt",
+      subtotal: 40.5,
+    },
     "99": { item_id: 99, product_id: 7, product_code: "MUG", price: 70, amount: 1, product: "Mug", subtotal: 70 },
   },
   promotion_ids: "4,0,9",
@@ -108,10 +116,23 @@ describe("csCartRowToOrder", () => {
       subtotal: null,
     });
     expect(order.createdAt?.toISOString()).toBe("2023-11-14T22:13:20.000Z");
-    expect(order.customer).toEqual({ provider: "shop-de", nativeId: "17", name: "Anna Berg", email: "anna@example.net", phone: "+49 30 1234" });
-    expect(order.native).toMatchObject({ userId: "17", issuerId: null, companyId: "1", isParentOrder: false, parentOrderId: null, invoiceId: "55" });
+    expect(order.customer).toEqual({
+      provider: "shop-de",
+      nativeId: "17",
+      name: "Anna Berg",
+      email: "anna@example.net",
+      phone: "+49 30 1234",
+    });
+    expect(order.native).toMatchObject({
+      userId: "17",
+      issuerId: null,
+      companyId: "1",
+      isParentOrder: false,
+      parentOrderId: null,
+      invoiceId: "55",
+    });
     // Detail-only native fields stay undefined so the resolvers know to load details.
-    expect((order.native as Record<string, unknown>)["shippingCost"]).toBeUndefined();
+    expect((order.native as unknown as Record<string, unknown>)["shippingCost"]).toBeUndefined();
   });
 
   it("maps the same row with JSON numbers to the same order", () => {
@@ -209,20 +230,20 @@ describe("csCartDetailsToOrder", () => {
   it("accepts PHP's [] for empty maps (products, shipping, payment method)", () => {
     const order = full({ ...details, products: [], shipping: [], payment_method: [], promotions: [], taxes: [] });
     expect(order.items).toEqual([]);
-    const native = order.native as Record<string, unknown>;
+    const native = order.native as unknown as Record<string, unknown>;
     expect(native["shippingMethods"]).toEqual([]);
     expect(native["paymentMethod"]).toBeNull();
   });
 
   it("accepts shipping as a map keyed by id", () => {
     const order = full({ ...details, shipping: { "1": { shipping_id: 1, shipping: "DHL", delivery_time: "", rate: 14.5 } } });
-    expect((order.native as Record<string, unknown>)["shippingMethods"]).toEqual([
+    expect((order.native as unknown as Record<string, unknown>)["shippingMethods"]).toEqual([
       { id: "1", name: "DHL", deliveryTime: null, rate: { amount: "14.50", currency: "EUR" } },
     ]);
   });
 
   it("maps CS-Cart's own fields", () => {
-    const native = full(details).native as Record<string, unknown>;
+    const native = full(details).native as unknown as Record<string, unknown>;
     expect(native).toMatchObject({
       langCode: "de",
       shippingCost: { amount: "14.50", currency: "EUR" },
@@ -240,7 +261,11 @@ describe("csCartDetailsToOrder", () => {
   });
 
   it("falls back to the creation time when updated_at is absent, and to null addresses when empty", () => {
-    const empty = Object.fromEntries(Object.keys(details).filter((k) => /^[bs]_/.test(k)).map((k) => [k, ""]));
+    const empty = Object.fromEntries(
+      Object.keys(details)
+        .filter((k) => /^[bs]_/.test(k))
+        .map((k) => [k, ""]),
+    );
     const order = full({ ...details, ...empty, updated_at: null, vendor_ref: "" });
     expect(order.updatedAt?.toISOString()).toBe(order.createdAt?.toISOString());
     expect(order.billingAddress).toBeNull();

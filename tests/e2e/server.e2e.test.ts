@@ -1,0 +1,109 @@
+/**
+ * The HTTP server around the GraphQL endpoint: health, readiness, the offline
+ * GraphiQL page and its assets, GET queries, and a clean close.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CSCART_DEFAULT_CREDENTIALS, type CsCartEmulator, startCsCartEmulator } from "../../emulators/cscart/cscart.emulator.ts";
+import type { ProviderDefinition } from "../../src/providers/core/provider-definition.ts";
+import { csCartDefinition } from "../../src/providers/cscart/cscart.definition.ts";
+import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/test-server.ts";
+
+const PROVIDER = "shop-cscart";
+let emulator: CsCartEmulator;
+let server: TestServer;
+
+const start = () =>
+  startTestServer({
+    definitions: [csCartDefinition as unknown as ProviderDefinition],
+    providers: [
+      { id: PROVIDER, kind: "cscart", baseUrl: `${emulator.url}/api`, currency: "EUR", credentials: { ...CSCART_DEFAULT_CREDENTIALS } },
+    ],
+  });
+
+beforeAll(async () => {
+  emulator = await startCsCartEmulator({ host: "127.0.0.1", port: 0, size: 40 });
+  server = await start();
+});
+
+afterAll(async () => {
+  await server?.close();
+  await emulator?.close();
+});
+
+describe("server", () => {
+  it("answers /healthz", async () => {
+    const response = await fetch(`${server.url}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: "ok" });
+  });
+
+  it("answers /readyz with the configured providers", async () => {
+    const response = await fetch(`${server.url}/readyz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: "ready", providers: [PROVIDER] });
+  });
+
+  it("serves GraphiQL with local assets only, each of which answers", async () => {
+    const response = await fetch(`${server.url}/graphiql`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/html/);
+    const html = await response.text();
+    expect(html).toContain('id="graphiql"');
+    // Nothing is loaded from another host (works offline, no CDN).
+    expect(html).not.toMatch(/https?:\/\//);
+    expect(html).not.toMatch(/(src|href)=["']\/\//);
+    const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] as string);
+    expect(assets.length).toBeGreaterThanOrEqual(4);
+    for (const asset of assets) {
+      expect(asset.startsWith("/graphiql/assets/")).toBe(true);
+      const answer = await fetch(`${server.url}${asset}`);
+      expect(answer.status, asset).toBe(200);
+      expect((await answer.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+    }
+    expect((await fetch(`${server.url}/graphiql/assets/..%2Fpackage.json`)).status).toBe(404);
+    expect((await fetch(`${server.url}/graphiql/assets/nope.js`)).status).toBe(404);
+  });
+
+  it("redirects / to GraphiQL", async () => {
+    const response = await fetch(`${server.url}/`, { redirect: "manual" });
+    expect(response.status).toBe(302);
+    expect(response.headers.get("location")).toBe("/graphiql");
+  });
+
+  it("runs a query sent with GET", async () => {
+    const query = encodeURIComponent("{ providers { id kind } }");
+    const response = await fetch(`${server.url}/graphql?query=${query}`, {
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, "apollo-require-preflight": "true" },
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { data: unknown; extensions: { upstream: { calls: number } } };
+    expect(body.data).toEqual({ providers: [{ id: PROVIDER, kind: "CSCART" }] });
+    expect(body.extensions.upstream.calls).toBe(0);
+  });
+
+  it("refuses a GET without a preflight header (CSRF prevention)", async () => {
+    const query = encodeURIComponent("{ providers { id } }");
+    const response = await fetch(`${server.url}/graphql?query=${query}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+    expect(response.status).toBe(400);
+  });
+
+  it("refuses a mutation sent with GET", async () => {
+    const query = encodeURIComponent(
+      'mutation { setOrderVendorReference(input: { orderId: "x", vendorReference: "y" }) { userErrors { code } } }',
+    );
+    const mark = emulator.requests.length;
+    const response = await fetch(`${server.url}/graphql?query=${query}`, {
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, "apollo-require-preflight": "true" },
+    });
+    expect(response.status).toBe(405);
+    expect(emulator.requests.length).toBe(mark);
+  });
+
+  it("closes cleanly, and stops listening", async () => {
+    const other = await start();
+    const ok = await fetch(`${other.url}/healthz`);
+    expect(ok.status).toBe(200);
+    await expect(other.close()).resolves.toBeUndefined();
+    await expect(fetch(`${other.url}/healthz`)).rejects.toThrow();
+  });
+});
