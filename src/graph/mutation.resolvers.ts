@@ -37,7 +37,7 @@ function target(
 ): { connector: Connector; nativeId: string } | { userErrors: UserErrorRecord[] } {
   const decoded = decodeGlobalId(orderId);
   const connector = decoded?.type === "Order" ? context.connectors.get(decoded.provider) : undefined;
-  if (!decoded || !connector || !connector.isValidNativeId(decoded.nativeId)) {
+  if (!decoded || !connector?.isValidNativeId(decoded.nativeId)) {
     return fail("NOT_FOUND", ["input", "orderId"], "no order has this id");
   }
   if (!mayUse(context, connector.id)) {

@@ -5,12 +5,25 @@
 import type { FilterField, SortField } from "./core/connector.ts";
 import type { ProviderDefinition } from "./core/provider-definition.ts";
 
-const FILTERS: FilterField[] = ["STATUS", "NATIVE_STATUS", "PAYMENT_STATUS", "CREATED_AT", "UPDATED_AT", "CUSTOMER_ID", "EMAIL", "SEARCH", "VENDOR_REFERENCE", "TOTAL"];
+const FILTERS: FilterField[] = [
+  "STATUS",
+  "NATIVE_STATUS",
+  "PAYMENT_STATUS",
+  "CREATED_AT",
+  "UPDATED_AT",
+  "CUSTOMER_ID",
+  "EMAIL",
+  "SEARCH",
+  "VENDOR_REFERENCE",
+  "TOTAL",
+];
 const SORTS: SortField[] = ["CREATED_AT", "UPDATED_AT", "TOTAL", "NUMBER"];
 
 /** Markdown table: one row per filter, sort and write, one column per provider kind. */
 export function capabilityTableMarkdown(all: readonly ProviderDefinition[]): string {
-  const definitions = all.filter((d): d is ProviderDefinition & { capabilities: NonNullable<ProviderDefinition["capabilities"]> } => d.capabilities !== undefined);
+  const definitions = all.filter(
+    (d): d is ProviderDefinition & { capabilities: NonNullable<ProviderDefinition["capabilities"]> } => d.capabilities !== undefined,
+  );
   const header = `| | ${definitions.map((d) => d.configKind).join(" | ")} |`;
   const rule = `|---|${definitions.map(() => "---").join("|")}|`;
   const rows: string[] = [];
@@ -33,7 +46,9 @@ export function capabilityTableMarkdown(all: readonly ProviderDefinition[]): str
     rows.push(`| sort ${field} | ${cells.join(" | ")} |`);
   }
   for (const operation of ["UPDATE_ORDER_STATUS", "SET_VENDOR_REFERENCE"] as const) {
-    const cells = definitions.map((d) => (d.capabilities.writes.some((w) => w.operation === operation && w.supported) ? "yes" : "NOT_SUPPORTED"));
+    const cells = definitions.map((d) =>
+      d.capabilities.writes.some((w) => w.operation === operation && w.supported) ? "yes" : "NOT_SUPPORTED",
+    );
     rows.push(`| write ${operation} | ${cells.join(" | ")} |`);
   }
   rows.push(`| totalCount | ${definitions.map((d) => d.capabilities.count.toLowerCase().replace("_", " ")).join(" | ")} |`);
