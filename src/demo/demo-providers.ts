@@ -3,6 +3,9 @@
  * config entry that points ordergraph at each.
  */
 import { CSCART_DEFAULT_CREDENTIALS, startCsCartEmulator } from "../../emulators/cscart/cscart.emulator.ts";
+import { activeplatformDemoEmulator } from "./activeplatform.demo.ts";
+import { djangoshopDemoEmulator } from "./djangoshop.demo.ts";
+import { emnifyDemoEmulator } from "./emnify.demo.ts";
 
 /** A started emulator and how to configure ordergraph for it. */
 export interface StartedEmulator {
@@ -21,6 +24,9 @@ export type EmulatorStarter = (options: { host: string; port: number }) => Promi
 
 /** The demo's providers, in the order they start. */
 export const DEMO_EMULATORS: Record<string, EmulatorStarter> = {
+  emnify: (options) => emnifyDemoEmulator(options),
+  activeplatform: (options) => activeplatformDemoEmulator(options),
+  djangoshop: (options) => djangoshopDemoEmulator(options),
   cscart: async ({ host, port }) => {
     const emulator = await startCsCartEmulator({ host, port });
     const credentials = { ...CSCART_DEFAULT_CREDENTIALS };

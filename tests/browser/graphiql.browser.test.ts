@@ -83,7 +83,7 @@ describe("GraphiQL in Chromium, offline", () => {
     const list = await fetch(`${demo.url}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${demo.key}` },
-      body: JSON.stringify({ query: "{ orders(first: 1) { nodes { id } } }" }),
+      body: JSON.stringify({ query: '{ orders(first: 1, providers: ["shop-cscart"]) { nodes { id } } }' }),
     });
     const id = ((await list.json()) as { data: { orders: { nodes: Array<{ id: string }> } } }).data.orders.nodes[0]!.id;
     const mutation = `mutation { updateOrderStatus(input: { orderId: "${id}", status: PROCESSING }) { order { status } userErrors { code } } }`;

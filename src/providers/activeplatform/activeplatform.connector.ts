@@ -1,0 +1,317 @@
+/**
+ * The ActivePlatform connector (vendor API v1): the token in the query string,
+ * `filters[...]`/`sorting[...]` params, page/per_page paging over a bare array
+ * with no count (a short page is the end), one call per order for details.
+ */
+import type { CallContext } from "../core/call-context.ts";
+import {
+  type Capabilities,
+  type Connector,
+  filterCapabilities,
+  type InstantRange,
+  type ListRequest,
+  type ListResult,
+  type OrderFilter,
+  type QueryPlan,
+  type SortKey,
+} from "../core/connector.ts";
+import { ProviderHttpClient, type UpstreamResponse } from "../core/http-client.ts";
+import type { OrderRecord } from "../core/model.ts";
+import { mapConcurrent, planPages } from "../core/paging.ts";
+import type { ConnectorServices } from "../core/provider-definition.ts";
+import { codeForStatus, UpstreamError } from "../core/upstream-error.ts";
+import type { ActivePlatformConfig } from "./activeplatform.definition.ts";
+import { type ActivePlatformMapContext, activePlatformToOrder } from "./activeplatform.mapper.ts";
+import { activePlatformListSchema, activePlatformOrderSchema } from "./activeplatform.schemas.ts";
+import {
+  ACTIVEPLATFORM_FALLBACK_PAYMENT,
+  ACTIVEPLATFORM_FALLBACK_STATUS,
+  ACTIVEPLATFORM_STATUS_TABLE,
+  activePlatformStatus,
+} from "./activeplatform.status.ts";
+
+/** Path of the order list, below the installation's base URL. */
+export const ACTIVEPLATFORM_LIST_PATH = "/api/vendor/v1/orders.json";
+/** Path of one order. */
+export const activePlatformOrderPath = (id: string): string => `/api/vendor/v1/orders/${id}.json`;
+/** The largest page the API serves; a larger `per_page` is silently lowered to it. */
+export const ACTIVEPLATFORM_MAX_PER_PAGE = 100;
+
+/** `sorting[field]` of each unified sort field. NUMBER is the document number the `number` field shows. */
+export const ACTIVEPLATFORM_SORT_FIELDS: Readonly<Record<SortKey["field"], string>> = {
+  CREATED_AT: "created_at",
+  UPDATED_AT: "updated_at",
+  TOTAL: "total",
+  NUMBER: "document_id",
+};
+
+/** The pushdown table; the date rows are native only when the installation's UTC offsets are configured. */
+export function activePlatformCapabilities(datePushdown: boolean): Capabilities {
+  const dateNote = datePushdown
+    ? "filters[created_at]/[updated_at] match one local calendar date: pushed down when the range falls on one date in every configured offset; the exact range is checked by ordergraph"
+    : "applied by ordergraph (configure accountUtcOffsets to push day-long ranges down)";
+  return {
+    filters: filterCapabilities([
+      ["STATUS", ["IN"], true, "filters[status] takes one value: pushed down when the filter leaves exactly one native status"],
+      ["NATIVE_STATUS", ["IN"], true, "one value natively; several are filtered by ordergraph"],
+      ["PAYMENT_STATUS", ["IN"], true, "derived from the status"],
+      ["CUSTOMER_ID", ["IN"], true, "filters[account_id]: one account natively; several are filtered by ordergraph"],
+      ["CREATED_AT", ["GTE", "LTE"], datePushdown, dateNote],
+      ["UPDATED_AT", ["GTE", "LTE"], datePushdown, dateNote],
+      ["EMAIL", ["EQ"], false, "orders carry no e-mail: nothing matches"],
+      ["VENDOR_REFERENCE", ["EQ"], false, "orders carry no vendor reference: nothing matches"],
+      ["TOTAL", ["GTE", "LTE"], false],
+      ["SEARCH", ["CONTAINS"], false],
+    ]),
+    sorts: [
+      { field: "CREATED_AT", supported: true, native: true },
+      { field: "UPDATED_AT", supported: true, native: true },
+      { field: "TOTAL", supported: true, native: true },
+      { field: "NUMBER", supported: true, native: true },
+    ],
+    writes: [
+      { operation: "UPDATE_ORDER_STATUS", supported: false },
+      { operation: "SET_VENDOR_REFERENCE", supported: false },
+    ],
+    count: "SCAN",
+  };
+}
+
+/** Parses `+03:00` / `-0530` / `Z` to minutes east of UTC; null when it is not an offset. */
+export function parseUtcOffset(text: string): number | null {
+  if (text === "Z") return 0;
+  const match = /^([+-])(\d{2}):?(\d{2})$/.exec(text);
+  if (!match) return null;
+  const minutes = Number(match[2]) * 60 + Number(match[3]);
+  if (minutes > 14 * 60 || Number(match[3]) >= 60) return null;
+  return match[1] === "-" ? -minutes : minutes;
+}
+
+function dateAt(instant: number, offsetMinutes: number): string | null {
+  const date = new Date(instant + offsetMinutes * 60_000).toISOString().slice(0, 10);
+  return /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : null;
+}
+
+/**
+ * The one calendar date that every instant of `range` shows in every one of
+ * `offsets` (minutes east of UTC), or null when there is no such date. ActivePlatform's
+ * date filters match the date as printed in each timestamp's own offset, so
+ * only then does `filters[created_at]=date` return a superset of the range.
+ */
+export function singleLocalDate(range: InstantRange, offsets: readonly number[]): string | null {
+  if (!range.from || !range.to || offsets.length === 0) return null;
+  const first = dateAt(range.from.getTime(), Math.min(...offsets));
+  const last = dateAt(range.to.getTime(), Math.max(...offsets));
+  return first !== null && first === last ? first : null;
+}
+
+/** A canonical account id (what the mapper produces), so a pushed-down match equals a local one. */
+function isAccountId(id: string): boolean {
+  return /^(0|[1-9]\d{0,15})$/.test(id);
+}
+
+/**
+ * The list params of a native filter and sort (without page, per_page and the
+ * token). The plan only ever leaves one status, one account and one-day ranges
+ * in a native filter: anything else is a bug, not something to half-apply.
+ */
+export function activePlatformListParams(filter: OrderFilter, sort: SortKey | null, offsets: readonly number[]): URLSearchParams {
+  const params = new URLSearchParams();
+  const single = (values: string[] | undefined, name: string): string | undefined => {
+    if (values === undefined) return undefined;
+    if (values.length !== 1) throw new Error(`ActivePlatform's ${name} takes exactly one value, got ${values.length}`);
+    return values[0];
+  };
+  const status = single(filter.nativeStatus, "filters[status]");
+  if (status !== undefined) params.set("filters[status]", status);
+  const account = single(filter.customerIds, "filters[account_id]");
+  if (account !== undefined) params.set("filters[account_id]", account);
+  for (const [field, range] of [
+    ["created_at", filter.createdAt],
+    ["updated_at", filter.updatedAt],
+  ] as const) {
+    if (!range) continue;
+    const date = singleLocalDate(range, offsets);
+    if (date === null) throw new Error(`ActivePlatform's filters[${field}] needs a range within one local date`);
+    params.set(`filters[${field}]`, date);
+  }
+  if (sort) {
+    params.set("sorting[field]", ACTIVEPLATFORM_SORT_FIELDS[sort.field]);
+    params.set("sorting[reversed]", sort.direction === "DESC" ? "true" : "false");
+  }
+  return params;
+}
+
+/** Connector for one ActivePlatform installation. */
+export class ActivePlatformConnector implements Connector {
+  readonly id: string;
+  readonly name: string;
+  readonly kind = "ACTIVEPLATFORM" as const;
+  readonly capabilities: Capabilities;
+  readonly maxPageSize: number;
+  private readonly http: ProviderHttpClient;
+  private readonly token: string;
+  private readonly offsets: readonly number[];
+  private readonly mapContext: ActivePlatformMapContext;
+  private readonly detailConcurrency: number;
+
+  constructor(config: ActivePlatformConfig, services: ConnectorServices = {}) {
+    this.id = config.id;
+    this.name = config.name ?? config.id;
+    this.token = config.credentials.apiToken;
+    this.http = new ProviderHttpClient({
+      provider: config.id,
+      baseUrl: config.baseUrl,
+      timeoutMs: config.timeoutMs,
+      connections: config.connections,
+      // The token travels in the URL: redact the parameter and the value itself wherever text could leave.
+      secretQueryParams: ["api_token"],
+      secrets: [this.token],
+      // Cache keys are digests of the request (token included), so no token is stored in clear.
+      cache: services.cache && { store: services.cache, ttlMs: config.cacheTtlMs },
+    });
+    this.offsets = (config.accountUtcOffsets ?? []).map((text) => parseUtcOffset(text) ?? 0);
+    this.capabilities = activePlatformCapabilities(this.offsets.length > 0);
+    this.maxPageSize = config.maxPerPage;
+    this.mapContext = { provider: config.id, currency: config.currency, timeZone: config.timeZone };
+    this.detailConcurrency = config.detailConcurrency;
+  }
+
+  isValidNativeId(nativeId: string): boolean {
+    return /^[1-9]\d{0,15}$/.test(nativeId);
+  }
+
+  plan(filter: OrderFilter, sort: SortKey): QueryPlan {
+    const native: OrderFilter = {};
+    const residual: OrderFilter = {};
+    let empty = false;
+
+    if (filter.status || filter.nativeStatus || filter.paymentStatus) {
+      // Codes outside the table map to the fallback: unless a list of codes is given, they can
+      // match only when the filter admits the fallback, and then the set of codes is open.
+      const admitsUnknown =
+        (filter.status?.includes(ACTIVEPLATFORM_FALLBACK_STATUS) ?? true) &&
+        (filter.paymentStatus?.includes(ACTIVEPLATFORM_FALLBACK_PAYMENT) ?? true);
+      const candidates =
+        filter.nativeStatus?.filter((code) => code !== "") ??
+        (admitsUnknown ? undefined : ACTIVEPLATFORM_STATUS_TABLE.map((row) => row.code));
+      if (candidates === undefined) {
+        if (filter.status) residual.status = filter.status;
+        if (filter.paymentStatus) residual.paymentStatus = filter.paymentStatus;
+      } else {
+        const codes = candidates.filter((code) => {
+          const row = activePlatformStatus(code);
+          return (
+            (!filter.status || filter.status.includes(row.status)) && (!filter.paymentStatus || filter.paymentStatus.includes(row.payment))
+          );
+        });
+        if (codes.length === 0) empty = true;
+        // filters[status] takes one value; several codes are checked here on every row instead.
+        if (codes.length === 1) native.nativeStatus = codes;
+        else residual.nativeStatus = codes;
+      }
+    }
+
+    if (filter.customerIds) {
+      const ids = filter.customerIds.filter(isAccountId);
+      if (ids.length === 0) empty = true;
+      if (ids.length === 1) native.customerIds = ids;
+      else residual.customerIds = ids;
+    }
+
+    for (const field of ["createdAt", "updatedAt"] as const) {
+      const range = filter[field];
+      if (!range) continue;
+      // The native date is only a superset (a whole local day): the exact range is always checked here.
+      residual[field] = range;
+      if (singleLocalDate(range, this.offsets) !== null) native[field] = range;
+    }
+
+    // Orders have neither an e-mail nor a vendor reference: such a filter matches nothing.
+    if (filter.email !== undefined) {
+      residual.email = filter.email;
+      empty = true;
+    }
+    if (filter.vendorReference !== undefined) {
+      residual.vendorReference = filter.vendorReference;
+      empty = true;
+    }
+    if (filter.total) residual.total = filter.total;
+    if (filter.search !== undefined) residual.search = filter.search;
+    return { native, residual, sortNative: ACTIVEPLATFORM_SORT_FIELDS[sort.field] !== undefined, empty };
+  }
+
+  private async get(call: CallContext, path: string, params?: URLSearchParams): Promise<UpstreamResponse> {
+    const query = new URLSearchParams(params);
+    query.set("api_token", this.token);
+    const response = await this.http.request(call, { path, query });
+    if (response.status === 401 || response.status === 403) {
+      throw new UpstreamError(
+        "PROVIDER_ERROR",
+        this.id,
+        `provider ${this.id} rejected the configured credentials (HTTP ${response.status})`,
+        response.status,
+      );
+    }
+    return response;
+  }
+
+  private fail(response: UpstreamResponse, what: string): never {
+    // The body is never quoted: messages are ours, so nothing the provider echoes can reach a client.
+    const reason = response.status === 422 ? " (it refused the request's parameters)" : "";
+    throw new UpstreamError(
+      codeForStatus(response.status),
+      this.id,
+      `provider ${this.id} answered HTTP ${response.status} to ${what}${reason}`,
+      response.status,
+    );
+  }
+
+  private invalid(what: string): UpstreamError {
+    return new UpstreamError("UPSTREAM_INVALID_RESPONSE", this.id, `provider ${this.id} answered ${what} in an unexpected shape`);
+  }
+
+  async list(request: ListRequest, call: CallContext): Promise<ListResult> {
+    const base = activePlatformListParams(request.filter, request.sort, this.offsets);
+    const pages = planPages(request.offset, request.limit, this.maxPageSize);
+    const answers = await Promise.all(
+      pages.map(async (page) => {
+        const params = new URLSearchParams(base);
+        params.set("page", String(page.page));
+        params.set("per_page", String(page.perPage));
+        const response = await this.get(call, ACTIVEPLATFORM_LIST_PATH, params);
+        if (response.status !== 200) this.fail(response, "an order list");
+        const parsed = activePlatformListSchema.safeParse(response.body);
+        if (!parsed.success || parsed.data.length > page.perPage) throw this.invalid("an order list");
+        const rows = parsed.data.map((raw) => {
+          const row = activePlatformOrderSchema.safeParse(raw);
+          if (!row.success) throw this.invalid("an order in a list");
+          return activePlatformToOrder(row.data, this.mapContext);
+        });
+        return { page, rows };
+      }),
+    );
+    const rows = answers.flatMap(({ page, rows }) => rows.slice(page.skip, page.skip + page.take));
+    // No count and no next marker: a short page is the end; a full last page leaves it open
+    // (the next read then gets `[]`, which ends it).
+    const end = answers.length === 0 || answers.some(({ page, rows }) => rows.length < page.perPage);
+    return { rows, total: null, end };
+  }
+
+  async getMany(nativeIds: readonly string[], call: CallContext): Promise<Map<string, OrderRecord | Error>> {
+    const found = new Map<string, OrderRecord | Error>();
+    await mapConcurrent(nativeIds, this.detailConcurrency, async (id) => {
+      if (!this.isValidNativeId(id)) return;
+      const response = await this.get(call, activePlatformOrderPath(id));
+      if (response.status === 404) return;
+      if (response.status !== 200) this.fail(response, `order ${id}`);
+      const parsed = activePlatformOrderSchema.safeParse(response.body);
+      found.set(id, parsed.success ? activePlatformToOrder(parsed.data, this.mapContext) : this.invalid(`order ${id}`));
+    });
+    return found;
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * The djangoshop connector: a Django REST Framework shop with django-filter
+ * parameters. Every filter the shop has that OrderFilter can use is pushed down
+ * (see djangoshop.params.ts), sorts go to `ordering` with an id tie-break, and
+ * windows are read with limit/offset directly. List rows are complete orders.
+ */
+import type { CallContext } from "../core/call-context.ts";
+import {
+  type Capabilities,
+  type Connector,
+  filterCapabilities,
+  type ListRequest,
+  type ListResult,
+  type OrderFilter,
+  type QueryPlan,
+  type SortKey,
+} from "../core/connector.ts";
+import { ProviderHttpClient, type UpstreamResponse } from "../core/http-client.ts";
+import type { OrderRecord } from "../core/model.ts";
+import { mapConcurrent } from "../core/paging.ts";
+import type { ConnectorServices } from "../core/provider-definition.ts";
+import { codeForStatus, UpstreamError } from "../core/upstream-error.ts";
+import type { DjangoShopConfig } from "./djangoshop.definition.ts";
+import { type DjangoShopMapContext, djangoShopToOrder } from "./djangoshop.mapper.ts";
+import { isDjangoShopId, listParams, planDjangoShop } from "./djangoshop.params.ts";
+import { djangoShopListSchema, djangoShopOrderSchema } from "./djangoshop.schemas.ts";
+
+/** The paginator's `max_limit` of the shop: a larger `limit` is cut down to it. */
+const MAX_PAGE = 100;
+
+/** The pushdown table of the shop (also shown to clients as Provider.capabilities). */
+export const DJANGOSHOP_CAPABILITIES: Capabilities = {
+  filters: filterCapabilities([
+    ["STATUS", ["IN"], true, "status / status_in with the codes of the status table"],
+    ["NATIVE_STATUS", ["IN"], true, "status / status_in"],
+    ["PAYMENT_STATUS", ["IN"], false, "derived from is_paid and the amounts; only narrowed natively by status (REFUNDED = refunded)"],
+    ["CUSTOMER_ID", ["IN"], true, "customer / customer_in: many customers in one call"],
+    ["CREATED_AT", ["GTE", "LTE"], true, "created_from / created_to, exact to the millisecond"],
+    ["UPDATED_AT", ["GTE", "LTE"], true, "updated_from / updated_to, exact to the millisecond"],
+    ["SEARCH", ["CONTAINS"], true, "the shop's search covers more fields than ours; its answer is re-checked here"],
+    [
+      "EMAIL",
+      ["EQ"],
+      true,
+      "approximate: the API returns no e-mail, so the shop's search (a substring of the customer's e-mail among other fields) decides",
+    ],
+    ["TOTAL", ["GTE", "LTE"], false],
+    ["VENDOR_REFERENCE", ["EQ"], false, "the shop has no vendor reference: nothing matches"],
+  ]),
+  sorts: [
+    { field: "CREATED_AT", supported: true, native: true },
+    { field: "UPDATED_AT", supported: true, native: true },
+    { field: "NUMBER", supported: true, native: true },
+    // `total` is not among the ordering fields: a bounded full read is sorted here.
+    { field: "TOTAL", supported: true, native: false },
+  ],
+  writes: [
+    { operation: "UPDATE_ORDER_STATUS", supported: false },
+    { operation: "SET_VENDOR_REFERENCE", supported: false },
+  ],
+  count: "NATIVE",
+};
+
+/** One answered call of the list. */
+interface ListPage {
+  rows: OrderRecord[];
+  count: number | null;
+  hasNext: boolean;
+}
+
+/** Connector for one djangoshop. */
+export class DjangoShopConnector implements Connector {
+  readonly id: string;
+  readonly name: string;
+  readonly kind = "DJANGOSHOP" as const;
+  readonly capabilities = DJANGOSHOP_CAPABILITIES;
+  readonly maxPageSize = MAX_PAGE;
+  private readonly http: ProviderHttpClient;
+  private readonly authorization: string;
+  private readonly mapContext: DjangoShopMapContext;
+  private readonly detailConcurrency: number;
+
+  constructor(config: DjangoShopConfig, services: ConnectorServices = {}) {
+    this.id = config.id;
+    this.name = config.name ?? config.id;
+    this.authorization = `Token ${config.credentials.token}`;
+    this.http = new ProviderHttpClient({
+      provider: config.id,
+      baseUrl: config.baseUrl,
+      timeoutMs: config.timeoutMs,
+      connections: config.connections,
+      secrets: [config.credentials.token, this.authorization],
+      cache: services.cache && { store: services.cache, ttlMs: config.cacheTtlMs },
+    });
+    this.mapContext = {
+      provider: config.id,
+      currency: config.currency,
+      currencyExponent: config.currencyExponent,
+      orderAmounts: config.orderAmounts,
+      timeZone: config.timeZone,
+    };
+    this.detailConcurrency = config.detailConcurrency;
+  }
+
+  isValidNativeId(nativeId: string): boolean {
+    return isDjangoShopId(nativeId);
+  }
+
+  plan(filter: OrderFilter, sort: SortKey): QueryPlan {
+    return planDjangoShop(filter, sort);
+  }
+
+  private async get(call: CallContext, path: string, query?: URLSearchParams): Promise<UpstreamResponse> {
+    const response = await this.http.request(call, { path, query, headers: { authorization: this.authorization } });
+    if (response.status === 401) {
+      throw new UpstreamError("PROVIDER_ERROR", this.id, `provider ${this.id} rejected the configured credentials (HTTP 401)`, 401);
+    }
+    if (response.status === 403) {
+      throw new UpstreamError(
+        "PROVIDER_ERROR",
+        this.id,
+        `provider ${this.id} refused the configured token: it needs a staff user (HTTP 403)`,
+        403,
+      );
+    }
+    return response;
+  }
+
+  private fail(response: UpstreamResponse, what: string): never {
+    let detail = "";
+    if (response.status === 400 && response.body && typeof response.body === "object" && !Array.isArray(response.body)) {
+      // django-filter names the parameters it refused; the names are ours, the messages (which echo values) are not passed on.
+      detail = ` (refused parameters: ${Object.keys(response.body)
+        .filter((key) => /^[a-z_]{1,40}$/.test(key))
+        .join(", ")})`;
+    }
+    throw new UpstreamError(
+      codeForStatus(response.status),
+      this.id,
+      `provider ${this.id} answered HTTP ${response.status} to ${what}${detail}`,
+      response.status,
+    );
+  }
+
+  private invalid(what: string): UpstreamError {
+    return new UpstreamError("UPSTREAM_INVALID_RESPONSE", this.id, `provider ${this.id} answered ${what} in an unexpected shape`);
+  }
+
+  private async page(filter: OrderFilter, sort: SortKey | null, offset: number, limit: number, call: CallContext): Promise<ListPage> {
+    const response = await this.get(call, "/orders/", listParams(filter, sort, offset, limit));
+    if (response.status !== 200) this.fail(response, "an order list");
+    const parsed = djangoShopListSchema.safeParse(response.body);
+    if (!parsed.success) throw this.invalid("an order list");
+    const rows = parsed.data.results.map((raw) => {
+      const row = djangoShopOrderSchema.safeParse(raw);
+      if (!row.success) throw this.invalid("an order in a list");
+      return djangoShopToOrder(row.data, this.mapContext);
+    });
+    return { rows, count: parsed.data.count ?? null, hasNext: typeof parsed.data.next === "string" };
+  }
+
+  /**
+   * Reads [offset, offset+limit) in calls of at most `limit` rows. A shop whose
+   * `max_limit` is below ours answers short pages before the end: reading goes
+   * on from where the answer stopped until the window is full or the end is reached.
+   */
+  private async range(filter: OrderFilter, sort: SortKey | null, offset: number, limit: number, call: CallContext): Promise<ListPage> {
+    const rows: OrderRecord[] = [];
+    let count: number | null = null;
+    let hasNext = false;
+    while (rows.length < limit) {
+      const page = await this.page(filter, sort, offset + rows.length, limit - rows.length, call);
+      rows.push(...page.rows.slice(0, limit - rows.length));
+      count = page.count ?? count;
+      hasNext = count !== null ? offset + rows.length < count : page.hasNext;
+      if (page.rows.length === 0 || !hasNext) break;
+    }
+    return { rows, count, hasNext };
+  }
+
+  async list(request: ListRequest, call: CallContext): Promise<ListResult> {
+    const { filter, sort, offset } = request;
+    if (request.limit <= 0) {
+      // DRF reads limit=0 as "the default": ask for one row to learn the count.
+      const probe = await this.page(filter, sort, offset, 1, call);
+      return {
+        rows: [],
+        total: probe.count,
+        end: probe.count !== null ? offset >= probe.count : !probe.hasNext && probe.rows.length === 0,
+      };
+    }
+    const windows: Array<{ offset: number; limit: number }> = [];
+    for (let start = 0; start < request.limit; start += MAX_PAGE) {
+      windows.push({ offset: offset + start, limit: Math.min(MAX_PAGE, request.limit - start) });
+    }
+    // The first answer's count tells which further windows exist (the engine often asks one row
+    // past a page, e.g. 101): only those are read, in parallel.
+    const [firstWindow, ...rest] = windows as [{ offset: number; limit: number }, ...Array<{ offset: number; limit: number }>];
+    const first = await this.range(filter, sort, firstWindow.offset, firstWindow.limit, call);
+    const needed = first.rows.length < firstWindow.limit ? [] : rest.filter((w) => first.count === null || w.offset < first.count);
+    const read = [firstWindow, ...needed];
+    const pages = [first, ...(await Promise.all(needed.map((w) => this.range(filter, sort, w.offset, w.limit, call))))];
+    const rows: OrderRecord[] = [];
+    for (const [index, page] of pages.entries()) {
+      rows.push(...page.rows);
+      // A short window is the end of the sequence: later windows hold nothing more.
+      if (page.rows.length < (read[index]?.limit ?? 0)) break;
+    }
+    const total = pages.find((p) => p.count !== null)?.count ?? null;
+    const last = pages.at(-1);
+    const end = total !== null ? offset + rows.length >= total : rows.length < request.limit || !last?.hasNext;
+    return { rows, total, end };
+  }
+
+  async getMany(nativeIds: readonly string[], call: CallContext): Promise<Map<string, OrderRecord | Error>> {
+    const found = new Map<string, OrderRecord | Error>();
+    await mapConcurrent([...new Set(nativeIds)], this.detailConcurrency, async (id) => {
+      if (!this.isValidNativeId(id)) return;
+      const response = await this.get(call, `/orders/${id}/`);
+      if (response.status === 404) return;
+      if (response.status !== 200) this.fail(response, `order ${id}`);
+      const parsed = djangoShopOrderSchema.safeParse(response.body);
+      found.set(id, parsed.success ? djangoShopToOrder(parsed.data, this.mapContext) : this.invalid(`order ${id}`));
+    });
+    return found;
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+}

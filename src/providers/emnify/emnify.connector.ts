@@ -1,0 +1,210 @@
+/**
+ * The emnify connector: a bearer session from `POST /api/v1/authenticate`,
+ * filters in the `q` mini-language, native sorts with an id tie-break in the
+ * key's direction, and page/per_page paging with the counts in headers.
+ */
+import type { CallContext } from "../core/call-context.ts";
+import {
+  type Capabilities,
+  type Connector,
+  filterCapabilities,
+  type ListRequest,
+  type ListResult,
+  type OrderFilter,
+  type QueryPlan,
+  type SortKey,
+} from "../core/connector.ts";
+import { headerValue, ProviderHttpClient, type UpstreamRequest, type UpstreamResponse } from "../core/http-client.ts";
+import type { OrderRecord } from "../core/model.ts";
+import { mapConcurrent, type PagePlan, planPages } from "../core/paging.ts";
+import type { ConnectorServices } from "../core/provider-definition.ts";
+import { codeForStatus, UpstreamError } from "../core/upstream-error.ts";
+import { EmnifyAuth } from "./emnify.auth.ts";
+import type { EmnifyConfig } from "./emnify.definition.ts";
+import { type EmnifyMapContext, type EmnifyNative, emnifyToOrder } from "./emnify.mapper.ts";
+import { emnifyQuery, emnifySort, emnifySortsNatively, splitEmnifyFilter } from "./emnify.query.ts";
+import { emnifyListSchema, emnifyOrderSchema } from "./emnify.schemas.ts";
+
+/** The list path; a single order is `${ORDER_PATH}/{id}`. */
+const ORDER_PATH = "/api/v1/shop/order";
+/** Rows per call: emnify allows 1000, but smaller pages keep one window to one call without huge bodies. */
+const MAX_PAGE = 250;
+
+/** The pushdown table of emnify (also shown to clients as Provider.capabilities). */
+export const EMNIFY_CAPABILITIES: Capabilities = {
+  filters: filterCapabilities([
+    ["STATUS", ["IN"], true, "q status terms: the range of the ids, minus each gap with !: (exact); ON_HOLD (null status) is checked here"],
+    ["NATIVE_STATUS", ["IN"], true, "status ids 0-4, as for STATUS"],
+    ["PAYMENT_STATUS", ["IN"], true, "q paid:1 / paid:0 for one of PAID or UNPAID; other sets are checked here"],
+    ["CREATED_AT", ["GTE", "LTE"], true, "q submit_date>= / <= with the exact instant; drafts have no submit date"],
+    ["CUSTOMER_ID", ["IN"], false, "the customer is the organisation; q has no customer field"],
+    ["EMAIL", ["EQ"], false],
+    ["SEARCH", ["CONTAINS"], false],
+    ["TOTAL", ["GTE", "LTE"], false],
+    ["UPDATED_AT", ["GTE", "LTE"], false, "emnify has no update time: matches nothing"],
+    ["VENDOR_REFERENCE", ["EQ"], false, "emnify has no vendor reference: matches nothing"],
+  ]),
+  sorts: [
+    { field: "CREATED_AT", supported: true, native: true },
+    { field: "TOTAL", supported: true, native: true },
+    { field: "NUMBER", supported: true, native: true },
+    { field: "UPDATED_AT", supported: false, native: false },
+  ],
+  writes: [
+    { operation: "UPDATE_ORDER_STATUS", supported: false },
+    { operation: "SET_VENDOR_REFERENCE", supported: false },
+  ],
+  count: "NATIVE",
+};
+
+/** The paging headers of a list answer (absent or unreadable ones are null). */
+interface PagingHeaders {
+  page: number | null;
+  pages: number | null;
+  count: number | null;
+}
+
+function intHeader(response: UpstreamResponse, name: string): number | null {
+  const value = headerValue(response.headers, name);
+  return value !== undefined && /^\d+$/.test(value.trim()) ? Number(value.trim()) : null;
+}
+
+/** Connector for one emnify account. */
+export class EmnifyConnector implements Connector {
+  readonly id: string;
+  readonly name: string;
+  readonly kind = "EMNIFY" as const;
+  readonly capabilities = EMNIFY_CAPABILITIES;
+  readonly maxPageSize = MAX_PAGE;
+  private readonly http: ProviderHttpClient;
+  private readonly auth: EmnifyAuth;
+  private readonly mapContext: EmnifyMapContext;
+  private readonly detailConcurrency: number;
+
+  constructor(config: EmnifyConfig, services: ConnectorServices = {}) {
+    this.id = config.id;
+    this.name = config.name ?? config.id;
+    const { credentials } = config;
+    const secrets = "applicationToken" in credentials ? [credentials.applicationToken] : [credentials.password];
+    this.http = new ProviderHttpClient({
+      provider: config.id,
+      baseUrl: config.baseUrl,
+      timeoutMs: config.timeoutMs,
+      connections: config.connections,
+      secrets,
+      // Cache keys include the bearer header, so a renewed token never reads another session's answers.
+      cache: services.cache && { store: services.cache, ttlMs: config.cacheTtlMs },
+    });
+    this.auth = new EmnifyAuth(this.http, credentials, config.id);
+    this.mapContext = { provider: config.id, currency: config.currency, timeZone: config.timeZone };
+    this.detailConcurrency = config.detailConcurrency;
+  }
+
+  isValidNativeId(nativeId: string): boolean {
+    return /^(0|[1-9]\d{0,15})$/.test(nativeId);
+  }
+
+  plan(filter: OrderFilter, sort: SortKey): QueryPlan {
+    return { ...splitEmnifyFilter(filter), sortNative: emnifySortsNatively(sort) };
+  }
+
+  /** A call with the session token; a 401 renews the token once (shared by concurrent calls) and retries once. */
+  private async send(call: CallContext, request: UpstreamRequest): Promise<UpstreamResponse> {
+    const token = await this.auth.token(call);
+    const first = await this.http.request(call, { ...request, headers: { authorization: `Bearer ${token}` } });
+    if (first.status !== 401) return first;
+    const renewed = await this.auth.refresh(call, token);
+    const second = await this.http.request(call, { ...request, headers: { authorization: `Bearer ${renewed}` } });
+    if (second.status === 401) {
+      throw new UpstreamError("PROVIDER_ERROR", this.id, `provider ${this.id} rejected the configured credentials (HTTP 401)`, 401);
+    }
+    return second;
+  }
+
+  private fail(response: UpstreamResponse, what: string): never {
+    throw new UpstreamError(
+      codeForStatus(response.status),
+      this.id,
+      `provider ${this.id} answered HTTP ${response.status} to ${what}`,
+      response.status,
+    );
+  }
+
+  private invalid(what: string): UpstreamError {
+    return new UpstreamError("UPSTREAM_INVALID_RESPONSE", this.id, `provider ${this.id} answered ${what} in an unexpected shape`);
+  }
+
+  private toOrder(raw: unknown, what: string): OrderRecord<EmnifyNative> {
+    const parsed = emnifyOrderSchema.safeParse(raw);
+    if (!parsed.success) throw this.invalid(what);
+    return emnifyToOrder(parsed.data, this.mapContext);
+  }
+
+  private async fetchPage(call: CallContext, base: URLSearchParams, page: PagePlan) {
+    const params = new URLSearchParams(base);
+    params.set("page", String(page.page));
+    params.set("per_page", String(page.perPage));
+    const response = await this.send(call, { path: ORDER_PATH, query: params });
+    if (response.status !== 200) this.fail(response, "an order list");
+    const list = emnifyListSchema.safeParse(response.body ?? []);
+    if (!list.success) throw this.invalid("an order list");
+    const headers: PagingHeaders = {
+      page: intHeader(response, "x-page"),
+      pages: intHeader(response, "x-pages"),
+      count: intHeader(response, "x-count"),
+    };
+    // emnify answers a page past the end with the last page: such rows are not this page's.
+    const pastEnd = (headers.page !== null && headers.page !== page.page) || (headers.pages !== null && page.page > headers.pages);
+    const rows = pastEnd ? [] : list.data.map((raw) => this.toOrder(raw, "an order in a list"));
+    return { page, rows, headers };
+  }
+
+  async list(request: ListRequest, call: CallContext): Promise<ListResult> {
+    const base = new URLSearchParams();
+    const q = emnifyQuery(request.filter, this.id);
+    if (q !== undefined) base.set("q", q);
+    base.set("sort", emnifySort(request.sort));
+    const pages = planPages(request.offset, request.limit, MAX_PAGE);
+    const [firstPage, ...rest] = pages;
+    if (!firstPage) return { rows: [], total: null, end: false };
+    const first = await this.fetchPage(call, base, firstPage);
+    // X-pages bounds the rest: never ask for a page that would only repeat the last one.
+    const pagesKnown = first.headers.pages;
+    const wanted = rest.filter((page) => pagesKnown === null || page.page <= pagesKnown);
+    const others = await mapConcurrent(wanted, 4, (page) => this.fetchPage(call, base, page));
+    const answers = [first, ...others];
+    const rows: OrderRecord[] = [];
+    for (const answer of answers) {
+      rows.push(...answer.rows.slice(answer.page.skip, answer.page.skip + answer.page.take));
+      // A short page is the end even without headers.
+      if (answer.rows.length < answer.page.perPage) break;
+    }
+    const total = first.headers.count;
+    const lastAnswer = answers.at(-1);
+    const end =
+      total !== null
+        ? request.offset + rows.length >= total
+        : !lastAnswer || lastAnswer.rows.length < lastAnswer.page.perPage || wanted.length < rest.length;
+    return { rows, total, end };
+  }
+
+  async getMany(nativeIds: readonly string[], call: CallContext): Promise<Map<string, OrderRecord | Error>> {
+    const found = new Map<string, OrderRecord | Error>();
+    await mapConcurrent([...new Set(nativeIds)], this.detailConcurrency, async (id) => {
+      if (!this.isValidNativeId(id)) return;
+      const response = await this.send(call, { path: `${ORDER_PATH}/${id}` });
+      if (response.status === 404) return;
+      if (response.status !== 200) this.fail(response, `order ${id}`);
+      try {
+        found.set(id, this.toOrder(response.body, `order ${id}`));
+      } catch (error) {
+        found.set(id, error as Error);
+      }
+    });
+    return found;
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+}

@@ -1,0 +1,61 @@
+/** Registration of the emnify provider kind: config entry, connector, GraphQL type. */
+import { z } from "zod";
+import { providerBaseSchema } from "../../config/config.schema.ts";
+import type { ProviderDefinition } from "../core/provider-definition.ts";
+import { EMNIFY_CAPABILITIES, EmnifyConnector } from "./emnify.connector.ts";
+
+const applicationTokenSchema = z
+  .object({ applicationToken: z.string().min(1).describe("An application token from emnify's portal.") })
+  .strict();
+const userLoginSchema = z
+  .object({
+    username: z.string().min(1).describe("The emnify user's login (an e-mail address)."),
+    password: z.string().min(1).describe("The user's password."),
+  })
+  .strict();
+
+/** An emnify provider entry. */
+export const emnifyConfigSchema = providerBaseSchema
+  .extend({
+    kind: z.literal("emnify"),
+    credentials: z.union([applicationTokenSchema, userLoginSchema], {
+      error: "give either { applicationToken } or { username, password }",
+    }),
+  })
+  .strict();
+
+export type EmnifyConfig = z.infer<typeof emnifyConfigSchema>;
+
+/** The emnify provider kind. */
+export const emnifyDefinition: ProviderDefinition<EmnifyConfig> = {
+  configKind: "emnify",
+  kind: "EMNIFY",
+  schema: emnifyConfigSchema,
+  capabilities: EMNIFY_CAPABILITIES,
+  create: (entry, services) => new EmnifyConnector(entry, services),
+  orderType: {
+    typeName: "EmnifyOrder",
+    nativeFields: [
+      "paid",
+      "customerOrganisation",
+      "customerUser",
+      "shippingOption",
+      "shippedWith",
+      "paymentOption",
+      "currency",
+      "shippedDate",
+      "deliveredDate",
+      "externalPaymentReference",
+      "externalShippingReference",
+      "vat",
+      "vatRate",
+      "meta",
+      "autoProvisioning",
+      "purchaseOrderNumber",
+      "lines",
+    ],
+    // The user's name and login (an e-mail address) are personal data.
+    piiFields: ["customerUser"],
+  },
+  secretPaths: ["credentials.applicationToken", "credentials.password"],
+};
