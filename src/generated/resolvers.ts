@@ -32,6 +32,80 @@ export type Scalars = {
   LocalDate: { input: string; output: string; }
 };
 
+/** A charge created by an ActivePlatform order. The shape is undocumented in v1: every field is optional. */
+export type ActivePlatformCharge = {
+  __typename?: 'ActivePlatformCharge';
+  /** The amount in the installation's configured currency. */
+  amount: Maybe<Money>;
+  /** Day the charge was closed; null while it is open. */
+  closeDate: Maybe<Scalars['LocalDate']['output']>;
+  description: Maybe<Scalars['String']['output']>;
+  /** Last day of the charged period. */
+  endDate: Maybe<Scalars['LocalDate']['output']>;
+  id: Maybe<Scalars['String']['output']>;
+  /** First day of the charged period. */
+  startDate: Maybe<Scalars['LocalDate']['output']>;
+  /** Charge status, e.g. new, blocked, closed, waiting for refund, refunded. */
+  status: Maybe<Scalars['String']['output']>;
+  subscriptionId: Maybe<Scalars['String']['output']>;
+  /** Charge type, e.g. setup, recurring or upgrade. */
+  type: Maybe<Scalars['String']['output']>;
+};
+
+/** One item of an ActivePlatform order: the provisioning of one target (a subscription). */
+export type ActivePlatformItem = {
+  __typename?: 'ActivePlatformItem';
+  /** What the item is about, usually the product (plan) name. */
+  description: Maybe<Scalars['String']['output']>;
+  id: Scalars['String']['output'];
+  /** The item's native status (same codes as orders). */
+  status: Maybe<Scalars['String']['output']>;
+  /** Id of the object the item provisions. */
+  targetId: Maybe<Scalars['String']['output']>;
+  /** Kind of that object, e.g. Subscription. */
+  targetType: Maybe<Scalars['String']['output']>;
+  /** Item type, e.g. ProvisioningItem::New or ProvisioningItem::Renew. */
+  type: Maybe<Scalars['String']['output']>;
+};
+
+/** An order of an ActivePlatform billing installation (vendor API v1). List rows are complete orders. */
+export type ActivePlatformOrder = Node & Order & {
+  __typename?: 'ActivePlatformOrder';
+  /** The account that pays for the order (also the customer's native id). */
+  accountId: Maybe<Scalars['String']['output']>;
+  /** The order's items with every field ActivePlatform gives (`items` shows them as order lines). */
+  activePlatformItems: Array<ActivePlatformItem>;
+  billingAddress: Maybe<Address>;
+  /** The charges the order created. */
+  charges: Array<ActivePlatformCharge>;
+  createdAt: Maybe<Scalars['DateTime']['output']>;
+  customer: Maybe<Customer>;
+  /** The order's document number (`document_id`), e.g. SO000329 or RN002936; also `number`. */
+  documentNumber: Maybe<Scalars['String']['output']>;
+  email: Maybe<Scalars['String']['output']>;
+  /** The date by which the order must be paid (creation date plus the grace period). */
+  expirationDate: Maybe<Scalars['LocalDate']['output']>;
+  id: Scalars['ID']['output'];
+  items: Array<OrderItem>;
+  nativeId: Scalars['String']['output'];
+  nativeStatus: NativeStatus;
+  number: Maybe<Scalars['String']['output']>;
+  /** The order type: SalesOrder, RenewalOrder, ChangeOrder, SwitchOrder or ProlongOrder. */
+  orderType: Maybe<Scalars['String']['output']>;
+  /** The payment linked to the order; null while unpaid, for free orders and for postpaid accounts. */
+  paymentId: Maybe<Scalars['String']['output']>;
+  paymentStatus: PaymentStatus;
+  /** The promo code used for a discount, if any. */
+  promoCode: Maybe<Scalars['String']['output']>;
+  provider: Provider;
+  shippingAddress: Maybe<Address>;
+  status: OrderStatus;
+  subtotal: Maybe<Money>;
+  total: Maybe<Money>;
+  updatedAt: Maybe<Scalars['DateTime']['output']>;
+  vendorReference: Maybe<Scalars['String']['output']>;
+};
+
 /** A postal address: structured parts where the provider has them, always a formatted text. */
 export type Address = {
   __typename?: 'Address';
@@ -180,6 +254,256 @@ export type DateTimeRange = {
 export type DecimalRange = {
   max?: InputMaybe<Scalars['Decimal']['input']>;
   min?: InputMaybe<Scalars['Decimal']['input']>;
+};
+
+/** A billing country, state or city of the shop. */
+export type DjangoShopLocation = {
+  __typename?: 'DjangoShopLocation';
+  active: Maybe<Scalars['Boolean']['output']>;
+  /** Null for cities, which have no code. */
+  code: Maybe<Scalars['String']['output']>;
+  id: Maybe<Scalars['String']['output']>;
+  name: Maybe<Scalars['String']['output']>;
+};
+
+/**
+ * An order of a Django REST Framework shop (djangoshop). List rows are complete orders.
+ * Amounts are the shop's integer minor units converted with the configured currency exponent.
+ */
+export type DjangoShopOrder = Node & Order & {
+  __typename?: 'DjangoShopOrder';
+  /** Total minus the amount paid. */
+  amountOutstanding: Maybe<Money>;
+  /** Sum of the payments. */
+  amountPaid: Maybe<Money>;
+  billingAddress: Maybe<Address>;
+  /** The billing city with the shop's id. Personal data: needs the pii:read scope. */
+  billingCity: Maybe<DjangoShopLocation>;
+  /** The billing country with the shop's id. */
+  billingCountry: Maybe<DjangoShopLocation>;
+  /** Personal data: needs the pii:read scope. */
+  billingFirstName: Maybe<Scalars['String']['output']>;
+  /** Personal data: needs the pii:read scope. */
+  billingLastName: Maybe<Scalars['String']['output']>;
+  /** Personal data: needs the pii:read scope. */
+  billingMobileNumber: Maybe<Scalars['String']['output']>;
+  /** The billing national (identity) code. Personal data: needs the pii:read scope. */
+  billingNationalCode: Maybe<Scalars['String']['output']>;
+  /** Personal data: needs the pii:read scope. */
+  billingPostalCode: Maybe<Scalars['String']['output']>;
+  /** The billing state with the shop's id. Personal data: needs the pii:read scope. */
+  billingState: Maybe<DjangoShopLocation>;
+  createdAt: Maybe<Scalars['DateTime']['output']>;
+  customer: Maybe<Customer>;
+  /** The customer's username. Personal data: needs the pii:read scope. */
+  customerUsername: Maybe<Scalars['String']['output']>;
+  /** The items with every field the shop returns (the product snapshot, discounts, notes). */
+  djangoItems: Array<DjangoShopOrderItem>;
+  email: Maybe<Scalars['String']['output']>;
+  /** The shop's free-form additional data, as it sent it. */
+  extra: Maybe<Scalars['JSON']['output']>;
+  id: Scalars['ID']['output'];
+  /** Whether the shop counts the order as fully paid. */
+  isPaid: Maybe<Scalars['Boolean']['output']>;
+  /** Number of item lines (the shop's `count`). */
+  itemCount: Maybe<Scalars['Int']['output']>;
+  items: Array<OrderItem>;
+  /** Sum of the items' discounts. */
+  itemsDiscount: Maybe<Money>;
+  /** Sum of the items' subtotals, before item discounts. */
+  itemsSubtotal: Maybe<Money>;
+  /** The order's unique key (24 characters), read-only at the shop. */
+  key: Maybe<Scalars['String']['output']>;
+  nativeId: Scalars['String']['output'];
+  nativeStatus: NativeStatus;
+  /** Notes on the order; null when empty. */
+  notes: Maybe<Scalars['String']['output']>;
+  number: Maybe<Scalars['String']['output']>;
+  paymentMethod: Maybe<DjangoShopPaymentMethod>;
+  paymentStatus: PaymentStatus;
+  payments: Array<DjangoShopPayment>;
+  provider: Provider;
+  /** Sum of the items' quantities. */
+  quantity: Maybe<Scalars['Decimal']['output']>;
+  shippingAddress: Maybe<Address>;
+  shippingCost: Maybe<Money>;
+  shippingMethod: Maybe<DjangoShopShippingMethod>;
+  status: OrderStatus;
+  subtotal: Maybe<Money>;
+  total: Maybe<Money>;
+  totalDiscount: Maybe<Money>;
+  updatedAt: Maybe<Scalars['DateTime']['output']>;
+  vendorReference: Maybe<Scalars['String']['output']>;
+};
+
+/** One item of an order, with everything the shop returns for it. */
+export type DjangoShopOrderItem = {
+  __typename?: 'DjangoShopOrderItem';
+  createdAt: Maybe<Scalars['DateTime']['output']>;
+  discount: Maybe<Money>;
+  id: Maybe<Scalars['String']['output']>;
+  notes: Maybe<Scalars['String']['output']>;
+  /** The snapshot of the product at order time (name, sku, price...). */
+  productData: Maybe<Scalars['JSON']['output']>;
+  /** The product's id; null when the product was deleted since. */
+  productId: Maybe<Scalars['String']['output']>;
+  /** The product's current name; null when the product was deleted since. */
+  productName: Maybe<Scalars['String']['output']>;
+  quantity: Maybe<Scalars['Decimal']['output']>;
+  subtotal: Maybe<Money>;
+  total: Maybe<Money>;
+  unitDiscount: Maybe<Money>;
+  unitPrice: Maybe<Money>;
+  updatedAt: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** One payment of an order. */
+export type DjangoShopPayment = {
+  __typename?: 'DjangoShopPayment';
+  amount: Maybe<Money>;
+  createdAt: Maybe<Scalars['DateTime']['output']>;
+  id: Maybe<Scalars['String']['output']>;
+  /** The slug of the method that took the money, e.g. credit-card. */
+  method: Maybe<Scalars['String']['output']>;
+  /** The payment provider's transaction reference. */
+  reference: Maybe<Scalars['String']['output']>;
+};
+
+/** A payment method of the shop. */
+export type DjangoShopPaymentMethod = {
+  __typename?: 'DjangoShopPaymentMethod';
+  id: Maybe<Scalars['String']['output']>;
+  /** The method's image data, as the shop sent it. */
+  image: Maybe<Scalars['JSON']['output']>;
+  name: Maybe<Scalars['String']['output']>;
+};
+
+/** A shipping method of the shop. */
+export type DjangoShopShippingMethod = {
+  __typename?: 'DjangoShopShippingMethod';
+  code: Maybe<Scalars['String']['output']>;
+  description: Maybe<Scalars['String']['output']>;
+  id: Maybe<Scalars['String']['output']>;
+  name: Maybe<Scalars['String']['output']>;
+  price: Maybe<Money>;
+};
+
+/** emnify's currency object. */
+export type EmnifyCurrency = {
+  __typename?: 'EmnifyCurrency';
+  /** ISO 4217 code, e.g. USD. */
+  code: Maybe<Scalars['String']['output']>;
+  id: Maybe<Scalars['String']['output']>;
+  symbol: Maybe<Scalars['String']['output']>;
+};
+
+/**
+ * A SIM order of emnify's order management API. The customer is the ordering
+ * organisation; the person who placed the order is `customerUser` (personal data).
+ * `createdAt` is the submit date (null while the order is being edited).
+ */
+export type EmnifyOrder = Node & Order & {
+  __typename?: 'EmnifyOrder';
+  /** Whether the SIMs are activated automatically on delivery. */
+  autoProvisioning: Maybe<Scalars['Boolean']['output']>;
+  billingAddress: Maybe<Address>;
+  createdAt: Maybe<Scalars['DateTime']['output']>;
+  /** The order's currency, as emnify describes it. */
+  currency: Maybe<EmnifyCurrency>;
+  customer: Maybe<Customer>;
+  /** The ordering organisation (also the order's `customer`). */
+  customerOrganisation: Maybe<EmnifyOrganisation>;
+  /** The user who placed the order; null for orders placed with an application token. Personal data: needs the pii:read scope. */
+  customerUser: Maybe<EmnifyUser>;
+  deliveredDate: Maybe<Scalars['DateTime']['output']>;
+  email: Maybe<Scalars['String']['output']>;
+  /** The payment's reference at the payment option (invoice number, charge id, ...). */
+  externalPaymentReference: Maybe<Scalars['String']['output']>;
+  /** The carrier's tracking number. */
+  externalShippingReference: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  items: Array<OrderItem>;
+  /** The order lines as emnify sends them (also mapped to `items`). */
+  lines: Array<EmnifyOrderLine>;
+  /** Free data emnify attaches to the order. */
+  meta: Maybe<Scalars['JSON']['output']>;
+  nativeId: Scalars['String']['output'];
+  nativeStatus: NativeStatus;
+  number: Maybe<Scalars['String']['output']>;
+  /** Whether the order is paid (emnify's `paid`). */
+  paid: Maybe<Scalars['Boolean']['output']>;
+  paymentOption: Maybe<EmnifyReference>;
+  paymentStatus: PaymentStatus;
+  provider: Provider;
+  /** The customer's purchase order number. */
+  purchaseOrderNumber: Maybe<Scalars['String']['output']>;
+  shippedDate: Maybe<Scalars['DateTime']['output']>;
+  /** The carrier the order was shipped with. */
+  shippedWith: Maybe<EmnifyReference>;
+  shippingAddress: Maybe<Address>;
+  shippingOption: Maybe<EmnifyShippingOption>;
+  status: OrderStatus;
+  subtotal: Maybe<Money>;
+  total: Maybe<Money>;
+  updatedAt: Maybe<Scalars['DateTime']['output']>;
+  /** The VAT included in `total`. */
+  vat: Maybe<Money>;
+  /** The VAT rate as a fraction (0.19 for 19 %). */
+  vatRate: Maybe<Scalars['Decimal']['output']>;
+  vendorReference: Maybe<Scalars['String']['output']>;
+};
+
+/** One order line. */
+export type EmnifyOrderLine = {
+  __typename?: 'EmnifyOrderLine';
+  id: Maybe<Scalars['String']['output']>;
+  product: Maybe<EmnifyProduct>;
+  quantity: Maybe<Scalars['Decimal']['output']>;
+  /** Net amount of the line. */
+  total: Maybe<Money>;
+  /** Net price of one unit. */
+  unitPrice: Maybe<Money>;
+};
+
+/** An emnify organisation. */
+export type EmnifyOrganisation = {
+  __typename?: 'EmnifyOrganisation';
+  id: Maybe<Scalars['String']['output']>;
+  name: Maybe<Scalars['String']['output']>;
+};
+
+/** A product of emnify's SIM shop. */
+export type EmnifyProduct = {
+  __typename?: 'EmnifyProduct';
+  id: Maybe<Scalars['String']['output']>;
+  name: Maybe<Scalars['String']['output']>;
+  sku: Maybe<Scalars['String']['output']>;
+};
+
+/** A reference emnify sends as `{id, name}` (carrier, payment option). */
+export type EmnifyReference = {
+  __typename?: 'EmnifyReference';
+  id: Maybe<Scalars['String']['output']>;
+  name: Maybe<Scalars['String']['output']>;
+};
+
+/** A shipping option of emnify's shop. */
+export type EmnifyShippingOption = {
+  __typename?: 'EmnifyShippingOption';
+  currency: Maybe<EmnifyCurrency>;
+  description: Maybe<Scalars['String']['output']>;
+  id: Maybe<Scalars['String']['output']>;
+  name: Maybe<Scalars['String']['output']>;
+};
+
+/** An emnify user (personal data). */
+export type EmnifyUser = {
+  __typename?: 'EmnifyUser';
+  id: Maybe<Scalars['String']['output']>;
+  /** The user's full name. */
+  name: Maybe<Scalars['String']['output']>;
+  /** The user's login, an e-mail address. */
+  username: Maybe<Scalars['String']['output']>;
 };
 
 /** The codes of errors, in `extensions.code` of top-level errors and in `userErrors`. */
@@ -629,13 +953,24 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
   Node:
     | ( OrderRecord )
+    | ( OrderRecord )
     | ( CustomerRecord )
+    | ( OrderRecord )
+    | ( OrderRecord )
   ;
-  Order: ( OrderRecord );
+  Order:
+    | ( OrderRecord )
+    | ( OrderRecord )
+    | ( OrderRecord )
+    | ( OrderRecord )
+  ;
 };
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  ActivePlatformCharge: ResolverTypeWrapper<Omit<ActivePlatformCharge, 'amount'> & { amount?: Maybe<ResolversTypes['Money']> }>;
+  ActivePlatformItem: ResolverTypeWrapper<ActivePlatformItem>;
+  ActivePlatformOrder: ResolverTypeWrapper<OrderRecord>;
   Address: ResolverTypeWrapper<AddressRecord>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CountStrategy: CountStrategy;
@@ -650,6 +985,20 @@ export type ResolversTypes = {
   DateTimeRange: DateTimeRange;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   DecimalRange: DecimalRange;
+  DjangoShopLocation: ResolverTypeWrapper<DjangoShopLocation>;
+  DjangoShopOrder: ResolverTypeWrapper<OrderRecord>;
+  DjangoShopOrderItem: ResolverTypeWrapper<Omit<DjangoShopOrderItem, 'discount' | 'subtotal' | 'total' | 'unitDiscount' | 'unitPrice'> & { discount?: Maybe<ResolversTypes['Money']>, subtotal?: Maybe<ResolversTypes['Money']>, total?: Maybe<ResolversTypes['Money']>, unitDiscount?: Maybe<ResolversTypes['Money']>, unitPrice?: Maybe<ResolversTypes['Money']> }>;
+  DjangoShopPayment: ResolverTypeWrapper<Omit<DjangoShopPayment, 'amount'> & { amount?: Maybe<ResolversTypes['Money']> }>;
+  DjangoShopPaymentMethod: ResolverTypeWrapper<DjangoShopPaymentMethod>;
+  DjangoShopShippingMethod: ResolverTypeWrapper<Omit<DjangoShopShippingMethod, 'price'> & { price?: Maybe<ResolversTypes['Money']> }>;
+  EmnifyCurrency: ResolverTypeWrapper<EmnifyCurrency>;
+  EmnifyOrder: ResolverTypeWrapper<OrderRecord>;
+  EmnifyOrderLine: ResolverTypeWrapper<Omit<EmnifyOrderLine, 'total' | 'unitPrice'> & { total?: Maybe<ResolversTypes['Money']>, unitPrice?: Maybe<ResolversTypes['Money']> }>;
+  EmnifyOrganisation: ResolverTypeWrapper<EmnifyOrganisation>;
+  EmnifyProduct: ResolverTypeWrapper<EmnifyProduct>;
+  EmnifyReference: ResolverTypeWrapper<EmnifyReference>;
+  EmnifyShippingOption: ResolverTypeWrapper<EmnifyShippingOption>;
+  EmnifyUser: ResolverTypeWrapper<EmnifyUser>;
   ErrorCode: ErrorCode;
   FilterCapability: ResolverTypeWrapper<FilterCapability>;
   FilterOperator: FilterOperator;
@@ -690,6 +1039,9 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  ActivePlatformCharge: Omit<ActivePlatformCharge, 'amount'> & { amount?: Maybe<ResolversParentTypes['Money']> };
+  ActivePlatformItem: ActivePlatformItem;
+  ActivePlatformOrder: OrderRecord;
   Address: AddressRecord;
   Boolean: Scalars['Boolean']['output'];
   CountryCode: Scalars['CountryCode']['output'];
@@ -703,6 +1055,20 @@ export type ResolversParentTypes = {
   DateTimeRange: DateTimeRange;
   Decimal: Scalars['Decimal']['output'];
   DecimalRange: DecimalRange;
+  DjangoShopLocation: DjangoShopLocation;
+  DjangoShopOrder: OrderRecord;
+  DjangoShopOrderItem: Omit<DjangoShopOrderItem, 'discount' | 'subtotal' | 'total' | 'unitDiscount' | 'unitPrice'> & { discount?: Maybe<ResolversParentTypes['Money']>, subtotal?: Maybe<ResolversParentTypes['Money']>, total?: Maybe<ResolversParentTypes['Money']>, unitDiscount?: Maybe<ResolversParentTypes['Money']>, unitPrice?: Maybe<ResolversParentTypes['Money']> };
+  DjangoShopPayment: Omit<DjangoShopPayment, 'amount'> & { amount?: Maybe<ResolversParentTypes['Money']> };
+  DjangoShopPaymentMethod: DjangoShopPaymentMethod;
+  DjangoShopShippingMethod: Omit<DjangoShopShippingMethod, 'price'> & { price?: Maybe<ResolversParentTypes['Money']> };
+  EmnifyCurrency: EmnifyCurrency;
+  EmnifyOrder: OrderRecord;
+  EmnifyOrderLine: Omit<EmnifyOrderLine, 'total' | 'unitPrice'> & { total?: Maybe<ResolversParentTypes['Money']>, unitPrice?: Maybe<ResolversParentTypes['Money']> };
+  EmnifyOrganisation: EmnifyOrganisation;
+  EmnifyProduct: EmnifyProduct;
+  EmnifyReference: EmnifyReference;
+  EmnifyShippingOption: EmnifyShippingOption;
+  EmnifyUser: EmnifyUser;
   FilterCapability: FilterCapability;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
@@ -730,6 +1096,56 @@ export type ResolversParentTypes = {
   UpdateOrderStatusPayload: Omit<UpdateOrderStatusPayload, 'order'> & { order?: Maybe<ResolversParentTypes['Order']> };
   UserError: UserError;
   WriteCapability: WriteCapability;
+};
+
+export type ActivePlatformChargeResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['ActivePlatformCharge'] = ResolversParentTypes['ActivePlatformCharge']> = {
+  amount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  closeDate?: Resolver<Maybe<ResolversTypes['LocalDate']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  endDate?: Resolver<Maybe<ResolversTypes['LocalDate']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  startDate?: Resolver<Maybe<ResolversTypes['LocalDate']>, ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  subscriptionId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ActivePlatformItemResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['ActivePlatformItem'] = ResolversParentTypes['ActivePlatformItem']> = {
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  targetId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  targetType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ActivePlatformOrderResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['ActivePlatformOrder'] = ResolversParentTypes['ActivePlatformOrder']> = {
+  accountId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  activePlatformItems?: Resolver<Array<ResolversTypes['ActivePlatformItem']>, ParentType, ContextType>;
+  billingAddress?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
+  charges?: Resolver<Array<ResolversTypes['ActivePlatformCharge']>, ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  documentNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  expirationDate?: Resolver<Maybe<ResolversTypes['LocalDate']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  items?: Resolver<Array<ResolversTypes['OrderItem']>, ParentType, ContextType>;
+  nativeId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nativeStatus?: Resolver<ResolversTypes['NativeStatus'], ParentType, ContextType>;
+  number?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  orderType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  paymentId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  paymentStatus?: Resolver<ResolversTypes['PaymentStatus'], ParentType, ContextType>;
+  promoCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
+  shippingAddress?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
+  subtotal?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  total?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  vendorReference?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type AddressResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address']> = {
@@ -842,6 +1258,178 @@ export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTy
   name: 'Decimal';
 }
 
+export type DjangoShopLocationResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DjangoShopLocation'] = ResolversParentTypes['DjangoShopLocation']> = {
+  active?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type DjangoShopOrderResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DjangoShopOrder'] = ResolversParentTypes['DjangoShopOrder']> = {
+  amountOutstanding?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  amountPaid?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  billingAddress?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
+  billingCity?: Resolver<Maybe<ResolversTypes['DjangoShopLocation']>, ParentType, ContextType>;
+  billingCountry?: Resolver<Maybe<ResolversTypes['DjangoShopLocation']>, ParentType, ContextType>;
+  billingFirstName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  billingLastName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  billingMobileNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  billingNationalCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  billingPostalCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  billingState?: Resolver<Maybe<ResolversTypes['DjangoShopLocation']>, ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  customerUsername?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  djangoItems?: Resolver<Array<ResolversTypes['DjangoShopOrderItem']>, ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  extra?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  isPaid?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  itemCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  items?: Resolver<Array<ResolversTypes['OrderItem']>, ParentType, ContextType>;
+  itemsDiscount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  itemsSubtotal?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  key?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  nativeId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nativeStatus?: Resolver<ResolversTypes['NativeStatus'], ParentType, ContextType>;
+  notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  number?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  paymentMethod?: Resolver<Maybe<ResolversTypes['DjangoShopPaymentMethod']>, ParentType, ContextType>;
+  paymentStatus?: Resolver<ResolversTypes['PaymentStatus'], ParentType, ContextType>;
+  payments?: Resolver<Array<ResolversTypes['DjangoShopPayment']>, ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
+  quantity?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  shippingAddress?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
+  shippingCost?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  shippingMethod?: Resolver<Maybe<ResolversTypes['DjangoShopShippingMethod']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
+  subtotal?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  total?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  totalDiscount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  vendorReference?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type DjangoShopOrderItemResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DjangoShopOrderItem'] = ResolversParentTypes['DjangoShopOrderItem']> = {
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  discount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  productData?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  productId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  productName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  quantity?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  subtotal?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  total?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  unitDiscount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  unitPrice?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type DjangoShopPaymentResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DjangoShopPayment'] = ResolversParentTypes['DjangoShopPayment']> = {
+  amount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  method?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reference?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type DjangoShopPaymentMethodResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DjangoShopPaymentMethod'] = ResolversParentTypes['DjangoShopPaymentMethod']> = {
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  image?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type DjangoShopShippingMethodResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DjangoShopShippingMethod'] = ResolversParentTypes['DjangoShopShippingMethod']> = {
+  code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  price?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+};
+
+export type EmnifyCurrencyResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['EmnifyCurrency'] = ResolversParentTypes['EmnifyCurrency']> = {
+  code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  symbol?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type EmnifyOrderResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['EmnifyOrder'] = ResolversParentTypes['EmnifyOrder']> = {
+  autoProvisioning?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  billingAddress?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  currency?: Resolver<Maybe<ResolversTypes['EmnifyCurrency']>, ParentType, ContextType>;
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  customerOrganisation?: Resolver<Maybe<ResolversTypes['EmnifyOrganisation']>, ParentType, ContextType>;
+  customerUser?: Resolver<Maybe<ResolversTypes['EmnifyUser']>, ParentType, ContextType>;
+  deliveredDate?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  externalPaymentReference?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  externalShippingReference?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  items?: Resolver<Array<ResolversTypes['OrderItem']>, ParentType, ContextType>;
+  lines?: Resolver<Array<ResolversTypes['EmnifyOrderLine']>, ParentType, ContextType>;
+  meta?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  nativeId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nativeStatus?: Resolver<ResolversTypes['NativeStatus'], ParentType, ContextType>;
+  number?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  paid?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  paymentOption?: Resolver<Maybe<ResolversTypes['EmnifyReference']>, ParentType, ContextType>;
+  paymentStatus?: Resolver<ResolversTypes['PaymentStatus'], ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
+  purchaseOrderNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  shippedDate?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  shippedWith?: Resolver<Maybe<ResolversTypes['EmnifyReference']>, ParentType, ContextType>;
+  shippingAddress?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
+  shippingOption?: Resolver<Maybe<ResolversTypes['EmnifyShippingOption']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
+  subtotal?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  total?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  vat?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  vatRate?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  vendorReference?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type EmnifyOrderLineResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['EmnifyOrderLine'] = ResolversParentTypes['EmnifyOrderLine']> = {
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  product?: Resolver<Maybe<ResolversTypes['EmnifyProduct']>, ParentType, ContextType>;
+  quantity?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  total?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  unitPrice?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+};
+
+export type EmnifyOrganisationResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['EmnifyOrganisation'] = ResolversParentTypes['EmnifyOrganisation']> = {
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type EmnifyProductResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['EmnifyProduct'] = ResolversParentTypes['EmnifyProduct']> = {
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sku?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type EmnifyReferenceResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['EmnifyReference'] = ResolversParentTypes['EmnifyReference']> = {
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type EmnifyShippingOptionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['EmnifyShippingOption'] = ResolversParentTypes['EmnifyShippingOption']> = {
+  currency?: Resolver<Maybe<ResolversTypes['EmnifyCurrency']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type EmnifyUserResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['EmnifyUser'] = ResolversParentTypes['EmnifyUser']> = {
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  username?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type FilterCapabilityResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['FilterCapability'] = ResolversParentTypes['FilterCapability']> = {
   field?: Resolver<ResolversTypes['OrderFilterField'], ParentType, ContextType>;
   native?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -873,11 +1461,11 @@ export type NativeStatusResolvers<ContextType = GraphContext, ParentType extends
 };
 
 export type NodeResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
-  __resolveType: TypeResolveFn<'CsCartOrder' | 'Customer', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'ActivePlatformOrder' | 'CsCartOrder' | 'Customer' | 'DjangoShopOrder' | 'EmnifyOrder', ParentType, ContextType>;
 };
 
 export type OrderResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order']> = {
-  __resolveType: TypeResolveFn<'CsCartOrder', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'ActivePlatformOrder' | 'CsCartOrder' | 'DjangoShopOrder' | 'EmnifyOrder', ParentType, ContextType>;
 };
 
 export type OrderConnectionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['OrderConnection'] = ResolversParentTypes['OrderConnection']> = {
@@ -963,6 +1551,9 @@ export type WriteCapabilityResolvers<ContextType = GraphContext, ParentType exte
 };
 
 export type Resolvers<ContextType = GraphContext> = {
+  ActivePlatformCharge?: ActivePlatformChargeResolvers<ContextType>;
+  ActivePlatformItem?: ActivePlatformItemResolvers<ContextType>;
+  ActivePlatformOrder?: ActivePlatformOrderResolvers<ContextType>;
   Address?: AddressResolvers<ContextType>;
   CountryCode?: GraphQLScalarType;
   CsCartOrder?: CsCartOrderResolvers<ContextType>;
@@ -973,6 +1564,20 @@ export type Resolvers<ContextType = GraphContext> = {
   Customer?: CustomerResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Decimal?: GraphQLScalarType;
+  DjangoShopLocation?: DjangoShopLocationResolvers<ContextType>;
+  DjangoShopOrder?: DjangoShopOrderResolvers<ContextType>;
+  DjangoShopOrderItem?: DjangoShopOrderItemResolvers<ContextType>;
+  DjangoShopPayment?: DjangoShopPaymentResolvers<ContextType>;
+  DjangoShopPaymentMethod?: DjangoShopPaymentMethodResolvers<ContextType>;
+  DjangoShopShippingMethod?: DjangoShopShippingMethodResolvers<ContextType>;
+  EmnifyCurrency?: EmnifyCurrencyResolvers<ContextType>;
+  EmnifyOrder?: EmnifyOrderResolvers<ContextType>;
+  EmnifyOrderLine?: EmnifyOrderLineResolvers<ContextType>;
+  EmnifyOrganisation?: EmnifyOrganisationResolvers<ContextType>;
+  EmnifyProduct?: EmnifyProductResolvers<ContextType>;
+  EmnifyReference?: EmnifyReferenceResolvers<ContextType>;
+  EmnifyShippingOption?: EmnifyShippingOptionResolvers<ContextType>;
+  EmnifyUser?: EmnifyUserResolvers<ContextType>;
   FilterCapability?: FilterCapabilityResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   LocalDate?: GraphQLScalarType;
