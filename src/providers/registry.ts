@@ -4,17 +4,20 @@
  */
 import type { OrdergraphConfig } from "../config/config.schema.ts";
 import { ConfigError, issuesOf } from "../config/load-config.ts";
+import { activeplatformDefinition } from "./activeplatform/activeplatform.definition.ts";
 import type { Connector } from "./core/connector.ts";
 import type { ConnectorServices, ProviderDefinition } from "./core/provider-definition.ts";
-import { activeplatformDefinition } from "./activeplatform/activeplatform.definition.ts";
 import { csCartDefinition } from "./cscart/cscart.definition.ts";
 import { djangoShopDefinition } from "./djangoshop/djangoshop.definition.ts";
 import { emnifyDefinition } from "./emnify/emnify.definition.ts";
 
 /** Every registered provider kind. */
-export const PROVIDER_DEFINITIONS: readonly ProviderDefinition[] = [csCartDefinition, emnifyDefinition, activeplatformDefinition, djangoShopDefinition].map(
-  (definition) => definition as unknown as ProviderDefinition,
-);
+export const PROVIDER_DEFINITIONS: readonly ProviderDefinition[] = [
+  csCartDefinition,
+  emnifyDefinition,
+  activeplatformDefinition,
+  djangoShopDefinition,
+].map((definition) => definition as unknown as ProviderDefinition);
 
 /** Finds the definition of a config `kind`. */
 export function definitionFor(kind: string): ProviderDefinition | undefined {

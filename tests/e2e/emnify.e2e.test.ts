@@ -19,7 +19,6 @@ import type { ProviderDefinition } from "../../src/providers/core/provider-defin
 import { emnifyDefinition } from "../../src/providers/emnify/emnify.definition.ts";
 import { ADMIN_KEY, READER_KEY, startTestServer, type TestServer } from "../helpers/test-server.ts";
 
-
 const PROVIDER = "sims-emnify";
 let emulator: EmnifyEmulator;
 let server: TestServer;
