@@ -3,8 +3,8 @@ import { ACTIVEPLATFORM_DEFAULT_TOKEN, startActivePlatformEmulator } from "../..
 import type { EmulatorStarter } from "./demo-providers.ts";
 
 /** Starts the ActivePlatform emulator (seeded data) as the demo provider `billing-activeplatform`. */
-export const activeplatformDemoEmulator: EmulatorStarter = async ({ host, port }) => {
-  const emulator = await startActivePlatformEmulator({ host, port });
+export const activeplatformDemoEmulator: EmulatorStarter = async ({ host, port, size }) => {
+  const emulator = await startActivePlatformEmulator({ host, port, size });
   const credentials = { apiToken: ACTIVEPLATFORM_DEFAULT_TOKEN };
   return {
     id: "billing-activeplatform",

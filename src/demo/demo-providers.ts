@@ -19,16 +19,16 @@ export interface StartedEmulator {
   close(): Promise<void>;
 }
 
-/** Starts one emulator on a host and port (0 = any free port). */
-export type EmulatorStarter = (options: { host: string; port: number }) => Promise<StartedEmulator>;
+/** Starts one emulator on a host and port (0 = any free port), with its default data size unless `size` is given. */
+export type EmulatorStarter = (options: { host: string; port: number; size?: number | undefined }) => Promise<StartedEmulator>;
 
 /** The demo's providers, in the order they start. */
 export const DEMO_EMULATORS: Record<string, EmulatorStarter> = {
   emnify: (options) => emnifyDemoEmulator(options),
   activeplatform: (options) => activeplatformDemoEmulator(options),
   djangoshop: (options) => djangoshopDemoEmulator(options),
-  cscart: async ({ host, port }) => {
-    const emulator = await startCsCartEmulator({ host, port });
+  cscart: async ({ host, port, size }) => {
+    const emulator = await startCsCartEmulator({ host, port, size });
     const credentials = { ...CSCART_DEFAULT_CREDENTIALS };
     return {
       id: "shop-cscart",
@@ -51,7 +51,7 @@ export const DEMO_EMULATORS: Record<string, EmulatorStarter> = {
 
 /** Starts the listed emulators (all by default), each on `basePort + index` or a free port. */
 export async function startEmulators(
-  options: { host?: string; basePort?: number; kinds?: readonly string[] } = {},
+  options: { host?: string; basePort?: number; kinds?: readonly string[]; size?: number } = {},
 ): Promise<StartedEmulator[]> {
   const host = options.host ?? "127.0.0.1";
   const kinds = options.kinds ?? Object.keys(DEMO_EMULATORS);
@@ -60,7 +60,7 @@ export async function startEmulators(
     for (const [index, kind] of kinds.entries()) {
       const start = DEMO_EMULATORS[kind];
       if (!start) throw new Error(`no emulator for provider kind "${kind}"`);
-      started.push(await start({ host, port: options.basePort ? options.basePort + index : 0 }));
+      started.push(await start({ host, port: options.basePort ? options.basePort + index : 0, size: options.size }));
     }
   } catch (error) {
     await Promise.all(started.map((e) => e.close()));

@@ -3,8 +3,8 @@ import { DJANGOSHOP_DEFAULT_TOKEN, startDjangoShopEmulator } from "../../emulato
 import type { EmulatorStarter } from "./demo-providers.ts";
 
 /** Starts the djangoshop emulator (EUR, two decimals) and describes its provider entry. */
-export const djangoshopDemoEmulator: EmulatorStarter = async ({ host, port }) => {
-  const emulator = await startDjangoShopEmulator({ host, port });
+export const djangoshopDemoEmulator: EmulatorStarter = async ({ host, port, size }) => {
+  const emulator = await startDjangoShopEmulator({ host, port, size });
   const credentials = { token: DJANGOSHOP_DEFAULT_TOKEN };
   const baseUrl = `${emulator.url}/api`;
   return {

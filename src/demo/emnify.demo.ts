@@ -3,8 +3,8 @@ import { EMNIFY_DEFAULT_CREDENTIALS, startEmnifyEmulator } from "../../emulators
 import type { EmulatorStarter } from "./demo-providers.ts";
 
 /** Starts the emnify emulator (seeded data) as the demo provider `sims-emnify`, logging in with a user. */
-export const emnifyDemoEmulator: EmulatorStarter = async ({ host, port }) => {
-  const emulator = await startEmnifyEmulator({ host, port });
+export const emnifyDemoEmulator: EmulatorStarter = async ({ host, port, size }) => {
+  const emulator = await startEmnifyEmulator({ host, port, size });
   // A username login, so the demo also shows the refresh-token path.
   const credentials = { username: EMNIFY_DEFAULT_CREDENTIALS.username, password: EMNIFY_DEFAULT_CREDENTIALS.password };
   return {

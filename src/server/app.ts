@@ -34,6 +34,8 @@ export interface ServerOptions {
 /** A built server: call `listen`, and `close` to stop it (connectors included). */
 export interface OrdergraphServer {
   app: FastifyInstance;
+  /** The configured connectors, by provider id. */
+  connectors: ReadonlyMap<string, Connector>;
   listen(port?: number, host?: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -128,6 +130,7 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
 
   return {
     app,
+    connectors,
     async listen(port = config.server.port, host = config.server.host) {
       return app.listen({ port, host });
     },
