@@ -6,6 +6,7 @@ import { CSCART_DEFAULT_CREDENTIALS, startCsCartEmulator } from "../../emulators
 import { activeplatformDemoEmulator } from "./activeplatform.demo.ts";
 import { djangoshopDemoEmulator } from "./djangoshop.demo.ts";
 import { emnifyDemoEmulator } from "./emnify.demo.ts";
+import { iterasDemoEmulator } from "./iteras.demo.ts";
 
 /** A started emulator and how to configure ordergraph for it. */
 export interface StartedEmulator {
@@ -24,6 +25,7 @@ export type EmulatorStarter = (options: { host: string; port: number; size?: num
 
 /** The demo's providers, in the order they start. */
 export const DEMO_EMULATORS: Record<string, EmulatorStarter> = {
+  iteras: (options) => iterasDemoEmulator(options),
   emnify: (options) => emnifyDemoEmulator(options),
   activeplatform: (options) => activeplatformDemoEmulator(options),
   djangoshop: (options) => djangoshopDemoEmulator(options),

@@ -544,6 +544,114 @@ export type FilterOperator =
   /** Less than or equal (range end). */
   | 'LTE';
 
+/** A campaign (subscription) product of an Iteras order. */
+export type IterasCampaignProduct = {
+  __typename?: 'IterasCampaignProduct';
+  campaignId: Maybe<Scalars['String']['output']>;
+  customerFacingName: Maybe<Scalars['String']['output']>;
+  /** The campaign's internal name. */
+  name: Maybe<Scalars['String']['output']>;
+  /** Unit price. */
+  price: Maybe<Money>;
+  quantity: Scalars['Decimal']['output'];
+  /** Publications the campaign subscribes to. */
+  subscribedTo: Array<IterasPublication>;
+  /** The product text shown when ordering. */
+  text: Maybe<Scalars['String']['output']>;
+};
+
+/** An estimated invoice line. Iteras does not document the shape: every part may be null, `data` keeps the line as sent. */
+export type IterasInvoiceLine = {
+  __typename?: 'IterasInvoiceLine';
+  amount: Maybe<Money>;
+  campaignId: Maybe<Scalars['String']['output']>;
+  /** The line as Iteras sent it. */
+  data: Maybe<Scalars['JSON']['output']>;
+  description: Maybe<Scalars['String']['output']>;
+  externalId: Maybe<Scalars['String']['output']>;
+  quantity: Maybe<Scalars['Decimal']['output']>;
+  unitPrice: Maybe<Money>;
+  vatAmount: Maybe<Money>;
+  /** VAT rate in percent. */
+  vatRate: Maybe<Scalars['Decimal']['output']>;
+};
+
+/**
+ * An order of an Iteras account (Danish subscription and publishing platform).
+ * Iteras has no update time, no vendor reference and no currency in its data
+ * (the currency comes from the configuration). `invoiceLines` is fetched on demand.
+ * The hashed `password` Iteras sends is never exposed.
+ */
+export type IterasOrder = Node & Order & {
+  __typename?: 'IterasOrder';
+  billingAddress: Maybe<Address>;
+  /** Chosen campaign (subscription) products. */
+  campaignProducts: Array<IterasCampaignProduct>;
+  createdAt: Maybe<Scalars['DateTime']['output']>;
+  /** The account's custom order fields, names without the leading ':'. Personal data: needs the pii:read scope. */
+  customFields: Array<CustomField>;
+  customer: Maybe<Customer>;
+  /** Id of the customer attached to the order; null for guests. */
+  customerId: Maybe<Scalars['String']['output']>;
+  email: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  /** Invoice lines Iteras estimates at request time (not at order time); loaded on demand. */
+  invoiceLines: Array<IterasInvoiceLine>;
+  /** IP address that placed the order. Personal data: needs the pii:read scope. */
+  ip: Maybe<Scalars['String']['output']>;
+  items: Array<OrderItem>;
+  nativeId: Scalars['String']['output'];
+  nativeStatus: NativeStatus;
+  number: Maybe<Scalars['String']['output']>;
+  /** The ordering code used, if any (e.g. a discount code). */
+  orderingCode: Maybe<Scalars['String']['output']>;
+  /** URL id of the ordering form the order was placed with. */
+  orderingForm: Maybe<Scalars['String']['output']>;
+  /** The payment agreement attached to the order. Personal data: needs the pii:read scope. */
+  paymentAgreement: Maybe<IterasPaymentAgreement>;
+  paymentStatus: PaymentStatus;
+  provider: Provider;
+  /** Link that resumes an order awaiting confirmation. Personal data: needs the pii:read scope. */
+  resumeOrderingUrl: Maybe<Scalars['String']['output']>;
+  shippingAddress: Maybe<Address>;
+  /** Chosen stand-alone products. */
+  standaloneProducts: Array<IterasStandaloneProduct>;
+  status: OrderStatus;
+  /** Ids of the subscriptions the order created. */
+  subscriptions: Array<Scalars['String']['output']>;
+  subtotal: Maybe<Money>;
+  total: Maybe<Money>;
+  updatedAt: Maybe<Scalars['DateTime']['output']>;
+  vendorReference: Maybe<Scalars['String']['output']>;
+};
+
+/** A stored payment agreement (card, MobilePay, Betalingsservice), as Iteras describes it. */
+export type IterasPaymentAgreement = {
+  __typename?: 'IterasPaymentAgreement';
+  id: Maybe<Scalars['String']['output']>;
+  text: Maybe<Scalars['String']['output']>;
+};
+
+/** A publication a campaign product subscribes to. */
+export type IterasPublication = {
+  __typename?: 'IterasPublication';
+  externalId: Maybe<Scalars['String']['output']>;
+  name: Maybe<Scalars['String']['output']>;
+};
+
+/** A stand-alone product (a book, a gift card) of an Iteras order. */
+export type IterasStandaloneProduct = {
+  __typename?: 'IterasStandaloneProduct';
+  /** The product's custom fields, names without the leading ':'. */
+  customFields: Array<CustomField>;
+  customerFacingName: Maybe<Scalars['String']['output']>;
+  externalId: Maybe<Scalars['String']['output']>;
+  name: Maybe<Scalars['String']['output']>;
+  price: Maybe<Money>;
+  /** The product text shown when ordering. */
+  text: Maybe<Scalars['String']['output']>;
+};
+
 /** An amount of money in one currency. */
 export type Money = {
   __typename?: 'Money';
@@ -957,8 +1065,10 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( CustomerRecord )
     | ( OrderRecord )
     | ( OrderRecord )
+    | ( OrderRecord )
   ;
   Order:
+    | ( OrderRecord )
     | ( OrderRecord )
     | ( OrderRecord )
     | ( OrderRecord )
@@ -1004,6 +1114,12 @@ export type ResolversTypes = {
   FilterOperator: FilterOperator;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  IterasCampaignProduct: ResolverTypeWrapper<Omit<IterasCampaignProduct, 'price'> & { price?: Maybe<ResolversTypes['Money']> }>;
+  IterasInvoiceLine: ResolverTypeWrapper<Omit<IterasInvoiceLine, 'amount' | 'unitPrice' | 'vatAmount'> & { amount?: Maybe<ResolversTypes['Money']>, unitPrice?: Maybe<ResolversTypes['Money']>, vatAmount?: Maybe<ResolversTypes['Money']> }>;
+  IterasOrder: ResolverTypeWrapper<OrderRecord>;
+  IterasPaymentAgreement: ResolverTypeWrapper<IterasPaymentAgreement>;
+  IterasPublication: ResolverTypeWrapper<IterasPublication>;
+  IterasStandaloneProduct: ResolverTypeWrapper<Omit<IterasStandaloneProduct, 'price'> & { price?: Maybe<ResolversTypes['Money']> }>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   LocalDate: ResolverTypeWrapper<Scalars['LocalDate']['output']>;
   Money: ResolverTypeWrapper<MoneyRecord>;
@@ -1072,6 +1188,12 @@ export type ResolversParentTypes = {
   FilterCapability: FilterCapability;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
+  IterasCampaignProduct: Omit<IterasCampaignProduct, 'price'> & { price?: Maybe<ResolversParentTypes['Money']> };
+  IterasInvoiceLine: Omit<IterasInvoiceLine, 'amount' | 'unitPrice' | 'vatAmount'> & { amount?: Maybe<ResolversParentTypes['Money']>, unitPrice?: Maybe<ResolversParentTypes['Money']>, vatAmount?: Maybe<ResolversParentTypes['Money']> };
+  IterasOrder: OrderRecord;
+  IterasPaymentAgreement: IterasPaymentAgreement;
+  IterasPublication: IterasPublication;
+  IterasStandaloneProduct: Omit<IterasStandaloneProduct, 'price'> & { price?: Maybe<ResolversParentTypes['Money']> };
   JSON: Scalars['JSON']['output'];
   LocalDate: Scalars['LocalDate']['output'];
   Money: MoneyRecord;
@@ -1437,6 +1559,79 @@ export type FilterCapabilityResolvers<ContextType = GraphContext, ParentType ext
   operator?: Resolver<ResolversTypes['FilterOperator'], ParentType, ContextType>;
 };
 
+export type IterasCampaignProductResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['IterasCampaignProduct'] = ResolversParentTypes['IterasCampaignProduct']> = {
+  campaignId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  customerFacingName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  price?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  quantity?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  subscribedTo?: Resolver<Array<ResolversTypes['IterasPublication']>, ParentType, ContextType>;
+  text?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type IterasInvoiceLineResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['IterasInvoiceLine'] = ResolversParentTypes['IterasInvoiceLine']> = {
+  amount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  campaignId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  data?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  externalId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  quantity?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  unitPrice?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  vatAmount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  vatRate?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+};
+
+export type IterasOrderResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['IterasOrder'] = ResolversParentTypes['IterasOrder']> = {
+  billingAddress?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
+  campaignProducts?: Resolver<Array<ResolversTypes['IterasCampaignProduct']>, ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  customFields?: Resolver<Array<ResolversTypes['CustomField']>, ParentType, ContextType>;
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  customerId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  invoiceLines?: Resolver<Array<ResolversTypes['IterasInvoiceLine']>, ParentType, ContextType>;
+  ip?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  items?: Resolver<Array<ResolversTypes['OrderItem']>, ParentType, ContextType>;
+  nativeId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nativeStatus?: Resolver<ResolversTypes['NativeStatus'], ParentType, ContextType>;
+  number?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  orderingCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  orderingForm?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  paymentAgreement?: Resolver<Maybe<ResolversTypes['IterasPaymentAgreement']>, ParentType, ContextType>;
+  paymentStatus?: Resolver<ResolversTypes['PaymentStatus'], ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
+  resumeOrderingUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  shippingAddress?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
+  standaloneProducts?: Resolver<Array<ResolversTypes['IterasStandaloneProduct']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
+  subscriptions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  subtotal?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  total?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  vendorReference?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type IterasPaymentAgreementResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['IterasPaymentAgreement'] = ResolversParentTypes['IterasPaymentAgreement']> = {
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  text?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type IterasPublicationResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['IterasPublication'] = ResolversParentTypes['IterasPublication']> = {
+  externalId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type IterasStandaloneProductResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['IterasStandaloneProduct'] = ResolversParentTypes['IterasStandaloneProduct']> = {
+  customFields?: Resolver<Array<ResolversTypes['CustomField']>, ParentType, ContextType>;
+  customerFacingName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  externalId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  price?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  text?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
@@ -1461,11 +1656,11 @@ export type NativeStatusResolvers<ContextType = GraphContext, ParentType extends
 };
 
 export type NodeResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
-  __resolveType: TypeResolveFn<'ActivePlatformOrder' | 'CsCartOrder' | 'Customer' | 'DjangoShopOrder' | 'EmnifyOrder', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'ActivePlatformOrder' | 'CsCartOrder' | 'Customer' | 'DjangoShopOrder' | 'EmnifyOrder' | 'IterasOrder', ParentType, ContextType>;
 };
 
 export type OrderResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order']> = {
-  __resolveType: TypeResolveFn<'ActivePlatformOrder' | 'CsCartOrder' | 'DjangoShopOrder' | 'EmnifyOrder', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'ActivePlatformOrder' | 'CsCartOrder' | 'DjangoShopOrder' | 'EmnifyOrder' | 'IterasOrder', ParentType, ContextType>;
 };
 
 export type OrderConnectionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['OrderConnection'] = ResolversParentTypes['OrderConnection']> = {
@@ -1579,6 +1774,12 @@ export type Resolvers<ContextType = GraphContext> = {
   EmnifyShippingOption?: EmnifyShippingOptionResolvers<ContextType>;
   EmnifyUser?: EmnifyUserResolvers<ContextType>;
   FilterCapability?: FilterCapabilityResolvers<ContextType>;
+  IterasCampaignProduct?: IterasCampaignProductResolvers<ContextType>;
+  IterasInvoiceLine?: IterasInvoiceLineResolvers<ContextType>;
+  IterasOrder?: IterasOrderResolvers<ContextType>;
+  IterasPaymentAgreement?: IterasPaymentAgreementResolvers<ContextType>;
+  IterasPublication?: IterasPublicationResolvers<ContextType>;
+  IterasStandaloneProduct?: IterasStandaloneProductResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   LocalDate?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;

@@ -10,10 +10,12 @@ import type { ConnectorServices, ProviderDefinition } from "./core/provider-defi
 import { csCartDefinition } from "./cscart/cscart.definition.ts";
 import { djangoShopDefinition } from "./djangoshop/djangoshop.definition.ts";
 import { emnifyDefinition } from "./emnify/emnify.definition.ts";
+import { iterasDefinition } from "./iteras/iteras.definition.ts";
 
 /** Every registered provider kind. */
 export const PROVIDER_DEFINITIONS: readonly ProviderDefinition[] = [
   csCartDefinition,
+  iterasDefinition,
   emnifyDefinition,
   activeplatformDefinition,
   djangoShopDefinition,

@@ -22,7 +22,7 @@ export interface ProviderDefinition<Entry extends ProviderBaseConfig = ProviderB
   /** Validates the whole provider entry (base fields plus credentials and options). */
   schema: z.ZodType<Entry>;
   /** The pushdown table of every connector of this kind (README and Provider.capabilities). */
-  capabilities?: Capabilities;
+  capabilities: Capabilities;
   /** Builds the connector from a validated entry and the server's shared services. */
   create(entry: Entry, services: ConnectorServices): Connector;
   /** The provider's concrete GraphQL Order type and its own fields. */

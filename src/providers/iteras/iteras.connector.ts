@@ -1,0 +1,453 @@
+/**
+ * The Iteras connector. Iteras has one GET without paging that answers at
+ * most `cap` orders, silently cut: the connector fetches the whole filtered
+ * set (splitting created-date windows until no answer is capped), keeps it in
+ * a short-lived cache keyed by the native params, and serves the engine's
+ * windows from memory, sorted here.
+ */
+import type { CallContext } from "../core/call-context.ts";
+import {
+  type Capabilities,
+  type Connector,
+  filterCapabilities,
+  type ListRequest,
+  type ListResult,
+  type OrderFilter,
+  type QueryPlan,
+  type SortKey,
+} from "../core/connector.ts";
+import { ProviderHttpClient, type UpstreamResponse } from "../core/http-client.ts";
+import type { OrderRecord } from "../core/model.ts";
+import { orderComparator } from "../core/order-compare.ts";
+import { mapConcurrent } from "../core/paging.ts";
+import type { ConnectorServices } from "../core/provider-definition.ts";
+import { codeForStatus, UpstreamError } from "../core/upstream-error.ts";
+import type { IterasConfig } from "./iteras.definition.ts";
+import {
+  type IterasMapContext,
+  type IterasNative,
+  isSyntheticId,
+  iterasOrderDay,
+  iterasSyntheticId,
+  iterasToOrder,
+  syntheticIdDay,
+} from "./iteras.mapper.ts";
+import { type IterasRawOrder, iterasListSchema, iterasOrderSchema } from "./iteras.schemas.ts";
+import {
+  ITERAS_STATUS_TABLE,
+  ITERAS_UNKNOWN_PAYMENT,
+  ITERAS_UNKNOWN_STATUS,
+  isKnownIterasStatus,
+  iterasCodesForPayments,
+  iterasCodesForStatuses,
+} from "./iteras.status.ts";
+import { DayOverflowError, type DayWindow, fetchAllWindows, localDay, WindowSplitError } from "./iteras.windows.ts";
+
+/** Rows per window the engine may ask for: windows are served from memory. */
+const MAX_PAGE = 1000;
+/** More customers than this cost more calls than reading the set once: they are filtered here. */
+const MAX_PUSHED_CUSTOMERS = 20;
+/** Distinct native filters kept in the cache at once. */
+const MAX_CACHE_ENTRIES = 32;
+/** Orders whose local day is remembered from lists, to read their details by day. */
+const MAX_DAY_HINTS = 200_000;
+/** Fewer requested orders than this in a window are read one order_id call each. */
+const MIN_CLUSTER = 2;
+
+/** The pushdown table of Iteras (also shown to clients as Provider.capabilities). */
+export const ITERAS_CAPABILITIES: Capabilities = {
+  filters: filterCapabilities([
+    ["STATUS", ["IN"], true, "status= (repeatable) with the codes of the status table"],
+    ["NATIVE_STATUS", ["IN"], true, "codes outside the status table are filtered by ordergraph"],
+    ["PAYMENT_STATUS", ["IN"], true, "derived from the status code"],
+    ["CUSTOMER_ID", ["IN"], true, `customer=, one call per customer (more than ${MAX_PUSHED_CUSTOMERS}: filtered by ordergraph)`],
+    ["CREATED_AT", ["GTE", "LTE"], true, "created_after/created_before by local day; the exact instants are re-checked"],
+    ["UPDATED_AT", ["GTE", "LTE"], false, "Iteras has no update time: a range matches no order"],
+    ["EMAIL", ["EQ"], false],
+    ["SEARCH", ["CONTAINS"], false],
+    ["VENDOR_REFERENCE", ["EQ"], false, "Iteras has no vendor reference: matches no order"],
+    ["TOTAL", ["GTE", "LTE"], false, "the sum of the products' price × quantity"],
+  ]),
+  sorts: [
+    // Iteras answers oldest first and the set is sorted here anyway, so every window is exact.
+    { field: "CREATED_AT", supported: true, native: true },
+    { field: "NUMBER", supported: true, native: false },
+    { field: "TOTAL", supported: true, native: false },
+    { field: "UPDATED_AT", supported: false, native: false },
+  ],
+  writes: [
+    { operation: "UPDATE_ORDER_STATUS", supported: false },
+    { operation: "SET_VENDOR_REFERENCE", supported: false },
+  ],
+  count: "FETCHED_SET",
+};
+
+/** The native params of a filter: what one fetched set (and one cache entry) is made of. */
+interface NativeParams {
+  statuses: string[];
+  customers: string[];
+  window: DayWindow;
+}
+
+/** A fetched set and its sorted views. */
+interface FetchedSet {
+  rows: OrderRecord<IterasNative>[];
+  views: Map<string, OrderRecord[]>;
+}
+
+interface CacheEntry {
+  expires: number;
+  set: Promise<FetchedSet>;
+}
+
+function intersect(a: string[] | undefined, b: string[]): string[] {
+  return a === undefined ? b : a.filter((code) => b.includes(code));
+}
+
+/** Connector for one Iteras account. */
+export class IterasConnector implements Connector {
+  readonly id: string;
+  readonly name: string;
+  readonly kind = "ITERAS" as const;
+  readonly capabilities = ITERAS_CAPABILITIES;
+  readonly maxPageSize = MAX_PAGE;
+  private readonly http: ProviderHttpClient;
+  private readonly apiKey: string;
+  private readonly mapContext: IterasMapContext;
+  private readonly cap: number;
+  private readonly setCacheTtlMs: number;
+  private readonly concurrency: number;
+  private readonly cache = new Map<string, CacheEntry>();
+  /** nativeId -> local created day, learnt from lists (see getMany). */
+  private readonly dayHints = new Map<string, string>();
+  /** Orders seen per local day in lists: a lower bound of what a day window returns. */
+  private readonly dayCounts = new Map<string, number>();
+
+  constructor(config: IterasConfig, services: ConnectorServices = {}) {
+    this.id = config.id;
+    this.name = config.name ?? config.id;
+    this.apiKey = config.credentials.apiKey;
+    this.http = new ProviderHttpClient({
+      provider: config.id,
+      baseUrl: config.baseUrl,
+      timeoutMs: config.timeoutMs,
+      connections: config.connections,
+      secretQueryParams: ["iteras-key"],
+      secrets: [config.credentials.apiKey],
+      // The shared answer cache lets replicas share raw answers; the set cache below serves pages.
+      cache: services.cache && { store: services.cache, ttlMs: config.cacheTtlMs },
+    });
+    this.mapContext = { provider: config.id, currency: config.currency, timeZone: config.timeZone };
+    this.cap = config.cap;
+    this.setCacheTtlMs = config.setCacheTtlMs;
+    this.concurrency = config.detailConcurrency;
+  }
+
+  isValidNativeId(nativeId: string): boolean {
+    return /^[1-9]\d{0,18}$/.test(nativeId) || isSyntheticId(nativeId);
+  }
+
+  plan(filter: OrderFilter, sort: SortKey): QueryPlan {
+    const native: OrderFilter = {};
+    const residual: OrderFilter = {};
+    let empty = false;
+    const statusFilters = [
+      filter.status?.includes(ITERAS_UNKNOWN_STATUS),
+      filter.paymentStatus?.includes(ITERAS_UNKNOWN_PAYMENT),
+      filter.nativeStatus?.some((code) => !isKnownIterasStatus(code)),
+    ].filter((given) => given !== undefined);
+    if (statusFilters.length > 0 && statusFilters.every(Boolean)) {
+      // A status Iteras may add later could match: no status= can say that, so it is filtered here.
+      if (filter.status) residual.status = filter.status;
+      if (filter.paymentStatus) residual.paymentStatus = filter.paymentStatus;
+      if (filter.nativeStatus) residual.nativeStatus = filter.nativeStatus;
+    } else if (statusFilters.length > 0) {
+      let codes: string[] | undefined;
+      if (filter.status) codes = intersect(codes, iterasCodesForStatuses(filter.status));
+      if (filter.paymentStatus) codes = intersect(codes, iterasCodesForPayments(filter.paymentStatus));
+      if (filter.nativeStatus) codes = intersect(codes, filter.nativeStatus.filter(isKnownIterasStatus));
+      const list = [...new Set(codes ?? [])].sort();
+      if (list.length === 0) empty = true;
+      native.nativeStatus = list;
+    }
+    if (filter.customerIds) {
+      // Customer ids are digit strings; anything else is nobody's.
+      const ids = [...new Set(filter.customerIds.filter((id) => /^\d{1,19}$/.test(id)).map((id) => id.replace(/^0+(?=\d)/, "")))];
+      if (ids.length === 0) empty = true;
+      if (ids.length <= MAX_PUSHED_CUSTOMERS) native.customerIds = ids.sort();
+      else residual.customerIds = filter.customerIds;
+    }
+    if (filter.createdAt) {
+      native.createdAt = filter.createdAt;
+      residual.createdAt = filter.createdAt;
+    }
+    // Iteras has neither: every order has a null update time and vendor reference.
+    if (filter.updatedAt || filter.vendorReference !== undefined) empty = true;
+    if (filter.email !== undefined) residual.email = filter.email;
+    if (filter.search !== undefined) residual.search = filter.search;
+    if (filter.total) residual.total = filter.total;
+    return { native, residual, sortNative: sort.field !== "UPDATED_AT", empty };
+  }
+
+  private nativeParams(filter: OrderFilter): NativeParams {
+    const all = ITERAS_STATUS_TABLE.length;
+    const statuses = filter.nativeStatus && filter.nativeStatus.length < all ? [...filter.nativeStatus].sort() : [];
+    const window: DayWindow = {};
+    if (filter.createdAt?.from) window.after = localDay(filter.createdAt.from, this.mapContext.timeZone);
+    if (filter.createdAt?.to) window.before = localDay(filter.createdAt.to, this.mapContext.timeZone);
+    return { statuses, customers: [...(filter.customerIds ?? [])].sort(), window };
+  }
+
+  private async get(call: CallContext, params: URLSearchParams, what: string): Promise<unknown[]> {
+    const response = await this.http.request(call, { path: "/orders/", query: params, headers: { "x-iteras-key": this.apiKey } });
+    if (response.status === 401 || response.status === 403 || (response.status === 404 && isKeyError(response))) {
+      throw new UpstreamError(
+        "PROVIDER_ERROR",
+        this.id,
+        `provider ${this.id} rejected the configured credentials (HTTP ${response.status})`,
+        response.status,
+      );
+    }
+    if (response.status !== 200) {
+      throw new UpstreamError(
+        codeForStatus(response.status),
+        this.id,
+        `provider ${this.id} answered HTTP ${response.status} to ${what}`,
+        response.status,
+      );
+    }
+    const parsed = iterasListSchema.safeParse(response.body);
+    if (!parsed.success) throw this.invalid(what);
+    return parsed.data;
+  }
+
+  private invalid(what: string): UpstreamError {
+    return new UpstreamError("UPSTREAM_INVALID_RESPONSE", this.id, `provider ${this.id} answered ${what} in an unexpected shape`);
+  }
+
+  private parseAll(list: unknown[], what: string): IterasRawOrder[] {
+    return list.map((raw, index) => {
+      const parsed = iterasOrderSchema.safeParse(raw);
+      if (parsed.success) return parsed.data;
+      const id = (raw as { id?: unknown } | null)?.id;
+      throw this.invalid(
+        `${typeof id === "number" || typeof id === "string" ? `order ${String(id).slice(0, 20)}` : `order #${index + 1}`} of ${what}`,
+      );
+    });
+  }
+
+  /** Every order of a window (split as often as the cap requires). */
+  private async fetchWindowed(
+    call: CallContext,
+    base: { statuses: string[]; customer?: string; invoiceLines: boolean },
+    window: DayWindow,
+  ): Promise<IterasRawOrder[]> {
+    try {
+      return await fetchAllWindows(window, {
+        cap: this.cap,
+        concurrency: this.concurrency,
+        dayOf: (raw) => iterasOrderDay(raw, this.mapContext.timeZone),
+        fetch: async (w) => {
+          const params = new URLSearchParams();
+          if (base.invoiceLines) params.set("fields", "data,invoice_lines");
+          for (const status of base.statuses) params.append("status", status);
+          if (base.customer !== undefined) params.set("customer", base.customer);
+          if (w.after !== undefined) params.set("created_after", w.after);
+          if (w.before !== undefined) params.set("created_before", w.before);
+          return this.parseAll(await this.get(call, params, "an order list"), "an order list");
+        },
+      });
+    } catch (error) {
+      if (error instanceof DayOverflowError) {
+        throw new UpstreamError(
+          "PROVIDER_ERROR",
+          this.id,
+          `provider ${this.id} has ${this.cap} or more matching orders created on ${error.day}; Iteras answers at most ${this.cap} per call and cannot narrow below a day, so they cannot all be read: narrow the filter (status, customer)`,
+        );
+      }
+      if (error instanceof WindowSplitError) {
+        throw new UpstreamError(
+          "PROVIDER_ERROR",
+          this.id,
+          `provider ${this.id}: the order list could not be read whole (${error.message})`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** Maps raw orders in answer order; id-less twins of one second get -2, -3... suffixes. */
+  private mapAll(raws: IterasRawOrder[], withInvoiceLines: boolean): OrderRecord<IterasNative>[] {
+    const seenSynthetic = new Map<string, number>();
+    const seen = new Set<string>();
+    const rows: OrderRecord<IterasNative>[] = [];
+    for (const raw of raws) {
+      let nativeId: string | undefined;
+      if (raw.id === null || raw.id === undefined) {
+        const base = iterasSyntheticId(raw, this.mapContext);
+        const n = (seenSynthetic.get(base) ?? 0) + 1;
+        seenSynthetic.set(base, n);
+        nativeId = n === 1 ? base : `${base}-${n}`;
+      }
+      const row = iterasToOrder(raw, this.mapContext, { withInvoiceLines, nativeId });
+      // Windows do not overlap, so a repeat can only come from a provider that ignored a filter.
+      if (seen.has(row.nativeId)) continue;
+      seen.add(row.nativeId);
+      rows.push(row);
+    }
+    return rows;
+  }
+
+  private async load(params: NativeParams, call: CallContext): Promise<FetchedSet> {
+    const customers: Array<string | undefined> = params.customers.length > 0 ? params.customers : [undefined];
+    const answers = await mapConcurrent(customers, this.concurrency, (customer) =>
+      this.fetchWindowed(call, { statuses: params.statuses, customer, invoiceLines: false }, params.window),
+    );
+    const raws = answers.flat();
+    if (this.dayHints.size > MAX_DAY_HINTS) {
+      this.dayHints.clear();
+      this.dayCounts.clear();
+    }
+    for (const raw of raws) {
+      const day = raw.id ? iterasOrderDay(raw, this.mapContext.timeZone) : null;
+      if (!raw.id || !day || this.dayHints.has(raw.id)) continue;
+      this.dayHints.set(raw.id, day);
+      this.dayCounts.set(day, (this.dayCounts.get(day) ?? 0) + 1);
+    }
+    return { rows: this.mapAll(raws, false), views: new Map() };
+  }
+
+  /** The fetched set of a native filter: from the cache while fresh, else read whole. */
+  private fetchSet(filter: OrderFilter, call: CallContext): Promise<FetchedSet> {
+    const params = this.nativeParams(filter);
+    const key = JSON.stringify(params);
+    const now = Date.now();
+    for (const [k, entry] of this.cache) if (entry.expires <= now) this.cache.delete(k);
+    const hit = this.cache.get(key);
+    if (hit) {
+      call.meter.recordCached(this.id);
+      return hit.set;
+    }
+    const set = this.load(params, call);
+    if (this.setCacheTtlMs > 0) {
+      if (this.cache.size >= MAX_CACHE_ENTRIES) {
+        const oldest = this.cache.keys().next().value;
+        if (oldest !== undefined) this.cache.delete(oldest);
+      }
+      this.cache.set(key, { expires: now + this.setCacheTtlMs, set });
+      // A failed read is not remembered: the next page tries again.
+      set.catch(() => {
+        if (this.cache.get(key)?.set === set) this.cache.delete(key);
+      });
+    }
+    return set;
+  }
+
+  async list(request: ListRequest, call: CallContext): Promise<ListResult> {
+    const set = await this.fetchSet(request.filter, call);
+    let rows: OrderRecord[] = set.rows;
+    if (request.sort) {
+      const key = `${request.sort.field}:${request.sort.direction}`;
+      let view = set.views.get(key);
+      if (!view) {
+        view = [...set.rows].sort(orderComparator([request.sort]));
+        set.views.set(key, view);
+      }
+      rows = view;
+    }
+    const window = rows.slice(request.offset, request.offset + request.limit);
+    return { rows: window, total: rows.length, end: request.offset + window.length >= rows.length };
+  }
+
+  async getMany(nativeIds: readonly string[], call: CallContext): Promise<Map<string, OrderRecord | Error>> {
+    const found = new Map<string, OrderRecord | Error>();
+    const numeric = [...new Set(nativeIds.filter((id) => /^[1-9]\d{0,18}$/.test(id)))];
+    const byDay = new Map<string, string[]>();
+    for (const id of new Set(nativeIds)) {
+      const day = syntheticIdDay(id);
+      if (day !== null) byDay.set(day, [...(byDay.get(day) ?? []), id]);
+    }
+    // Details of list rows (asked for invoice lines, or for a field Iteras never has) come in
+    // batches: orders of nearby days are read in one windowed call rather than one call each.
+    const single = new Set(numeric);
+    for (const cluster of this.clusters(numeric)) {
+      try {
+        const raws = await this.fetchWindowed(call, { statuses: [], invoiceLines: true }, cluster.window);
+        const wanted = new Set(cluster.ids);
+        for (const row of this.mapAll(raws, true)) {
+          if (!wanted.has(row.nativeId)) continue;
+          found.set(row.nativeId, row);
+          single.delete(row.nativeId);
+        }
+      } catch (error) {
+        // A day over the cap cannot be read by window: those orders are read by id below.
+        if (!(error instanceof UpstreamError) || error.code !== "PROVIDER_ERROR" || error.status !== undefined) throw error;
+      }
+    }
+    // Iteras takes one order_id per call.
+    await mapConcurrent([...single], this.concurrency, async (id) => {
+      const list = await this.get(call, new URLSearchParams({ order_id: id, fields: "data,invoice_lines" }), `order ${id}`);
+      const raw = list.find((item) => {
+        const rawId = (item as { id?: unknown } | null)?.id;
+        return (typeof rawId === "number" || typeof rawId === "string") && String(rawId).replace(/^0+(?=\d)/, "") === id;
+      });
+      if (raw === undefined) return;
+      const parsed = iterasOrderSchema.safeParse(raw);
+      found.set(id, parsed.success ? iterasToOrder(parsed.data, this.mapContext, { withInvoiceLines: true }) : this.invalid(`order ${id}`));
+    });
+    // An order without id is found again by reading its day.
+    await mapConcurrent([...byDay], this.concurrency, async ([day, ids]) => {
+      const raws = await this.fetchWindowed(call, { statuses: [], invoiceLines: true }, { after: day, before: day });
+      for (const row of this.mapAll(raws, true)) if (ids.includes(row.nativeId)) found.set(row.nativeId, row);
+    });
+    return found;
+  }
+
+  /**
+   * Groups ids whose day is known into day windows that should hold fewer
+   * than `cap` orders (by the orders seen per day), so each is one call;
+   * windows with a single requested order are left to order_id.
+   */
+  private clusters(ids: readonly string[]): Array<{ window: DayWindow; ids: string[] }> {
+    const dated = ids
+      .map((id) => ({ id, day: this.dayHints.get(id) }))
+      .filter((entry): entry is { id: string; day: string } => entry.day !== undefined)
+      .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+    if (dated.length < MIN_CLUSTER) return [];
+    // Orders seen up to and including each known day.
+    const days = [...this.dayCounts.keys()].sort();
+    const upTo = new Map<string, number>();
+    let running = 0;
+    for (const day of days) {
+      running += this.dayCounts.get(day) ?? 0;
+      upTo.set(day, running);
+    }
+    const before = (day: string) => (upTo.get(day) ?? 0) - (this.dayCounts.get(day) ?? 0);
+    const groups: Array<Array<{ id: string; day: string }>> = [];
+    for (const entry of dated) {
+      const group = groups.at(-1);
+      const first = group?.[0];
+      if (group && first && (upTo.get(entry.day) ?? 0) - before(first.day) < this.cap) group.push(entry);
+      else groups.push([entry]);
+    }
+    return groups
+      .filter((group) => group.length >= MIN_CLUSTER)
+      .map((group) => ({
+        window: { after: (group[0] as { day: string }).day, before: (group.at(-1) as { day: string }).day },
+        ids: group.map((entry) => entry.id),
+      }));
+  }
+
+  async close(): Promise<void> {
+    this.dayHints.clear();
+    this.cache.clear();
+    await this.http.close();
+  }
+}
+
+/** A 404 that complains about the key (Iteras' error bodies are not documented). */
+function isKeyError(response: UpstreamResponse): boolean {
+  const error = (response.body as { error?: unknown; detail?: unknown } | undefined) ?? {};
+  const message = typeof error.error === "string" ? error.error : typeof error.detail === "string" ? error.detail : "";
+  return /\b(api[- ]?)?key\b|nøgle/i.test(message);
+}

@@ -1,0 +1,261 @@
+/**
+ * Date windows for Iteras' one-shot order list, and the time-zone arithmetic
+ * they need. Iteras answers at most `cap` orders per call, silently, and its
+ * only narrowing that always applies is `created_after`/`created_before` on
+ * local days (both inclusive). The logic here is pure: the connector hands in
+ * a fetch function, so the splitting is unit-tested without HTTP.
+ */
+
+const DAY_MS = 86_400_000;
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** An inclusive range of local days ("YYYY-MM-DD"); an absent bound is open. */
+export interface DayWindow {
+  after?: string;
+  before?: string;
+}
+
+/** Whether a text is a real calendar day "YYYY-MM-DD". */
+export function isDay(text: string): boolean {
+  const match = DAY.exec(text);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+function dayMs(day: string): number {
+  const match = DAY.exec(day);
+  if (!match) throw new Error(`not a day: ${day}`);
+  return Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+}
+
+/** The day `n` days after (or before, when negative) `day`. */
+export function addDays(day: string, n: number): string {
+  return new Date(dayMs(day) + n * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Whole days from `a` to `b` (0 when equal, negative when b is earlier). */
+export function daysBetween(a: string, b: string): number {
+  return Math.round((dayMs(b) - dayMs(a)) / DAY_MS);
+}
+
+/** True when a window can hold no day at all (after > before). */
+export function isEmptyWindow(window: DayWindow): boolean {
+  return window.after !== undefined && window.before !== undefined && window.after > window.before;
+}
+
+/** What to do with a window whose answer hit the cap. */
+export type SplitResult = { windows: DayWindow[] } | { overflowDay: string } | { unsplittable: true };
+
+/**
+ * Splits a window whose answer held `cap` orders (so some may be missing).
+ * `answerDays` are the first and last local days among the answer's orders
+ * (null when none had a readable day). The bounded part [lo, hi] is known to
+ * hold at least `cap` orders, so it is halved at once without another call;
+ * open sides become open windows beyond the days seen, which always makes
+ * progress whatever order the provider picked its `cap` orders in.
+ * A single day known to hold `cap` orders cannot be narrowed by date: that is
+ * an overflow, never a silent cut.
+ */
+export function splitCappedWindow(window: DayWindow, answerDays: { min: string; max: string } | null): SplitResult {
+  const clamp = (day: string): string => {
+    if (window.after !== undefined && day < window.after) return window.after;
+    if (window.before !== undefined && day > window.before) return window.before;
+    return day;
+  };
+  let lo = window.after;
+  let hi = window.before;
+  if (lo === undefined || hi === undefined) {
+    if (answerDays === null) return { unsplittable: true };
+    lo ??= clamp(answerDays.min);
+    hi ??= clamp(answerDays.max);
+    if (hi < lo) hi = lo;
+  }
+  if (lo === hi) return { overflowDay: lo };
+  const windows: DayWindow[] = [];
+  if (window.after === undefined) windows.push({ before: addDays(lo, -1) });
+  const mid = addDays(lo, Math.floor(daysBetween(lo, hi) / 2));
+  windows.push({ after: lo, before: mid }, { after: addDays(mid, 1), before: hi });
+  if (window.before === undefined) windows.push({ after: addDays(hi, 1) });
+  return { windows };
+}
+
+/** Thrown when one day holds at least `cap` orders: no date window can fetch it whole. */
+export class DayOverflowError extends Error {
+  readonly day: string;
+
+  constructor(day: string, cap: number) {
+    super(`${day} has at least ${cap} orders`);
+    this.name = "DayOverflowError";
+    this.day = day;
+  }
+}
+
+/** Thrown when the windows cannot be narrowed further (no readable days, or too many calls). */
+export class WindowSplitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "WindowSplitError";
+  }
+}
+
+/** What {@link fetchAllWindows} needs. */
+export interface WindowFetchOptions<T> {
+  /** Most orders one answer holds; an answer of this size may have been cut. */
+  cap: number;
+  /** Fetches one window (adds created_after/created_before to the other params). */
+  fetch(window: DayWindow): Promise<T[]>;
+  /** The local day of an item, null when it has none. */
+  dayOf(item: T): string | null;
+  /** Calls in flight at once. */
+  concurrency: number;
+  /** Most calls before giving up (a provider that ignores the dates would loop). */
+  maxCalls?: number;
+}
+
+function limiter(concurrency: number): <R>(task: () => Promise<R>) => Promise<R> {
+  let active = 0;
+  const queue: Array<() => void> = [];
+  return async (task) => {
+    if (active >= concurrency) await new Promise<void>((resolve) => queue.push(resolve));
+    active += 1;
+    try {
+      return await task();
+    } finally {
+      active -= 1;
+      queue.shift()?.();
+    }
+  };
+}
+
+/**
+ * Fetches every item of `initial`, splitting windows whose answer hits the cap
+ * until each answer is under it. Items come back window by window, from the
+ * oldest window to the newest; each leaf window's answer is taken as given.
+ */
+export async function fetchAllWindows<T>(initial: DayWindow, options: WindowFetchOptions<T>): Promise<T[]> {
+  const run = limiter(Math.max(1, options.concurrency));
+  const maxCalls = options.maxCalls ?? 5_000;
+  let calls = 0;
+  const visit = async (window: DayWindow): Promise<T[]> => {
+    if (isEmptyWindow(window)) return [];
+    calls += 1;
+    if (calls > maxCalls) throw new WindowSplitError(`more than ${maxCalls} date windows were needed`);
+    const answer = await run(() => options.fetch(window));
+    if (answer.length < options.cap) return answer;
+    let min: string | undefined;
+    let max: string | undefined;
+    for (const item of answer) {
+      const day = options.dayOf(item);
+      if (day === null) continue;
+      if (min === undefined || day < min) min = day;
+      if (max === undefined || day > max) max = day;
+    }
+    const split = splitCappedWindow(window, min !== undefined && max !== undefined ? { min, max } : null);
+    if ("overflowDay" in split) throw new DayOverflowError(split.overflowDay, options.cap);
+    if ("unsplittable" in split) throw new WindowSplitError("a capped answer carried no readable created dates to split by");
+    const parts = await Promise.all(split.windows.map(visit));
+    return parts.flat();
+  };
+  return visit(initial);
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let format = formatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+    formatters.set(timeZone, format);
+  }
+  return format;
+}
+
+/** Whether a text is an IANA time zone Intl knows. */
+export function isTimeZone(zone: string): boolean {
+  try {
+    formatter(zone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function wallClockParts(instant: number, timeZone: string): Record<string, number> {
+  const parts: Record<string, number> = {};
+  for (const part of formatter(timeZone).formatToParts(new Date(instant))) {
+    if (part.type !== "literal") parts[part.type] = Number(part.value);
+  }
+  return parts;
+}
+
+/** The offset of a zone from UTC at an instant, in ms (positive east of Greenwich). */
+function offsetAt(instant: number, timeZone: string): number {
+  const p = wallClockParts(instant, timeZone);
+  const asUtc = Date.UTC(p.year ?? 1970, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0);
+  return asUtc - Math.floor(instant / 1000) * 1000;
+}
+
+/** The local wall-clock time ("YYYY-MM-DDTHH:MM:SS") of an instant in a time zone. */
+export function localStamp(instant: Date, timeZone: string): string {
+  const p = wallClockParts(instant.getTime(), timeZone);
+  const pad = (n: number | undefined, width = 2) => String(n ?? 0).padStart(width, "0");
+  return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
+}
+
+/** The local day ("YYYY-MM-DD") of an instant in a time zone. */
+export function localDay(instant: Date, timeZone: string): string {
+  return localStamp(instant, timeZone).slice(0, 10);
+}
+
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/**
+ * Reads Iteras' `created`: a local wall-clock time without zone, taken in
+ * `timeZone`. A time that carries its own offset (or Z) is honoured as is.
+ * In a DST overlap the earlier instant is taken; a time in a DST gap moves
+ * forward by the gap. Null when unreadable.
+ */
+export function parseWallClock(text: string, timeZone: string): Date | null {
+  const match = TIMESTAMP.exec(text.trim());
+  if (!match || !isDay(`${match[1]}-${match[2]}-${match[3]}`)) return null;
+  const [hour, minute, second] = [Number(match[4]), Number(match[5]), Number(match[6] ?? 0)];
+  if (hour > 23 || minute > 59 || second > 59) return null;
+  const millis = match[7] ? Math.round(Number(match[7]) * 1000) : 0;
+  const wall = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]), hour, minute, second, millis);
+  const zone = match[8];
+  if (zone !== undefined) {
+    if (zone === "Z") return new Date(wall);
+    const sign = zone.startsWith("-") ? -1 : 1;
+    const digits = zone.slice(1).replace(":", "");
+    const offset = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
+    return new Date(wall - offset);
+  }
+  // The offsets half a day either side are the only candidates; the earlier
+  // valid instant wins in an overlap, and a time in a gap moves forward.
+  const before = offsetAt(wall - DAY_MS / 2, timeZone);
+  const after = offsetAt(wall + DAY_MS / 2, timeZone);
+  const valid = [wall - before, wall - after].filter((instant) => instant + offsetAt(instant, timeZone) === wall);
+  return new Date(valid.length > 0 ? Math.min(...valid) : wall - before);
+}
+
+/** The local day of Iteras' `created` (the day `created_after`/`created_before` compare), or null. */
+export function createdDay(text: string, timeZone: string): string | null {
+  const match = TIMESTAMP.exec(text.trim());
+  if (!match) return null;
+  const day = `${match[1]}-${match[2]}-${match[3]}`;
+  if (!isDay(day)) return null;
+  if (match[8] === undefined) return day;
+  const instant = parseWallClock(text, timeZone);
+  return instant ? localDay(instant, timeZone) : null;
+}

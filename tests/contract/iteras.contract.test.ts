@@ -1,0 +1,429 @@
+/**
+ * The Iteras connector against its emulator over real HTTP, with a small cap
+ * (50) so the date-window splitting runs on every full read, and a busy day
+ * (40 orders) that forces splits down to single days. Expected values come
+ * from the emulator's own store (`emulator.orders`), never from hard-coded ids.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildIterasInvoiceLines, type IterasOrder } from "../../emulators/iteras/iteras.data.ts";
+import { ITERAS_DEFAULT_API_KEY, type IterasEmulator, startIterasEmulator } from "../../emulators/iteras/iteras.emulator.ts";
+import { standaloneCall } from "../../src/providers/core/call-context.ts";
+import type { OrderFilter, SortKey } from "../../src/providers/core/connector.ts";
+import { matchesFilter } from "../../src/providers/core/match-filter.ts";
+import type { OrderRecord } from "../../src/providers/core/model.ts";
+import { UpstreamError } from "../../src/providers/core/upstream-error.ts";
+import { IterasConnector } from "../../src/providers/iteras/iteras.connector.ts";
+import { iterasConfigSchema } from "../../src/providers/iteras/iteras.definition.ts";
+import type { IterasNative } from "../../src/providers/iteras/iteras.mapper.ts";
+import { iterasStatus } from "../../src/providers/iteras/iteras.status.ts";
+
+const CAP = 50;
+const BUSY_DAY = "2024-06-15";
+const BUSY_COUNT = 40;
+const NEWEST_FIRST: SortKey = { field: "CREATED_AT", direction: "DESC" };
+
+let emulator: IterasEmulator;
+let connector: IterasConnector;
+
+function connectorFor(options: { apiKey?: string; cap?: number; setCacheTtlMs?: number } = {}): IterasConnector {
+  return new IterasConnector(
+    iterasConfigSchema.parse({
+      id: "news-iteras",
+      kind: "iteras",
+      baseUrl: `${emulator.url}/api`,
+      currency: "DKK",
+      credentials: { apiKey: options.apiKey ?? ITERAS_DEFAULT_API_KEY },
+      cap: options.cap ?? CAP,
+      setCacheTtlMs: options.setCacheTtlMs ?? 0,
+    }),
+  );
+}
+
+/** Every order of a filter through plan + list, residual applied as the engine does. */
+async function readAll(c: IterasConnector, filter: OrderFilter, sort: SortKey = NEWEST_FIRST, window = 1000): Promise<OrderRecord[]> {
+  const plan = c.plan(filter, sort);
+  if (plan.empty) return [];
+  const rows: OrderRecord[] = [];
+  for (let offset = 0; ; offset += window) {
+    const result = await c.list({ filter: plan.native, sort, offset, limit: window }, standaloneCall());
+    rows.push(...result.rows.filter((row) => matchesFilter(row, plan.residual)));
+    if (result.end) return rows;
+    expect(result.rows).toHaveLength(window);
+  }
+}
+
+/** Requests since a mark, as parsed URLs. */
+const since = (mark: number) => emulator.requests.slice(mark).map((r) => new URL(r.url, "http://x"));
+const day = (o: IterasOrder) => o.created.slice(0, 10);
+const withId = () => emulator.orders.filter((o) => o.id !== undefined);
+
+/** The orders one request's filters select (before the cap), as the emulator selects them. */
+function selectedBy(url: URL): IterasOrder[] {
+  const q = url.searchParams;
+  const statuses = q.getAll("status");
+  return emulator.orders.filter(
+    (o) =>
+      (!q.get("created_after") || day(o) >= (q.get("created_after") as string)) &&
+      (!q.get("created_before") || day(o) <= (q.get("created_before") as string)) &&
+      (statuses.length === 0 || statuses.includes(o.status)) &&
+      (!q.get("customer") || o.customer === q.get("customer")),
+  );
+}
+
+beforeAll(async () => {
+  emulator = await startIterasEmulator({
+    host: "127.0.0.1",
+    port: 0,
+    seed: 3,
+    size: 300,
+    cap: CAP,
+    burst: { date: BUSY_DAY, count: BUSY_COUNT },
+  });
+  connector = connectorFor();
+});
+
+afterAll(async () => {
+  await connector?.close();
+  await emulator?.close();
+});
+
+describe("Iteras connector: the whole set through the cap", () => {
+  it("reads every order exactly once, newest first, splitting windows until no answer is capped", async () => {
+    const mark = emulator.requests.length;
+    const rows = await readAll(connector, {});
+    expect(rows).toHaveLength(emulator.orders.length);
+    expect(new Set(rows.map((r) => r.nativeId)).size).toBe(rows.length);
+    expect(
+      rows
+        .map((r) => r.number)
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(
+      withId()
+        .map((o) => String(o.id))
+        .sort(),
+    );
+    for (let i = 1; i < rows.length; i++) expect(rows[i - 1]!.createdAt!.getTime()).toBeGreaterThanOrEqual(rows[i]!.createdAt!.getTime());
+    const urls = since(mark);
+    expect(urls.length).toBeGreaterThan(emulator.orders.length / CAP);
+    // The answers under the cap (the leaves) hold every order exactly once.
+    const leaves = urls.map(selectedBy).filter((selected) => selected.length < CAP);
+    const counts = new Map<IterasOrder, number>();
+    for (const selected of leaves) for (const o of selected) counts.set(o, (counts.get(o) ?? 0) + 1);
+    expect(counts.size).toBe(emulator.orders.length);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    // The busy day was narrowed into a short window of its own.
+    const busyLeaf = urls.find((u) => {
+      const after = u.searchParams.get("created_after");
+      const before = u.searchParams.get("created_before");
+      return after !== null && before !== null && after <= BUSY_DAY && before >= BUSY_DAY && selectedBy(u).length < CAP;
+    });
+    expect(busyLeaf).toBeDefined();
+    const span =
+      (Date.parse(busyLeaf!.searchParams.get("created_before")!) - Date.parse(busyLeaf!.searchParams.get("created_after")!)) / 86_400_000;
+    expect(span).toBeLessThan(60);
+    for (const url of urls) {
+      expect(url.pathname).toBe("/api/orders/");
+      expect(url.search).not.toContain(ITERAS_DEFAULT_API_KEY);
+      expect(url.searchParams.get("fields")).toBeNull();
+    }
+  });
+
+  it("serves windows, totals and end from the fetched set", async () => {
+    const plan = connector.plan({}, { field: "NUMBER", direction: "ASC" });
+    expect(plan.sortNative).toBe(true);
+    const first = await connector.list(
+      { filter: plan.native, sort: { field: "NUMBER", direction: "ASC" }, offset: 0, limit: 10 },
+      standaloneCall(),
+    );
+    expect(first.total).toBe(emulator.orders.length);
+    expect(first.end).toBe(false);
+    const numbers = withId()
+      .map((o) => o.id as number)
+      .sort((a, b) => a - b);
+    // Orders without a number sort first ascending (absent is the smallest).
+    const idLess = emulator.orders.length - numbers.length;
+    expect(idLess).toBeGreaterThan(0);
+    expect(first.rows.slice(idLess).map((r) => r.number)).toEqual(numbers.slice(0, 10 - idLess).map(String));
+    const last = await connector.list(
+      { filter: plan.native, sort: { field: "NUMBER", direction: "ASC" }, offset: emulator.orders.length - 3, limit: 10 },
+      standaloneCall(),
+    );
+    expect(last.rows.map((r) => r.number)).toEqual(numbers.slice(-3).map(String));
+    expect(last.end).toBe(true);
+  });
+
+  it("gives orders without id stable synthetic ids", async () => {
+    const rows = await readAll(connector, {});
+    const synthetic = rows.filter((r) => r.number === null);
+    expect(synthetic.length).toBe(emulator.orders.filter((o) => o.id === undefined).length);
+    for (const row of synthetic) {
+      expect(row.nativeId).toMatch(/^x-\d{14}-[0-9a-f]{12}$/);
+      expect(connector.isValidNativeId(row.nativeId)).toBe(true);
+    }
+    const again = await readAll(connector, {});
+    expect(
+      again
+        .filter((r) => r.number === null)
+        .map((r) => r.nativeId)
+        .sort(),
+    ).toEqual(synthetic.map((r) => r.nativeId).sort());
+  });
+
+  it("sorts by total exactly", async () => {
+    const rows = await readAll(connector, {}, { field: "TOTAL", direction: "DESC" }, 1000);
+    const cents = rows.map((r) => Math.round(Number(r.total!.amount) * 100));
+    for (let i = 1; i < cents.length; i++) expect(cents[i - 1]!).toBeGreaterThanOrEqual(cents[i]!);
+  });
+});
+
+describe("Iteras connector: pushdown", () => {
+  it("sends statuses as repeated status= params", async () => {
+    const mark = emulator.requests.length;
+    const rows = await readAll(connector, { status: ["PENDING", "AWAITING_APPROVAL"] });
+    const expected = emulator.orders.filter((o) => ["PENDING", "AWAITING_APPROVAL"].includes(iterasStatus(o.status).status));
+    expect(rows.map((r) => r.nativeStatus.code).sort()).toEqual(expected.map((o) => o.status).sort());
+    const urls = since(mark);
+    for (const url of urls) {
+      expect(url.searchParams.getAll("status").sort()).toEqual([
+        "awaiting",
+        "awaitingapproval",
+        "awaitingconfirmation",
+        "awaitingemailconfirmation",
+        "awaitingpaymentprocessor",
+      ]);
+    }
+  });
+
+  it("sends native statuses and payment statuses through the table", async () => {
+    const mark = emulator.requests.length;
+    const rows = await readAll(connector, { nativeStatus: ["denied", "approved"], paymentStatus: ["UNPAID"] });
+    expect(rows.length).toBe(emulator.orders.filter((o) => o.status === "denied").length);
+    for (const url of since(mark)) expect(url.searchParams.getAll("status")).toEqual(["denied"]);
+    expect(connector.plan({ status: ["SHIPPED"] }, NEWEST_FIRST).empty).toBe(true);
+  });
+
+  it("filters here when an unknown status could match", async () => {
+    const plan = connector.plan({ status: ["ON_HOLD"] }, NEWEST_FIRST);
+    expect(plan.native.nativeStatus).toBeUndefined();
+    expect(plan.residual.status).toEqual(["ON_HOLD"]);
+    expect(await readAll(connector, { status: ["ON_HOLD"] })).toEqual([]);
+  });
+
+  it("sends one customer= per customer", async () => {
+    const counts = new Map<string, number>();
+    for (const o of emulator.orders) if (o.customer) counts.set(o.customer, (counts.get(o.customer) ?? 0) + 1);
+    const [a, b] = [...counts].sort((x, y) => y[1] - x[1]).map(([id]) => id);
+    const mark = emulator.requests.length;
+    const rows = await readAll(connector, { customerIds: [a!, b!] });
+    expect(rows.map((r) => r.number).sort()).toEqual(
+      emulator.orders
+        .filter((o) => o.customer === a || o.customer === b)
+        .map((o) => (o.id === undefined ? null : String(o.id)))
+        .sort(),
+    );
+    expect(rows.every((r) => r.customer && [a, b].includes(r.customer.nativeId))).toBe(true);
+    expect(
+      since(mark)
+        .map((u) => u.searchParams.get("customer"))
+        .sort(),
+    ).toEqual([a, b].sort());
+    expect(connector.plan({ customerIds: ["guest-1"] }, NEWEST_FIRST).empty).toBe(true);
+  });
+
+  it("sends created dates as whole local days and keeps the exact range", async () => {
+    const from = new Date("2024-06-14T22:30:00Z"); // 2024-06-15 00:30 in Copenhagen
+    const to = new Date("2024-06-30T12:00:00Z");
+    const mark = emulator.requests.length;
+    const rows = await readAll(connector, { createdAt: { from, to } });
+    const urls = since(mark);
+    expect(urls[0]!.searchParams.get("created_after")).toBe("2024-06-15");
+    expect(urls[0]!.searchParams.get("created_before")).toBe("2024-06-30");
+    for (const url of urls) {
+      expect(url.searchParams.get("created_after")! >= "2024-06-15").toBe(true);
+      expect(url.searchParams.get("created_before")! <= "2024-06-30").toBe(true);
+    }
+    const all = await readAll(connector, {});
+    const expected = all.filter((r) => r.createdAt! >= from && r.createdAt! <= to);
+    expect(rows.map((r) => r.nativeId)).toEqual(expected.map((r) => r.nativeId));
+    expect(rows.length).toBeGreaterThan(BUSY_COUNT - 5);
+  });
+
+  it("matches nothing on update times and vendor references, which Iteras has not", () => {
+    expect(connector.plan({ updatedAt: { from: new Date(0) } }, NEWEST_FIRST).empty).toBe(true);
+    expect(connector.plan({ vendorReference: "X" }, NEWEST_FIRST).empty).toBe(true);
+  });
+});
+
+describe("Iteras connector: orders by id", () => {
+  it("reads complete orders with invoice lines, one order_id per call", async () => {
+    // A fresh connector has listed nothing, so it knows no order's day.
+    const fresh = connectorFor();
+    const picked = withId().slice(10, 13);
+    const ids = picked.map((o) => String(o.id));
+    const mark = emulator.requests.length;
+    const found = await fresh.getMany([...ids, "999999999"], standaloneCall());
+    await fresh.close();
+    expect([...found.keys()].sort()).toEqual([...ids].sort());
+    const urls = since(mark);
+    expect(urls.map((u) => u.searchParams.get("order_id")).sort()).toEqual([...ids, "999999999"].sort());
+    for (const url of urls) expect(url.searchParams.get("fields")).toBe("data,invoice_lines");
+    for (const order of picked) {
+      const record = found.get(String(order.id)) as OrderRecord<IterasNative>;
+      expect(record.complete).toBe(true);
+      const lines = buildIterasInvoiceLines(order);
+      expect(record.native.invoiceLines).toHaveLength(lines.length);
+      expect(record.native.invoiceLines?.map((l) => l.description)).toEqual(lines.map((l) => l.description));
+      expect(record.native.invoiceLines?.map((l) => l.amount?.amount)).toEqual(lines.map((l) => l.amount.toFixed(2)));
+    }
+  });
+
+  it("reads the details of listed orders of nearby days in windowed calls", async () => {
+    const rows = await readAll(connector, {});
+    const page = rows.filter((r) => r.number !== null).slice(0, 30);
+    const mark = emulator.requests.length;
+    const found = await connector.getMany(
+      page.map((r) => r.nativeId),
+      standaloneCall(),
+    );
+    expect([...found.keys()].sort()).toEqual(page.map((r) => r.nativeId).sort());
+    for (const record of found.values()) expect((record as OrderRecord<IterasNative>).native.invoiceLines?.length).toBeGreaterThan(0);
+    const urls = since(mark);
+    expect(urls.length).toBeLessThan(page.length / 2);
+    for (const url of urls) expect(url.searchParams.get("fields")).toBe("data,invoice_lines");
+  });
+
+  it("finds an order without id again by its day", async () => {
+    const rows = await readAll(connector, {});
+    const synthetic = rows.find((r) => r.number === null)!;
+    const mark = emulator.requests.length;
+    const found = await connector.getMany([synthetic.nativeId], standaloneCall());
+    const record = found.get(synthetic.nativeId) as OrderRecord<IterasNative>;
+    expect(record.createdAt).toEqual(synthetic.createdAt);
+    expect(record.native.invoiceLines?.length).toBeGreaterThan(0);
+    const url = since(mark)[0]!;
+    expect(url.searchParams.get("created_after")).toBe(url.searchParams.get("created_before"));
+    expect((await connector.getMany([synthetic.nativeId.replace(/-[0-9a-f]{12}$/, "-000000000000")], standaloneCall())).size).toBe(0);
+  });
+
+  it("validates native ids before any call", () => {
+    expect(connector.isValidNativeId("83529")).toBe(true);
+    expect(connector.isValidNativeId("0123")).toBe(false);
+    expect(connector.isValidNativeId("1&order_id=2")).toBe(false);
+    expect(connector.isValidNativeId("x-20250226042633-abc")).toBe(false);
+  });
+});
+
+describe("Iteras connector: failures", () => {
+  it("refuses to cut a day over the cap and names it", async () => {
+    const small = connectorFor({ cap: 30 });
+    emulator.cap = 30;
+    try {
+      const error = await readAll(small, {}).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UpstreamError);
+      expect((error as UpstreamError).code).toBe("PROVIDER_ERROR");
+      expect((error as UpstreamError).message).toContain(BUSY_DAY);
+      // Other days still read fine.
+      const other = await readAll(small, { createdAt: { from: new Date("2024-07-01T00:00:00Z"), to: new Date("2024-12-31T00:00:00Z") } });
+      expect(other.length).toBeGreaterThan(0);
+    } finally {
+      emulator.cap = CAP;
+      await small.close();
+    }
+  });
+
+  it("answers PROVIDER_ERROR for a bad key, without the key", async () => {
+    const bad = connectorFor({ apiKey: "wrong-key-123456" });
+    try {
+      const error = await bad.list({ filter: {}, sort: null, offset: 0, limit: 10 }, standaloneCall()).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UpstreamError);
+      expect((error as UpstreamError).code).toBe("PROVIDER_ERROR");
+      expect((error as UpstreamError).message).toContain("rejected the configured credentials (HTTP 403)");
+      expect((error as UpstreamError).message).not.toContain("wrong-key");
+    } finally {
+      await bad.close();
+    }
+  });
+
+  it("answers UPSTREAM_INVALID_RESPONSE for a malformed order", async () => {
+    const saved = emulator.orders;
+    emulator.orders = [...saved, { id: 5, created: "2019-01-01T10:00:00", products: [], status: 42 } as unknown as IterasOrder];
+    try {
+      const error = await readAll(connector, {
+        createdAt: { from: new Date("2018-12-31T00:00:00Z"), to: new Date("2019-01-02T00:00:00Z") },
+      }).catch((e: unknown) => e);
+      expect((error as UpstreamError).code).toBe("UPSTREAM_INVALID_RESPONSE");
+      expect((error as UpstreamError).message).toContain("order 5");
+      const found = await connector.getMany(["5"], standaloneCall());
+      expect(found.get("5")).toBeInstanceOf(UpstreamError);
+    } finally {
+      emulator.orders = saved;
+    }
+  });
+});
+
+describe("Iteras connector: the set cache", () => {
+  it("serves further pages of the same filter without a call", async () => {
+    const cached = connectorFor({ setCacheTtlMs: 60_000 });
+    try {
+      const filter = { status: ["COMPLETED" as const] };
+      const plan = cached.plan(filter, NEWEST_FIRST);
+      const call = standaloneCall();
+      const mark = emulator.requests.length;
+      const first = await cached.list({ filter: plan.native, sort: NEWEST_FIRST, offset: 0, limit: 20 }, call);
+      const calls = emulator.requests.length - mark;
+      expect(calls).toBeGreaterThan(0);
+      const second = await cached.list({ filter: plan.native, sort: NEWEST_FIRST, offset: 20, limit: 20 }, call);
+      const byNumber = await cached.list({ filter: plan.native, sort: { field: "NUMBER", direction: "DESC" }, offset: 0, limit: 20 }, call);
+      expect(emulator.requests.length - mark).toBe(calls);
+      expect(call.meter.cached).toBe(2);
+      expect(second.rows[0]?.nativeId).not.toBe(first.rows[0]?.nativeId);
+      expect(byNumber.total).toBe(first.total);
+      // Another filter is another set.
+      await cached.list({ filter: {}, sort: NEWEST_FIRST, offset: 0, limit: 5 }, call);
+      expect(emulator.requests.length - mark).toBeGreaterThan(calls);
+    } finally {
+      await cached.close();
+    }
+  });
+
+  it("refetches after the TTL and never caches a failure", async () => {
+    const cached = connectorFor({ setCacheTtlMs: 100 });
+    try {
+      const request = { filter: { nativeStatus: ["denied"] }, sort: NEWEST_FIRST, offset: 0, limit: 5 };
+      const mark = emulator.requests.length;
+      await cached.list(request, standaloneCall());
+      const calls = emulator.requests.length - mark;
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      await cached.list(request, standaloneCall());
+      expect(emulator.requests.length - mark).toBe(2 * calls);
+      const key = emulator.apiKey;
+      emulator.apiKey = "rotated-key-000";
+      const failing = { ...request, filter: { nativeStatus: ["awaiting"] } };
+      await expect(cached.list(failing, standaloneCall())).rejects.toBeInstanceOf(UpstreamError);
+      emulator.apiKey = key;
+      const ok = await cached.list(failing, standaloneCall());
+      expect(ok.total).toBe(emulator.orders.filter((o) => o.status === "awaiting").length);
+    } finally {
+      await cached.close();
+    }
+  });
+});
+
+describe("Iteras connector: secrets and personal data", () => {
+  it("never maps the password hash", async () => {
+    const rows = await readAll(connector, {});
+    const text = JSON.stringify(rows);
+    const hashes = emulator.orders.map((o) => o.password).filter((p): p is string => p !== undefined);
+    expect(hashes.length).toBeGreaterThan(10);
+    for (const hash of hashes) expect(text).not.toContain(hash);
+    const found = await connector.getMany(
+      withId()
+        .slice(0, 20)
+        .map((o) => String(o.id)),
+      standaloneCall(),
+    );
+    const details = JSON.stringify([...found.values()]);
+    for (const hash of hashes) expect(details).not.toContain(hash);
+  });
+});
