@@ -19,7 +19,7 @@ import { ProviderHttpClient, type UpstreamResponse } from "../core/http-client.t
 import type { OrderRecord } from "../core/model.ts";
 import { mapConcurrent, planPages } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
-import { codeForStatus, UpstreamError } from "../core/upstream-error.ts";
+import { credentialsRejected, invalidResponse, unexpectedStatus } from "../core/upstream-error.ts";
 import type { ActivePlatformConfig } from "./activeplatform.definition.ts";
 import { type ActivePlatformMapContext, activePlatformToOrder } from "./activeplatform.mapper.ts";
 import { activePlatformListSchema, activePlatformOrderSchema } from "./activeplatform.schemas.ts";
@@ -246,12 +246,7 @@ export class ActivePlatformConnector implements Connector {
     query.set("api_token", this.token);
     const response = await this.http.request(call, { path, query });
     if (response.status === 401 || response.status === 403) {
-      throw new UpstreamError(
-        "PROVIDER_ERROR",
-        this.id,
-        `provider ${this.id} rejected the configured credentials (HTTP ${response.status})`,
-        response.status,
-      );
+      throw credentialsRejected(this.id, response.status);
     }
     return response;
   }
@@ -259,16 +254,7 @@ export class ActivePlatformConnector implements Connector {
   private fail(response: UpstreamResponse, what: string): never {
     // The body is never quoted: messages are ours, so nothing the provider echoes can reach a client.
     const reason = response.status === 422 ? " (it refused the request's parameters)" : "";
-    throw new UpstreamError(
-      codeForStatus(response.status),
-      this.id,
-      `provider ${this.id} answered HTTP ${response.status} to ${what}${reason}`,
-      response.status,
-    );
-  }
-
-  private invalid(what: string): UpstreamError {
-    return new UpstreamError("UPSTREAM_INVALID_RESPONSE", this.id, `provider ${this.id} answered ${what} in an unexpected shape`);
+    throw unexpectedStatus(this.id, response.status, what, reason);
   }
 
   async list(request: ListRequest, call: CallContext): Promise<ListResult> {
@@ -282,10 +268,10 @@ export class ActivePlatformConnector implements Connector {
         const response = await this.get(call, ACTIVEPLATFORM_LIST_PATH, params);
         if (response.status !== 200) this.fail(response, "an order list");
         const parsed = activePlatformListSchema.safeParse(response.body);
-        if (!parsed.success || parsed.data.length > page.perPage) throw this.invalid("an order list");
+        if (!parsed.success || parsed.data.length > page.perPage) throw invalidResponse(this.id, "an order list");
         const rows = parsed.data.map((raw) => {
           const row = activePlatformOrderSchema.safeParse(raw);
-          if (!row.success) throw this.invalid("an order in a list");
+          if (!row.success) throw invalidResponse(this.id, "an order in a list");
           return activePlatformToOrder(row.data, this.mapContext);
         });
         return { page, rows };
@@ -306,7 +292,7 @@ export class ActivePlatformConnector implements Connector {
       if (response.status === 404) return;
       if (response.status !== 200) this.fail(response, `order ${id}`);
       const parsed = activePlatformOrderSchema.safeParse(response.body);
-      found.set(id, parsed.success ? activePlatformToOrder(parsed.data, this.mapContext) : this.invalid(`order ${id}`));
+      found.set(id, parsed.success ? activePlatformToOrder(parsed.data, this.mapContext) : invalidResponse(this.id, `order ${id}`));
     });
     return found;
   }

@@ -36,3 +36,18 @@ export function codeForStatus(status: number): UpstreamErrorCode {
   if (status === 502 || status === 503 || status === 504) return "PROVIDER_UNAVAILABLE";
   return "PROVIDER_ERROR";
 }
+
+/** The provider refused our credentials (401/403): a configuration problem, never the client's. */
+export function credentialsRejected(provider: string, status: number): UpstreamError {
+  return new UpstreamError("PROVIDER_ERROR", provider, `provider ${provider} rejected the configured credentials (HTTP ${status})`, status);
+}
+
+/** An HTTP status the connector does not expect for `what`; `detail` must be text of ours, never the body. */
+export function unexpectedStatus(provider: string, status: number, what: string, detail = ""): UpstreamError {
+  return new UpstreamError(codeForStatus(status), provider, `provider ${provider} answered HTTP ${status} to ${what}${detail}`, status);
+}
+
+/** An answer that failed its schema. */
+export function invalidResponse(provider: string, what: string): UpstreamError {
+  return new UpstreamError("UPSTREAM_INVALID_RESPONSE", provider, `provider ${provider} answered ${what} in an unexpected shape`);
+}

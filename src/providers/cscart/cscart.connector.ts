@@ -21,7 +21,7 @@ import type { OrderRecord } from "../core/model.ts";
 import { orderComparator } from "../core/order-compare.ts";
 import { mapConcurrent, planPages } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
-import { codeForStatus, UpstreamError } from "../core/upstream-error.ts";
+import { credentialsRejected, invalidResponse, unexpectedStatus } from "../core/upstream-error.ts";
 import type { CsCartConfig } from "./cscart.definition.ts";
 import { type CsCartMapContext, csCartDetailsToOrder, csCartRowToOrder } from "./cscart.mapper.ts";
 import { csCartDetailsSchema, csCartListRowSchema, csCartListSchema } from "./cscart.schemas.ts";
@@ -132,22 +132,9 @@ export class CsCartConnector implements Connector {
   private async get(call: CallContext, path: string, query?: URLSearchParams): Promise<UpstreamResponse> {
     const response = await this.http.request(call, { path, query, headers: { authorization: this.authorization } });
     if (response.status === 401) {
-      throw new UpstreamError("PROVIDER_ERROR", this.id, `provider ${this.id} rejected the configured credentials (HTTP 401)`, 401);
+      throw credentialsRejected(this.id, 401);
     }
     return response;
-  }
-
-  private fail(response: UpstreamResponse, what: string): never {
-    throw new UpstreamError(
-      codeForStatus(response.status),
-      this.id,
-      `provider ${this.id} answered HTTP ${response.status} to ${what}`,
-      response.status,
-    );
-  }
-
-  private invalid(what: string): UpstreamError {
-    return new UpstreamError("UPSTREAM_INVALID_RESPONSE", this.id, `provider ${this.id} answered ${what} in an unexpected shape`);
   }
 
   private listParams(filter: OrderFilter, sort: SortKey | null): URLSearchParams {
@@ -172,12 +159,12 @@ export class CsCartConnector implements Connector {
         params.set("page", String(page.page));
         params.set("items_per_page", String(page.perPage));
         const response = await this.get(call, "/orders", params);
-        if (response.status !== 200) this.fail(response, "an order list");
+        if (response.status !== 200) throw unexpectedStatus(this.id, response.status, "an order list");
         const parsed = csCartListSchema.safeParse(response.body);
-        if (!parsed.success) throw this.invalid("an order list");
+        if (!parsed.success) throw invalidResponse(this.id, "an order list");
         const rows = parsed.data.orders.map((raw) => {
           const row = csCartListRowSchema.safeParse(raw);
-          if (!row.success) throw this.invalid("an order row");
+          if (!row.success) throw invalidResponse(this.id, "an order row");
           return csCartRowToOrder(row.data, this.mapContext);
         });
         const total = Number(parsed.data.params?.total_items);
@@ -195,15 +182,15 @@ export class CsCartConnector implements Connector {
   private async listByVendorReference(request: ListRequest, call: CallContext): Promise<ListResult> {
     const response = await this.get(call, "/orders/search/", new URLSearchParams({ vendor_ref: request.filter.vendorReference as string }));
     if (response.status === 404) return { rows: [], total: 0, end: true };
-    if (response.status !== 200) this.fail(response, "a vendor reference search");
+    if (response.status !== 200) throw unexpectedStatus(this.id, response.status, "a vendor reference search");
     const list = Array.isArray(response.body) ? response.body : (response.body as { orders?: unknown } | undefined)?.orders;
-    if (!Array.isArray(list)) throw this.invalid("a vendor reference search");
+    if (!Array.isArray(list)) throw invalidResponse(this.id, "a vendor reference search");
     const { vendorReference: _ref, ...rest } = request.filter;
     const hideIncomplete = !(rest.nativeStatus ?? []).includes("N");
     const orders = list
       .map((raw) => {
         const parsed = csCartDetailsSchema.safeParse(raw);
-        if (!parsed.success) throw this.invalid("an order in a vendor reference search");
+        if (!parsed.success) throw invalidResponse(this.id, "an order in a vendor reference search");
         return csCartDetailsToOrder(parsed.data, this.mapContext);
       })
       .filter((order) => !(hideIncomplete && order.nativeStatus.code === "N") && matchesFilter(order, rest))
@@ -218,9 +205,9 @@ export class CsCartConnector implements Connector {
       if (!this.isValidNativeId(id)) return;
       const response = await this.get(call, `/orders/${id}`);
       if (response.status === 404) return;
-      if (response.status !== 200) this.fail(response, `order ${id}`);
+      if (response.status !== 200) throw unexpectedStatus(this.id, response.status, `order ${id}`);
       const parsed = csCartDetailsSchema.safeParse(response.body);
-      found.set(id, parsed.success ? csCartDetailsToOrder(parsed.data, this.mapContext) : this.invalid(`order ${id}`));
+      found.set(id, parsed.success ? csCartDetailsToOrder(parsed.data, this.mapContext) : invalidResponse(this.id, `order ${id}`));
     });
     return found;
   }
@@ -253,9 +240,8 @@ export class CsCartConnector implements Connector {
       headers: { authorization: this.authorization },
     });
     if (response.status === 404) return false;
-    if (response.status === 401)
-      throw new UpstreamError("PROVIDER_ERROR", this.id, `provider ${this.id} rejected the configured credentials (HTTP 401)`, 401);
-    if (response.status !== 200) this.fail(response, `an update of order ${nativeId}`);
+    if (response.status === 401) throw credentialsRejected(this.id, 401);
+    if (response.status !== 200) throw unexpectedStatus(this.id, response.status, `an update of order ${nativeId}`);
     return true;
   }
 

@@ -19,7 +19,7 @@ import { ProviderHttpClient, type UpstreamResponse } from "../core/http-client.t
 import type { OrderRecord } from "../core/model.ts";
 import { mapConcurrent } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
-import { codeForStatus, UpstreamError } from "../core/upstream-error.ts";
+import { credentialsRejected, invalidResponse, UpstreamError, unexpectedStatus } from "../core/upstream-error.ts";
 import type { DjangoShopConfig } from "./djangoshop.definition.ts";
 import { type DjangoShopMapContext, djangoShopToOrder } from "./djangoshop.mapper.ts";
 import { isDjangoShopId, listParams, planDjangoShop } from "./djangoshop.params.ts";
@@ -113,7 +113,7 @@ export class DjangoShopConnector implements Connector {
   private async get(call: CallContext, path: string, query?: URLSearchParams): Promise<UpstreamResponse> {
     const response = await this.http.request(call, { path, query, headers: { authorization: this.authorization } });
     if (response.status === 401) {
-      throw new UpstreamError("PROVIDER_ERROR", this.id, `provider ${this.id} rejected the configured credentials (HTTP 401)`, 401);
+      throw credentialsRejected(this.id, 401);
     }
     if (response.status === 403) {
       throw new UpstreamError(
@@ -134,26 +134,17 @@ export class DjangoShopConnector implements Connector {
         .filter((key) => /^[a-z_]{1,40}$/.test(key))
         .join(", ")})`;
     }
-    throw new UpstreamError(
-      codeForStatus(response.status),
-      this.id,
-      `provider ${this.id} answered HTTP ${response.status} to ${what}${detail}`,
-      response.status,
-    );
-  }
-
-  private invalid(what: string): UpstreamError {
-    return new UpstreamError("UPSTREAM_INVALID_RESPONSE", this.id, `provider ${this.id} answered ${what} in an unexpected shape`);
+    throw unexpectedStatus(this.id, response.status, what, detail);
   }
 
   private async page(filter: OrderFilter, sort: SortKey | null, offset: number, limit: number, call: CallContext): Promise<ListPage> {
     const response = await this.get(call, "/orders/", listParams(filter, sort, offset, limit));
     if (response.status !== 200) this.fail(response, "an order list");
     const parsed = djangoShopListSchema.safeParse(response.body);
-    if (!parsed.success) throw this.invalid("an order list");
+    if (!parsed.success) throw invalidResponse(this.id, "an order list");
     const rows = parsed.data.results.map((raw) => {
       const row = djangoShopOrderSchema.safeParse(raw);
-      if (!row.success) throw this.invalid("an order in a list");
+      if (!row.success) throw invalidResponse(this.id, "an order in a list");
       return djangoShopToOrder(row.data, this.mapContext);
     });
     return { rows, count: parsed.data.count ?? null, hasNext: typeof parsed.data.next === "string" };
@@ -220,7 +211,7 @@ export class DjangoShopConnector implements Connector {
       if (response.status === 404) return;
       if (response.status !== 200) this.fail(response, `order ${id}`);
       const parsed = djangoShopOrderSchema.safeParse(response.body);
-      found.set(id, parsed.success ? djangoShopToOrder(parsed.data, this.mapContext) : this.invalid(`order ${id}`));
+      found.set(id, parsed.success ? djangoShopToOrder(parsed.data, this.mapContext) : invalidResponse(this.id, `order ${id}`));
     });
     return found;
   }

@@ -7,7 +7,7 @@
  */
 import type { CallContext } from "../core/call-context.ts";
 import type { ProviderHttpClient } from "../core/http-client.ts";
-import { codeForStatus, UpstreamError } from "../core/upstream-error.ts";
+import { credentialsRejected, invalidResponse, unexpectedStatus } from "../core/upstream-error.ts";
 import { emnifyAuthSchema } from "./emnify.schemas.ts";
 
 /** The configured secret: an application token, or a user's login. */
@@ -91,29 +91,15 @@ export class EmnifyAuth {
     const response = await this.http.request(call, { method: "POST", path: EMNIFY_AUTH_PATH, json: body });
     if (response.status === 401 || response.status === 403) {
       if (soft) return null;
-      throw new UpstreamError(
-        "PROVIDER_ERROR",
-        this.provider,
-        `provider ${this.provider} rejected the configured credentials (HTTP ${response.status})`,
-        response.status,
-      );
+      throw credentialsRejected(this.provider, response.status);
     }
     if (response.status !== 200) {
       if (soft && response.status === 400) return null;
-      throw new UpstreamError(
-        codeForStatus(response.status),
-        this.provider,
-        `provider ${this.provider} answered HTTP ${response.status} to a login`,
-        response.status,
-      );
+      throw unexpectedStatus(this.provider, response.status, "a login");
     }
     const parsed = emnifyAuthSchema.safeParse(response.body);
     if (!parsed.success) {
-      throw new UpstreamError(
-        "UPSTREAM_INVALID_RESPONSE",
-        this.provider,
-        `provider ${this.provider} answered a login in an unexpected shape`,
-      );
+      throw invalidResponse(this.provider, "a login");
     }
     return { authToken: parsed.data.auth_token, refreshToken: parsed.data.refresh_token ?? null };
   }

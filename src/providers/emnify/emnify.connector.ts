@@ -18,7 +18,7 @@ import { headerValue, ProviderHttpClient, type UpstreamRequest, type UpstreamRes
 import type { OrderRecord } from "../core/model.ts";
 import { mapConcurrent, type PagePlan, planPages } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
-import { codeForStatus, UpstreamError } from "../core/upstream-error.ts";
+import { credentialsRejected, invalidResponse, unexpectedStatus } from "../core/upstream-error.ts";
 import { EmnifyAuth } from "./emnify.auth.ts";
 import type { EmnifyConfig } from "./emnify.definition.ts";
 import { type EmnifyMapContext, type EmnifyNative, emnifyToOrder } from "./emnify.mapper.ts";
@@ -116,27 +116,14 @@ export class EmnifyConnector implements Connector {
     const renewed = await this.auth.refresh(call, token);
     const second = await this.http.request(call, { ...request, headers: { authorization: `Bearer ${renewed}` } });
     if (second.status === 401) {
-      throw new UpstreamError("PROVIDER_ERROR", this.id, `provider ${this.id} rejected the configured credentials (HTTP 401)`, 401);
+      throw credentialsRejected(this.id, 401);
     }
     return second;
   }
 
-  private fail(response: UpstreamResponse, what: string): never {
-    throw new UpstreamError(
-      codeForStatus(response.status),
-      this.id,
-      `provider ${this.id} answered HTTP ${response.status} to ${what}`,
-      response.status,
-    );
-  }
-
-  private invalid(what: string): UpstreamError {
-    return new UpstreamError("UPSTREAM_INVALID_RESPONSE", this.id, `provider ${this.id} answered ${what} in an unexpected shape`);
-  }
-
   private toOrder(raw: unknown, what: string): OrderRecord<EmnifyNative> {
     const parsed = emnifyOrderSchema.safeParse(raw);
-    if (!parsed.success) throw this.invalid(what);
+    if (!parsed.success) throw invalidResponse(this.id, what);
     return emnifyToOrder(parsed.data, this.mapContext);
   }
 
@@ -145,9 +132,9 @@ export class EmnifyConnector implements Connector {
     params.set("page", String(page.page));
     params.set("per_page", String(page.perPage));
     const response = await this.send(call, { path: ORDER_PATH, query: params });
-    if (response.status !== 200) this.fail(response, "an order list");
+    if (response.status !== 200) throw unexpectedStatus(this.id, response.status, "an order list");
     const list = emnifyListSchema.safeParse(response.body ?? []);
-    if (!list.success) throw this.invalid("an order list");
+    if (!list.success) throw invalidResponse(this.id, "an order list");
     const headers: PagingHeaders = {
       page: intHeader(response, "x-page"),
       pages: intHeader(response, "x-pages"),
@@ -194,7 +181,7 @@ export class EmnifyConnector implements Connector {
       if (!this.isValidNativeId(id)) return;
       const response = await this.send(call, { path: `${ORDER_PATH}/${id}` });
       if (response.status === 404) return;
-      if (response.status !== 200) this.fail(response, `order ${id}`);
+      if (response.status !== 200) throw unexpectedStatus(this.id, response.status, `order ${id}`);
       try {
         found.set(id, this.toOrder(response.body, `order ${id}`));
       } catch (error) {

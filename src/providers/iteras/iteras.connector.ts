@@ -21,7 +21,7 @@ import type { OrderRecord } from "../core/model.ts";
 import { orderComparator } from "../core/order-compare.ts";
 import { mapConcurrent } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
-import { codeForStatus, UpstreamError } from "../core/upstream-error.ts";
+import { credentialsRejected, invalidResponse, UpstreamError, unexpectedStatus } from "../core/upstream-error.ts";
 import type { IterasConfig } from "./iteras.definition.ts";
 import {
   type IterasMapContext,
@@ -201,28 +201,14 @@ export class IterasConnector implements Connector {
   private async get(call: CallContext, params: URLSearchParams, what: string): Promise<unknown[]> {
     const response = await this.http.request(call, { path: "/orders/", query: params, headers: { "x-iteras-key": this.apiKey } });
     if (response.status === 401 || response.status === 403 || (response.status === 404 && isKeyError(response))) {
-      throw new UpstreamError(
-        "PROVIDER_ERROR",
-        this.id,
-        `provider ${this.id} rejected the configured credentials (HTTP ${response.status})`,
-        response.status,
-      );
+      throw credentialsRejected(this.id, response.status);
     }
     if (response.status !== 200) {
-      throw new UpstreamError(
-        codeForStatus(response.status),
-        this.id,
-        `provider ${this.id} answered HTTP ${response.status} to ${what}`,
-        response.status,
-      );
+      throw unexpectedStatus(this.id, response.status, what);
     }
     const parsed = iterasListSchema.safeParse(response.body);
-    if (!parsed.success) throw this.invalid(what);
+    if (!parsed.success) throw invalidResponse(this.id, what);
     return parsed.data;
-  }
-
-  private invalid(what: string): UpstreamError {
-    return new UpstreamError("UPSTREAM_INVALID_RESPONSE", this.id, `provider ${this.id} answered ${what} in an unexpected shape`);
   }
 
   private parseAll(list: unknown[], what: string): IterasRawOrder[] {
@@ -230,7 +216,8 @@ export class IterasConnector implements Connector {
       const parsed = iterasOrderSchema.safeParse(raw);
       if (parsed.success) return parsed.data;
       const id = (raw as { id?: unknown } | null)?.id;
-      throw this.invalid(
+      throw invalidResponse(
+        this.id,
         `${typeof id === "number" || typeof id === "string" ? `order ${String(id).slice(0, 20)}` : `order #${index + 1}`} of ${what}`,
       );
     });
@@ -393,7 +380,10 @@ export class IterasConnector implements Connector {
       });
       if (raw === undefined) return;
       const parsed = iterasOrderSchema.safeParse(raw);
-      found.set(id, parsed.success ? iterasToOrder(parsed.data, this.mapContext, { withInvoiceLines: true }) : this.invalid(`order ${id}`));
+      found.set(
+        id,
+        parsed.success ? iterasToOrder(parsed.data, this.mapContext, { withInvoiceLines: true }) : invalidResponse(this.id, `order ${id}`),
+      );
     });
     // An order without id is found again by reading its day.
     await mapConcurrent([...byDay], this.concurrency, async ([day, ids]) => {
