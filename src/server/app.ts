@@ -13,6 +13,7 @@ import { WriteCoordinator } from "../graph/write-coordinator.ts";
 import { UpstreamMeter } from "../providers/core/call-context.ts";
 import type { Connector } from "../providers/core/connector.ts";
 import type { ProviderDefinition } from "../providers/core/provider-definition.ts";
+import type { ObserverHub } from "../providers/core/upstream-events.ts";
 import { ClientKeys } from "./auth.ts";
 import { formatError } from "./error-format.ts";
 import { graphiqlAsset, graphiqlHtml } from "./graphiql-page.ts";
@@ -27,8 +28,11 @@ export interface ServerOptions {
   demoKey?: string | undefined;
   /** Fastify's logger setting; off in tests. */
   logger?: boolean;
-  /** Services to release when the server closes (the connectors were built with them). */
-  services?: { close(): Promise<void> } | undefined;
+  /**
+   * The services the connectors were built with: the server subscribes its
+   * logger and metrics to their upstream observer, and releases them on close.
+   */
+  services?: { observer?: ObserverHub; close(): Promise<void> } | undefined;
 }
 
 /** A built server: call `listen`, and `close` to stop it (connectors included). */

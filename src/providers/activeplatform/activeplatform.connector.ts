@@ -15,7 +15,7 @@ import {
   type QueryPlan,
   type SortKey,
 } from "../core/connector.ts";
-import { ProviderHttpClient, type UpstreamResponse } from "../core/http-client.ts";
+import { baseHttpOptions, ProviderHttpClient, type UpstreamResponse } from "../core/http-client.ts";
 import type { OrderRecord } from "../core/model.ts";
 import { mapConcurrent, planPages } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
@@ -160,15 +160,10 @@ export class ActivePlatformConnector implements Connector {
     this.name = config.name ?? config.id;
     this.token = config.credentials.apiToken;
     this.http = new ProviderHttpClient({
-      provider: config.id,
-      baseUrl: config.baseUrl,
-      timeoutMs: config.timeoutMs,
-      connections: config.connections,
+      ...baseHttpOptions(config, services),
       // The token travels in the URL: redact the parameter and the value itself wherever text could leave.
       secretQueryParams: ["api_token"],
       secrets: [this.token],
-      // Cache keys are digests of the request (token included), so no token is stored in clear.
-      cache: services.cache && { store: services.cache, ttlMs: config.cacheTtlMs },
     });
     this.offsets = (config.accountUtcOffsets ?? []).map((text) => parseUtcOffset(text) ?? 0);
     this.capabilities = activePlatformCapabilities(this.offsets.length > 0);

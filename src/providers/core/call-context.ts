@@ -51,6 +51,8 @@ export class UpstreamMeter {
 export interface CallContext {
   meter: UpstreamMeter;
   signal?: AbortSignal;
+  /** The id of the GraphQL request, for logs and traces of upstream calls. */
+  requestId?: string | undefined;
 }
 
 /** A context for calls outside any GraphQL request (start-up checks, tests). */

@@ -4,9 +4,12 @@
  * anything that could be logged or shown.
  */
 import { Pool } from "undici";
+import type { ProviderBaseConfig } from "../../config/config.schema.ts";
 import type { CallContext } from "./call-context.ts";
+import type { ConnectorServices } from "./provider-definition.ts";
 import type { ResponseCache } from "./response-cache.ts";
 import { UpstreamError } from "./upstream-error.ts";
+import type { UpstreamObserver } from "./upstream-events.ts";
 
 /** Options of one provider's client. */
 export interface HttpClientOptions {
@@ -26,6 +29,25 @@ export interface HttpClientOptions {
   maxBodyBytes?: number;
   /** The shared answer cache and this provider's TTL (0 = no caching, single-flight only). */
   cache?: { store: ResponseCache; ttlMs: number } | undefined;
+  /** Told of every call (logs, metrics, traces). */
+  observer?: UpstreamObserver | undefined;
+}
+
+/** The client options every connector takes from its config entry and the shared services. */
+export function baseHttpOptions(
+  config: ProviderBaseConfig,
+  services: ConnectorServices,
+): Pick<HttpClientOptions, "provider" | "baseUrl" | "timeoutMs" | "connections" | "cache" | "observer"> {
+  return {
+    provider: config.id,
+    baseUrl: config.baseUrl,
+    timeoutMs: config.timeoutMs,
+    connections: config.connections,
+    // Cache keys digest the whole request, credentials included: a renewed token never
+    // reads another session's answers, and no credential is stored in clear.
+    cache: services.cache && { store: services.cache, ttlMs: config.cacheTtlMs },
+    observer: services.observer,
+  };
 }
 
 /** One upstream request. */
@@ -112,6 +134,7 @@ export class ProviderHttpClient {
     if (!cache || cache.ttlMs <= 0) return this.send(call, request);
     const key = await cache.store.keyFor(this.provider, identity);
     const hit = await cache.store.get(key);
+    this.options.observer?.cache?.({ provider: this.provider, hit: hit !== undefined && hit !== null });
     if (hit) {
       call.meter.recordCached(this.provider);
       return hit;
@@ -132,8 +155,11 @@ export class ProviderHttpClient {
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
     const started = performance.now();
+    let status: number | null = null;
+    let errorCode: string | undefined;
     try {
       const response = await this.pool.request({ method: request.method ?? "GET", path, headers, body, signal });
+      status = response.statusCode;
       const text = await readLimited(response.body, this.options.maxBodyBytes ?? 20 * 1024 * 1024, this.provider);
       let parsed: unknown;
       if (text.trim() !== "") {
@@ -153,9 +179,21 @@ export class ProviderHttpClient {
       }
       return { status: response.statusCode, headers: response.headers, body: parsed };
     } catch (error) {
-      throw this.translate(error, timeout);
+      const translated = this.translate(error, timeout);
+      errorCode = translated.code;
+      throw translated;
     } finally {
-      call.meter.recordCall(this.provider, performance.now() - started);
+      const durationMs = performance.now() - started;
+      call.meter.recordCall(this.provider, durationMs);
+      this.options.observer?.call?.({
+        provider: this.provider,
+        method: request.method ?? "GET",
+        route: this.redact(this.basePath + request.path),
+        status,
+        durationMs,
+        errorCode,
+        requestId: call.requestId,
+      });
     }
   }
 

@@ -7,11 +7,14 @@ import type { ProviderBaseConfig } from "../../config/config.schema.ts";
 import type { Capabilities, Connector } from "./connector.ts";
 import type { ProviderKind } from "./model.ts";
 import type { ResponseCache } from "./response-cache.ts";
+import type { UpstreamObserver } from "./upstream-events.ts";
 
 /** Shared services a connector may use. */
 export interface ConnectorServices {
   /** The shared answer cache (its TTL per provider is the entry's cacheTtlMs). */
   cache?: ResponseCache | undefined;
+  /** Watches every upstream call (logs, metrics, traces). */
+  observer?: UpstreamObserver | undefined;
 }
 
 /** A provider kind's registration. */

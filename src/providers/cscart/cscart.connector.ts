@@ -15,7 +15,7 @@ import {
   type QueryPlan,
   type SortKey,
 } from "../core/connector.ts";
-import { ProviderHttpClient, type UpstreamResponse } from "../core/http-client.ts";
+import { baseHttpOptions, ProviderHttpClient, type UpstreamResponse } from "../core/http-client.ts";
 import { matchesFilter } from "../core/match-filter.ts";
 import type { OrderRecord } from "../core/model.ts";
 import { orderComparator } from "../core/order-compare.ts";
@@ -79,12 +79,8 @@ export class CsCartConnector implements Connector {
     this.name = config.name ?? config.id;
     this.authorization = `Basic ${Buffer.from(`${config.credentials.email}:${config.credentials.apiKey}`).toString("base64")}`;
     this.http = new ProviderHttpClient({
-      provider: config.id,
-      baseUrl: config.baseUrl,
-      timeoutMs: config.timeoutMs,
-      connections: config.connections,
+      ...baseHttpOptions(config, services),
       secrets: [config.credentials.apiKey, this.authorization],
-      cache: services.cache && { store: services.cache, ttlMs: config.cacheTtlMs },
     });
     this.mapContext = { provider: config.id, currency: config.currency };
     this.detailConcurrency = config.detailConcurrency;

@@ -15,7 +15,7 @@ import {
   type QueryPlan,
   type SortKey,
 } from "../core/connector.ts";
-import { ProviderHttpClient, type UpstreamResponse } from "../core/http-client.ts";
+import { baseHttpOptions, ProviderHttpClient, type UpstreamResponse } from "../core/http-client.ts";
 import type { OrderRecord } from "../core/model.ts";
 import { mapConcurrent } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
@@ -85,12 +85,8 @@ export class DjangoShopConnector implements Connector {
     this.name = config.name ?? config.id;
     this.authorization = `Token ${config.credentials.token}`;
     this.http = new ProviderHttpClient({
-      provider: config.id,
-      baseUrl: config.baseUrl,
-      timeoutMs: config.timeoutMs,
-      connections: config.connections,
+      ...baseHttpOptions(config, services),
       secrets: [config.credentials.token, this.authorization],
-      cache: services.cache && { store: services.cache, ttlMs: config.cacheTtlMs },
     });
     this.mapContext = {
       provider: config.id,

@@ -14,7 +14,7 @@ import {
   type QueryPlan,
   type SortKey,
 } from "../core/connector.ts";
-import { headerValue, ProviderHttpClient, type UpstreamRequest, type UpstreamResponse } from "../core/http-client.ts";
+import { baseHttpOptions, headerValue, ProviderHttpClient, type UpstreamRequest, type UpstreamResponse } from "../core/http-client.ts";
 import type { OrderRecord } from "../core/model.ts";
 import { mapConcurrent, type PagePlan, planPages } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
@@ -87,13 +87,8 @@ export class EmnifyConnector implements Connector {
     const { credentials } = config;
     const secrets = "applicationToken" in credentials ? [credentials.applicationToken] : [credentials.password];
     this.http = new ProviderHttpClient({
-      provider: config.id,
-      baseUrl: config.baseUrl,
-      timeoutMs: config.timeoutMs,
-      connections: config.connections,
+      ...baseHttpOptions(config, services),
       secrets,
-      // Cache keys include the bearer header, so a renewed token never reads another session's answers.
-      cache: services.cache && { store: services.cache, ttlMs: config.cacheTtlMs },
     });
     this.auth = new EmnifyAuth(this.http, credentials, config.id);
     this.mapContext = { provider: config.id, currency: config.currency, timeZone: config.timeZone };

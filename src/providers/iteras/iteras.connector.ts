@@ -16,7 +16,7 @@ import {
   type QueryPlan,
   type SortKey,
 } from "../core/connector.ts";
-import { ProviderHttpClient, type UpstreamResponse } from "../core/http-client.ts";
+import { baseHttpOptions, ProviderHttpClient, type UpstreamResponse } from "../core/http-client.ts";
 import type { OrderRecord } from "../core/model.ts";
 import { orderComparator } from "../core/order-compare.ts";
 import { mapConcurrent } from "../core/paging.ts";
@@ -128,14 +128,9 @@ export class IterasConnector implements Connector {
     this.name = config.name ?? config.id;
     this.apiKey = config.credentials.apiKey;
     this.http = new ProviderHttpClient({
-      provider: config.id,
-      baseUrl: config.baseUrl,
-      timeoutMs: config.timeoutMs,
-      connections: config.connections,
+      ...baseHttpOptions(config, services),
       secretQueryParams: ["iteras-key"],
       secrets: [config.credentials.apiKey],
-      // The shared answer cache lets replicas share raw answers; the set cache below serves pages.
-      cache: services.cache && { store: services.cache, ttlMs: config.cacheTtlMs },
     });
     this.mapContext = { provider: config.id, currency: config.currency, timeZone: config.timeZone };
     this.cap = config.cap;
