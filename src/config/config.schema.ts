@@ -57,6 +57,57 @@ export const providerBaseSchema = z.object({
     .max(3_600_000)
     .default(0)
     .describe("How long answers of this provider are cached (0: not cached; identical concurrent calls are still shared)."),
+  resilience: z
+    .object({
+      retries: z.number().int().min(0).max(10).default(2).describe("Retries of an idempotent read after a network error, 429 or 5xx."),
+      backoffMs: z.number().int().min(1).max(60_000).default(100).describe("First retry delay; it grows exponentially, with jitter."),
+      maxBackoffMs: z
+        .number()
+        .int()
+        .min(1)
+        .max(300_000)
+        .default(2_000)
+        .describe("Longest retry delay (a longer Retry-After is not waited for)."),
+      breakerFailures: z
+        .number()
+        .int()
+        .min(1)
+        .max(1000)
+        .default(5)
+        .describe("Consecutive failed calls that open the circuit breaker (calls then fail fast)."),
+      breakerHalfOpenAfterMs: z
+        .number()
+        .int()
+        .min(100)
+        .max(3_600_000)
+        .default(10_000)
+        .describe("How long an open breaker waits before it lets one probe call through."),
+      maxConcurrency: z
+        .number()
+        .int()
+        .min(1)
+        .max(1024)
+        .default(32)
+        .describe("Most calls in flight to this provider at once; more wait in a queue."),
+      rateLimit: z
+        .object({
+          calls: z.number().int().min(1).describe("Calls allowed per window."),
+          perMs: z.number().int().min(1).describe("The window, in milliseconds."),
+        })
+        .strict()
+        .optional()
+        .describe("A client-side rate budget that ordergraph never exceeds (emnify: 100 calls per 300000 ms by default)."),
+      maxBodyBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .max(512 * 1024 * 1024)
+        .default(20 * 1024 * 1024)
+        .describe("Largest upstream answer accepted, in bytes."),
+    })
+    .strict()
+    .prefault({})
+    .describe("How calls to this provider are retried, limited and cut off."),
 });
 
 export type ProviderBaseConfig = z.infer<typeof providerBaseSchema>;
@@ -79,6 +130,43 @@ export const configSchema = z
         port: z.number().int().min(0).max(65535).default(4000).describe("Port to listen on (PORT and --port override it)."),
         exposeUpstreamFigures: z.boolean().default(true).describe("Add extensions.upstream to every response."),
         introspection: z.boolean().default(true).describe("Allow schema introspection."),
+        requestDeadlineMs: z
+          .number()
+          .int()
+          .min(100)
+          .max(300_000)
+          .default(15_000)
+          .describe("Overall time for one GraphQL request: upstream calls and retries stop at it."),
+        production: z
+          .boolean()
+          .default(false)
+          .describe("Production mode: no field suggestions in validation errors (and other hardening)."),
+        logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("pino log level."),
+        limits: z
+          .object({
+            maxDepth: z.number().int().min(1).max(100).default(12).describe("Deepest selection allowed."),
+            maxCost: z
+              .number()
+              .int()
+              .min(1)
+              .max(10_000_000)
+              .default(50_000)
+              .describe("Highest estimated cost of one operation (page sizes multiply)."),
+            maxAliases: z.number().int().min(0).max(1000).default(30).describe("Most aliases in one operation."),
+            maxTokens: z.number().int().min(10).max(100_000).default(5_000).describe("Most tokens in one document."),
+            maxDirectives: z.number().int().min(0).max(1000).default(50).describe("Most directives in one operation."),
+          })
+          .strict()
+          .prefault({})
+          .describe("Query limits; past one, the answer is QUERY_TOO_COMPLEX with the numbers."),
+        authFailures: z
+          .object({
+            max: z.number().int().min(1).max(100_000).default(10).describe("Failed authentications allowed per client address per window."),
+            windowMs: z.number().int().min(1000).max(86_400_000).default(60_000).describe("The window, in milliseconds."),
+          })
+          .strict()
+          .prefault({})
+          .describe("Failed-auth rate limiting: past it, 429 until the window ends."),
       })
       .strict()
       .prefault({}),
@@ -103,6 +191,31 @@ export const configSchema = z
           .regex(/^rediss?:\/\//, "a redis:// or rediss:// URL")
           .optional()
           .describe("Share cached answers between replicas through Redis; default: in memory."),
+      })
+      .strict()
+      .prefault({}),
+    observability: z
+      .object({
+        metrics: z
+          .object({
+            enabled: z.boolean().default(true).describe("Serve Prometheus metrics."),
+            path: z
+              .string()
+              .regex(/^\/[a-z0-9/_-]*$/)
+              .default("/metrics")
+              .describe("Path of the metrics endpoint."),
+          })
+          .strict()
+          .prefault({}),
+        tracing: z
+          .object({
+            enabled: z.boolean().default(false).describe("Record OpenTelemetry spans (one per operation and per upstream call)."),
+            exporter: z.enum(["otlp-http", "console"]).default("otlp-http").describe("Where spans go."),
+            endpoint: z.url().optional().describe("OTLP/HTTP traces endpoint, e.g. http://collector:4318/v1/traces."),
+            serviceName: z.string().min(1).default("ordergraph"),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),

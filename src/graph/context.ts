@@ -28,6 +28,8 @@ export interface GraphContext {
   limits: EngineLimits;
   /** Server-wide write state (idempotency, per-order locks). */
   writes: WriteCoordinator;
+  /** Told the size of every DataLoader batch (metrics); optional. */
+  onBatch?: ((loader: string, size: number) => void) | undefined;
 }
 
 /** Builds a context for one operation. */

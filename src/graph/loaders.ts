@@ -21,9 +21,16 @@ export interface Loaders {
 }
 
 /** Creates the loaders of one request. */
-export function createLoaders(input: { connectors: ReadonlyMap<string, Connector>; call: CallContext; limits: EngineLimits }): Loaders {
+export function createLoaders(input: {
+  connectors: ReadonlyMap<string, Connector>;
+  call: CallContext;
+  limits: EngineLimits;
+  /** Told the size of every batch a loader dispatches (metrics). */
+  onBatch?: ((loader: string, size: number) => void) | undefined;
+}): Loaders {
   const order = new DataLoader<OrderKey, OrderRecord | null, string>(
     async (keys) => {
+      input.onBatch?.("order", keys.length);
       const byProvider = new Map<string, string[]>();
       for (const key of keys) {
         const list = byProvider.get(key.provider) ?? [];

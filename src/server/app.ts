@@ -17,7 +17,7 @@ import type { ObserverHub } from "../providers/core/upstream-events.ts";
 import { ClientKeys } from "./auth.ts";
 import { formatError } from "./error-format.ts";
 import { graphiqlAsset, graphiqlHtml } from "./graphiql-page.ts";
-import { loadTypeDefs } from "./schema.ts";
+import { buildApiSchema } from "./schema.ts";
 
 /** What the server is built from. */
 export interface ServerOptions {
@@ -65,11 +65,12 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
   const writes = new WriteCoordinator();
 
   const apollo = new ApolloServer<GraphContext>({
-    typeDefs: loadTypeDefs(),
-    resolvers: createResolvers(
-      options.definitions.map((d) => d.orderType),
-      typeNameByKind,
-    ) as never,
+    schema: buildApiSchema(
+      createResolvers(
+        options.definitions.map((d) => d.orderType),
+        typeNameByKind,
+      ),
+    ),
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: config.server.introspection,
@@ -89,10 +90,12 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
       request.raw.once("close", () => {
         if (!request.raw.complete) controller.abort();
       });
+      // The request's deadline bounds every upstream call and retry made for it.
+      const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(config.server.requestDeadlineMs)]);
       return createGraphContext({
         client,
         connectors,
-        call: { meter: new UpstreamMeter(), signal: controller.signal },
+        call: { meter: new UpstreamMeter(), signal, requestId: String(request.id) },
         limits: config.engine,
         writes,
       });
