@@ -49,7 +49,24 @@ export interface OrdersQuery {
 /** The default order: newest first. */
 export const DEFAULT_SORT: SortKey[] = [{ field: "CREATED_AT", direction: "DESC" }];
 
-function pageSize(value: number | null | undefined, name: string, limits: EngineLimits): number {
+/** The sort a query runs with: the given keys, or newest first. */
+export function effectiveSort(sort: readonly SortKey[]): SortKey[] {
+  return sort.length > 0 ? [...sort] : DEFAULT_SORT;
+}
+
+/** The fingerprint that a query's cursors are bound to (filter, sort, provider set, scope). */
+export function cursorFingerprint(query: {
+  filter: OrderFilter;
+  sort: readonly SortKey[];
+  connectors: readonly Connector[];
+  scope?: unknown;
+}): string {
+  const providers = query.connectors.map((c) => c.id).sort();
+  return queryFingerprint({ filter: query.filter, sort: effectiveSort(query.sort), providers, scope: query.scope ?? null });
+}
+
+/** Checks a page size argument (first or last) against the limits; absent means the default. */
+export function pageSize(value: number | null | undefined, name: string, limits: EngineLimits): number {
   if (value === null || value === undefined) return limits.defaultPageSize;
   if (!Number.isInteger(value) || value < 0 || value > limits.maxPageSize) {
     throw new UserInputError(`${name} must be between 0 and ${limits.maxPageSize}`, name);
@@ -65,9 +82,9 @@ export async function queryOrders(query: OrdersQuery, call: CallContext, limits:
   if (query.last != null && query.after != null) throw new UserInputError("after pages forward: use it with first", "after");
   const backward = query.last != null || query.before != null;
   const size = backward ? pageSize(query.last, "last", limits) : pageSize(query.first, "first", limits);
-  const sort = query.sort.length > 0 ? query.sort : DEFAULT_SORT;
+  const sort = effectiveSort(query.sort);
   const ids = query.connectors.map((c) => c.id).sort();
-  const fingerprint = queryFingerprint({ filter: query.filter, sort, providers: ids, scope: query.scope ?? null });
+  const fingerprint = cursorFingerprint(query);
   const cursorText = backward ? query.before : query.after;
   const cursor = cursorText != null ? decodeCursor(cursorText, fingerprint, ids, backward ? "before" : "after") : null;
 

@@ -60,6 +60,41 @@ export class ProviderStream {
     return isEmptyFilter(this.plan.residual);
   }
 
+  /** Whether the whole filtered set is read and sorted here (a sort the provider cannot do). */
+  get isFullRead(): boolean {
+    return this.fullRead;
+  }
+
+  /** Whether the provider applies the whole filter itself (every native row matches). */
+  get isExact(): boolean {
+    return this.exactNative;
+  }
+
+  /**
+   * One window of the sequence from position `from`: its matches, where the
+   * next window starts, and whether the sequence ended. For readers that
+   * distribute rows themselves (the per-customer batches).
+   */
+  async window(from: number, size: number): Promise<{ items: Candidate[]; next: number; ended: boolean }> {
+    if (this.plan.empty) return { items: [], next: from, ended: true };
+    if (this.fullRead) {
+      const rows = await this.allOrFail();
+      const slice = rows.slice(from, from + size);
+      return {
+        items: slice.map((record, i) => ({ record, index: from + i })),
+        next: from + slice.length,
+        ended: from + size >= rows.length,
+      };
+    }
+    const rows = await this.readWindow(from, size);
+    const items: Candidate[] = [];
+    rows.forEach((record, i) => {
+      if (matchesFilter(record, this.plan.residual)) items.push({ record, index: from + i });
+    });
+    const next = from + rows.length;
+    return { items, next, ended: rows.length < size || (this.nativeTotal !== null && next >= this.nativeTotal) };
+  }
+
   private async readWindow(offset: number, limit: number): Promise<OrderRecord[]> {
     const result = await this.connector.list(
       { filter: this.plan.native, sort: this.plan.sortNative ? (this.sort[0] as SortKey) : null, offset, limit },

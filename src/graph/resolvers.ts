@@ -4,13 +4,14 @@
  * are loaded on demand, once per request.
  */
 import { GraphQLError, type GraphQLResolveInfo } from "graphql";
-import { type EngineLimits, queryOrders } from "../engine/order-query.ts";
+import { type EngineLimits, pageSize, queryOrders } from "../engine/order-query.ts";
 import type { Resolvers } from "../generated/resolvers.ts";
 import type { Connector } from "../providers/core/connector.ts";
 import type { AddressRecord, CustomerRecord, OrderRecord } from "../providers/core/model.ts";
 import { allowedConnectors, type GraphContext, mayUse } from "./context.ts";
 import { decodeGlobalId, encodeGlobalId } from "./global-id.ts";
 import { completeOrder } from "./loaders.ts";
+import { customerReadSize } from "./lookahead.ts";
 import { writeResolvers } from "./mutation.resolvers.ts";
 import { resolveFilter, resolveSort } from "./order-input.ts";
 import { scalarResolvers } from "./scalars.ts";
@@ -63,33 +64,26 @@ function connectorOf(context: GraphContext, providerId: string): Connector {
   return connector;
 }
 
-async function orderByGlobalId(context: GraphContext, id: string): Promise<OrderRecord | null> {
+/** An order by its global id, through the request's order loader; null when unknown or not allowed. */
+export async function orderByGlobalId(context: GraphContext, id: string): Promise<OrderRecord | null> {
   const decoded = decodeGlobalId(id);
   if (decoded?.type !== "Order") return null;
   const connector = context.connectors.get(decoded.provider);
   if (!connector || !mayUse(context, decoded.provider) || !connector.isValidNativeId(decoded.nativeId)) return null;
-  const found = await context.loaders.order.load({ provider: decoded.provider, nativeId: decoded.nativeId });
-  return found;
+  return context.loaders.order.load({ provider: decoded.provider, nativeId: decoded.nativeId });
 }
 
-async function customerByGlobalId(context: GraphContext, id: string): Promise<CustomerRecord | null> {
+/**
+ * A customer by its global id, through the request's customer loader; null
+ * when unknown or not allowed. With `info`, the customer is read together with
+ * the first page of orders the query asks for below it.
+ */
+export async function customerByGlobalId(context: GraphContext, id: string, info?: GraphQLResolveInfo): Promise<CustomerRecord | null> {
   const decoded = decodeGlobalId(id);
   if (decoded?.type !== "Customer") return null;
-  const connector = context.connectors.get(decoded.provider);
-  if (!connector || !mayUse(context, decoded.provider)) return null;
-  // A customer is known through their orders: the newest one carries their details.
-  const page = await queryOrders(
-    {
-      first: 1,
-      filter: { customerIds: [decoded.nativeId] },
-      customerIdsByProvider: new Map([[decoded.provider, [decoded.nativeId]]]),
-      sort: [],
-      connectors: [connector],
-    },
-    context.call,
-    context.limits,
-  );
-  return page.edges[0]?.node.customer ?? null;
+  if (!context.connectors.has(decoded.provider) || !mayUse(context, decoded.provider)) return null;
+  const readSize = info ? customerReadSize(info, context.limits) : 1;
+  return context.loaders.customer.load({ provider: decoded.provider, nativeId: decoded.nativeId, readSize });
 }
 
 const orderInterfaceFields = {
@@ -156,13 +150,24 @@ export function createResolvers(bindings: readonly OrderTypeBinding[], typeNameB
           throw new GraphQLError("Customer.orders: filter.customerIds is implied by the customer", {
             extensions: { code: "BAD_USER_INPUT" },
           });
+        const connector = connectorOf(context, customer.provider);
+        if (args.after == null && args.before == null && args.last == null) {
+          // First pages of many customers are read together (one call per provider where its API allows).
+          return context.loaders.customerOrders.load({
+            provider: connector.id,
+            customerId: customer.nativeId,
+            first: pageSize(args.first, "first", context.limits),
+            filter,
+            sort: resolveSort(args.sort),
+          });
+        }
         return queryOrders(
           {
             ...args,
             filter: { ...filter, customerIds: [customer.nativeId] },
             customerIdsByProvider: new Map([[customer.provider, [customer.nativeId]]]),
             sort: resolveSort(args.sort),
-            connectors: [connectorOf(context, customer.provider)],
+            connectors: [connector],
           },
           context.call,
           context.limits,
@@ -194,18 +199,18 @@ export function createResolvers(bindings: readonly OrderTypeBinding[], typeNameB
         );
       },
       order: (_root, args, context) => orderByGlobalId(context, args.id),
-      customer: (_root, args, context) => customerByGlobalId(context, args.id),
-      node: async (_root, args, context) => {
+      customer: (_root, args, context, info) => customerByGlobalId(context, args.id, info),
+      node: async (_root, args, context, info) => {
         const decoded = decodeGlobalId(args.id);
-        if (decoded?.type === "Customer") return customerByGlobalId(context, args.id);
+        if (decoded?.type === "Customer") return customerByGlobalId(context, args.id, info);
         return orderByGlobalId(context, args.id);
       },
-      nodes: (_root, args, context) => {
+      nodes: (_root, args, context, info) => {
         if (args.ids.length > 250) throw new GraphQLError("nodes: at most 250 ids", { extensions: { code: "BAD_USER_INPUT" } });
         return Promise.all(
           args.ids.map((id) => {
             const decoded = decodeGlobalId(id);
-            return decoded?.type === "Customer" ? customerByGlobalId(context, id) : orderByGlobalId(context, id);
+            return decoded?.type === "Customer" ? customerByGlobalId(context, id, info) : orderByGlobalId(context, id);
           }),
         );
       },

@@ -175,8 +175,13 @@ describe("emnify connector: filters, sorts, paging", () => {
     expect([...found.keys()].sort()).toEqual([...some].sort());
     const listed = await connector.list({ filter: {}, sort: { field: "NUMBER", direction: "ASC" }, offset: 0, limit: 5 }, standaloneCall());
     for (const row of listed.rows) expect(found.get(row.nativeId)).toEqual(row);
-    // Only the well-formed ids reached emnify.
-    expect(emulator.requests.filter((r) => /^\/api\/v1\/shop\/order\/[^?]/.test(r.url))).toHaveLength(6);
+    // Only the well-formed ids reached emnify: the five close ones in one id-range list call,
+    // the far one alone from its own URL.
+    const ranged = emulator.requests.filter((r) => /[?&]q=id%3E%3D\d+%2Cid%3C%3D\d+/.test(r.url));
+    expect(ranged).toHaveLength(1);
+    expect(emulator.requests.filter((r) => /^\/api\/v1\/shop\/order\/[^?]/.test(r.url)).map((r) => r.url)).toEqual([
+      "/api/v1/shop/order/999999",
+    ]);
   });
 });
 

@@ -1,7 +1,7 @@
-/** planPages: any window covered exactly, in as few calls as possible. */
+/** planPages: any window covered exactly, in as few calls as possible; idRanges: id groups one range call returns. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { mapConcurrent, planPages } from "../../src/providers/core/paging.ts";
+import { idRanges, mapConcurrent, planPages } from "../../src/providers/core/paging.ts";
 
 /** The row positions a plan reads into the window, in order. */
 function covered(plans: ReturnType<typeof planPages>): number[] {
@@ -66,5 +66,21 @@ describe("mapConcurrent", () => {
     });
     expect(out).toEqual([50, 10, 40, 20, 30]);
     expect(peak).toBe(2);
+  });
+});
+
+describe("idRanges", () => {
+  it("groups ids into ranges one call of at most maxSpan rows returns whole", () => {
+    expect(idRanges(["5", "1", "3", "120", "101", "9"], 10)).toEqual([
+      { min: "1", max: "9", ids: ["1", "3", "5", "9"], span: 9 },
+      { min: "101", max: "101", ids: ["101"], span: 1 },
+      { min: "120", max: "120", ids: ["120"], span: 1 },
+    ]);
+  });
+
+  it("keeps every range within maxSpan, dedupes, and drops ids that are not positive integers", () => {
+    const ranges = idRanges(["1", "1", "0", "-3", "x", "007", "250", "251", "9999999999999999999"], 250);
+    expect(ranges.map((r) => r.ids)).toEqual([["1", "250"], ["251"], ["9999999999999999999"]]);
+    for (const range of ranges) expect(range.span).toBeLessThanOrEqual(250);
   });
 });

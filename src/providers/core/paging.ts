@@ -54,3 +54,39 @@ export async function mapConcurrent<T, R>(items: readonly T[], limit: number, ta
   await Promise.all(workers);
   return results;
 }
+
+/** A run of numeric ids that one list call filtered by an id range can return whole. */
+export interface IdRange {
+  min: string;
+  max: string;
+  /** The wanted ids in the range. */
+  ids: string[];
+  /** How many ids the range spans (max - min + 1): at most that many rows can answer it. */
+  span: number;
+}
+
+/**
+ * Groups positive integer ids into ranges of at most `maxSpan` ids each, so
+ * that a provider which filters by an id range (and not by a list of ids)
+ * returns each group in one call of at most `maxSpan` rows. Ids that are not
+ * positive integers are left out.
+ */
+export function idRanges(ids: readonly string[], maxSpan: number): IdRange[] {
+  const numeric = [...new Set(ids.filter((id) => /^[1-9]\d{0,18}$/.test(id)))].map(BigInt).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const ranges: IdRange[] = [];
+  let current: bigint[] = [];
+  const flush = () => {
+    const [low] = current;
+    const high = current.at(-1);
+    if (low === undefined || high === undefined) return;
+    ranges.push({ min: String(low), max: String(high), ids: current.map(String), span: Number(high - low) + 1 });
+    current = [];
+  };
+  for (const id of numeric) {
+    const [low] = current;
+    if (low !== undefined && id - low + 1n > BigInt(maxSpan)) flush();
+    current.push(id);
+  }
+  flush();
+  return ranges;
+}

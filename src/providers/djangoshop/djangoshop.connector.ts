@@ -17,7 +17,7 @@ import {
 } from "../core/connector.ts";
 import { baseHttpOptions, ProviderHttpClient, type UpstreamResponse } from "../core/http-client.ts";
 import type { OrderRecord } from "../core/model.ts";
-import { mapConcurrent } from "../core/paging.ts";
+import { idRanges, mapConcurrent } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
 import { credentialsRejected, invalidResponse, UpstreamError, unexpectedStatus } from "../core/upstream-error.ts";
 import type { DjangoShopConfig } from "./djangoshop.definition.ts";
@@ -199,20 +199,61 @@ export class DjangoShopConnector implements Connector {
     return { rows, total, end };
   }
 
+  /**
+   * Orders by id. The list filters by an id range (`id_min`/`id_max`) and its
+   * rows are whole orders, so ids close together come in one call; an id
+   * alone is read from its detail URL.
+   */
   async getMany(nativeIds: readonly string[], call: CallContext): Promise<Map<string, OrderRecord | Error>> {
     const found = new Map<string, OrderRecord | Error>();
-    await mapConcurrent([...new Set(nativeIds)], this.detailConcurrency, async (id) => {
-      if (!this.isValidNativeId(id)) return;
-      const response = await this.get(call, `/orders/${id}/`);
-      if (response.status === 404) return;
-      if (response.status !== 200) this.fail(response, `order ${id}`);
-      const parsed = djangoShopOrderSchema.safeParse(response.body);
-      found.set(id, parsed.success ? djangoShopToOrder(parsed.data, this.mapContext) : invalidResponse(this.id, `order ${id}`));
+    const ranges = idRanges(
+      nativeIds.filter((id) => this.isValidNativeId(id)),
+      MAX_PAGE,
+    );
+    await mapConcurrent(ranges, this.detailConcurrency, async (range) => {
+      if (range.ids.length === 1) return this.getOne(range.ids[0] as string, found, call);
+      const wanted = new Set(range.ids);
+      // A shop whose max_limit is below the span answers in several pages.
+      for (let offset = 0; offset < range.span; ) {
+        const params = new URLSearchParams({
+          id_min: range.min,
+          id_max: range.max,
+          ordering: "id",
+          limit: String(range.span - offset),
+          offset: String(offset),
+        });
+        const response = await this.get(call, "/orders/", params);
+        if (response.status !== 200) this.fail(response, "orders by id");
+        const parsed = djangoShopListSchema.safeParse(response.body);
+        if (!parsed.success) throw invalidResponse(this.id, "orders by id");
+        for (const raw of parsed.data.results) {
+          const id = rawId(raw);
+          if (id === undefined || !wanted.has(id)) continue;
+          const row = djangoShopOrderSchema.safeParse(raw);
+          found.set(id, row.success ? djangoShopToOrder(row.data, this.mapContext) : invalidResponse(this.id, `order ${id}`));
+        }
+        offset += parsed.data.results.length;
+        if (parsed.data.results.length === 0 || typeof parsed.data.next !== "string") break;
+      }
     });
     return found;
+  }
+
+  private async getOne(id: string, found: Map<string, OrderRecord | Error>, call: CallContext): Promise<void> {
+    const response = await this.get(call, `/orders/${id}/`);
+    if (response.status === 404) return;
+    if (response.status !== 200) this.fail(response, `order ${id}`);
+    const parsed = djangoShopOrderSchema.safeParse(response.body);
+    found.set(id, parsed.success ? djangoShopToOrder(parsed.data, this.mapContext) : invalidResponse(this.id, `order ${id}`));
   }
 
   async close(): Promise<void> {
     await this.http.close();
   }
+}
+
+/** The id of a raw list row, read before validation so a malformed row is an error for its own id. */
+function rawId(raw: unknown): string | undefined {
+  const id = raw && typeof raw === "object" ? (raw as { id?: unknown }).id : undefined;
+  return typeof id === "number" || typeof id === "string" ? String(id) : undefined;
 }

@@ -16,13 +16,13 @@ import {
 } from "../core/connector.ts";
 import { baseHttpOptions, headerValue, ProviderHttpClient, type UpstreamRequest, type UpstreamResponse } from "../core/http-client.ts";
 import type { OrderRecord } from "../core/model.ts";
-import { mapConcurrent, type PagePlan, planPages } from "../core/paging.ts";
+import { idRanges, mapConcurrent, type PagePlan, planPages } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
 import { credentialsRejected, invalidResponse, unexpectedStatus } from "../core/upstream-error.ts";
 import { EmnifyAuth } from "./emnify.auth.ts";
 import type { EmnifyConfig } from "./emnify.definition.ts";
 import { type EmnifyMapContext, type EmnifyNative, emnifyToOrder } from "./emnify.mapper.ts";
-import { emnifyQuery, emnifySort, emnifySortsNatively, splitEmnifyFilter } from "./emnify.query.ts";
+import { emnifyQuery, emnifySort, emnifySortsNatively, emnifyTerm, joinEmnifyQ, splitEmnifyFilter } from "./emnify.query.ts";
 import { emnifyListSchema, emnifyOrderSchema } from "./emnify.schemas.ts";
 
 /** The list path; a single order is `${ORDER_PATH}/{id}`. */
@@ -170,20 +170,37 @@ export class EmnifyConnector implements Connector {
     return { rows, total, end };
   }
 
+  /**
+   * Orders by id. `q` filters by an id range and list rows are whole orders,
+   * so ids close together come in one call; an id alone is read from its own URL.
+   */
   async getMany(nativeIds: readonly string[], call: CallContext): Promise<Map<string, OrderRecord | Error>> {
     const found = new Map<string, OrderRecord | Error>();
-    await mapConcurrent([...new Set(nativeIds)], this.detailConcurrency, async (id) => {
-      if (!this.isValidNativeId(id)) return;
-      const response = await this.send(call, { path: `${ORDER_PATH}/${id}` });
-      if (response.status === 404) return;
-      if (response.status !== 200) throw unexpectedStatus(this.id, response.status, `order ${id}`);
-      try {
-        found.set(id, this.toOrder(response.body, `order ${id}`));
-      } catch (error) {
-        found.set(id, error as Error);
-      }
+    const ranges = idRanges(
+      nativeIds.filter((id) => this.isValidNativeId(id)),
+      MAX_PAGE,
+    );
+    await mapConcurrent(ranges, this.detailConcurrency, async (range) => {
+      if (range.ids.length === 1) return this.getOne(range.ids[0] as string, found, call);
+      const base = new URLSearchParams();
+      base.set("q", joinEmnifyQ([emnifyTerm("id", ">=", range.min, this.id), emnifyTerm("id", "<=", range.max, this.id)]) as string);
+      base.set("sort", "+id");
+      const answer = await this.fetchPage(call, base, { page: 1, perPage: range.span, skip: 0, take: range.span });
+      const wanted = new Set(range.ids);
+      for (const row of answer.rows) if (wanted.has(row.nativeId)) found.set(row.nativeId, row);
     });
     return found;
+  }
+
+  private async getOne(id: string, found: Map<string, OrderRecord | Error>, call: CallContext): Promise<void> {
+    const response = await this.send(call, { path: `${ORDER_PATH}/${id}` });
+    if (response.status === 404) return;
+    if (response.status !== 200) throw unexpectedStatus(this.id, response.status, `order ${id}`);
+    try {
+      found.set(id, this.toOrder(response.body, `order ${id}`));
+    } catch (error) {
+      found.set(id, error as Error);
+    }
   }
 
   async close(): Promise<void> {
