@@ -172,8 +172,8 @@ export const configSchema = z
       .prefault({}),
     engine: z
       .object({
-        defaultPageSize: z.number().int().min(1).max(250).default(50),
-        maxPageSize: z.number().int().min(1).max(250).default(250),
+        defaultPageSize: z.number().int().min(1).max(250).default(50).describe("Page size when a query gives neither first nor last."),
+        maxPageSize: z.number().int().min(1).max(250).default(250).describe("Largest first or last a query may ask for."),
         scanLimit: z
           .number()
           .int()
@@ -181,6 +181,15 @@ export const configSchema = z
           .max(1_000_000)
           .default(10_000)
           .describe("Most rows read from one provider for one page before answering an error."),
+        fullReadTtlMs: z
+          .number()
+          .int()
+          .min(0)
+          .max(300_000)
+          .default(2_000)
+          .describe(
+            "How long a bounded full read (for a sort a provider cannot do) is reused by later requests; writes through ordergraph invalidate it; 0: per request only.",
+          ),
       })
       .strict()
       .prefault({}),
@@ -212,7 +221,7 @@ export const configSchema = z
             enabled: z.boolean().default(false).describe("Record OpenTelemetry spans (one per operation and per upstream call)."),
             exporter: z.enum(["otlp-http", "console"]).default("otlp-http").describe("Where spans go."),
             endpoint: z.url().optional().describe("OTLP/HTTP traces endpoint, e.g. http://collector:4318/v1/traces."),
-            serviceName: z.string().min(1).default("ordergraph"),
+            serviceName: z.string().min(1).default("ordergraph").describe("The service.name resource attribute of the spans."),
           })
           .strict()
           .prefault({}),

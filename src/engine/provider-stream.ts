@@ -9,6 +9,7 @@ import type { Connector, OrderFilter, QueryPlan, SortKey } from "../providers/co
 import { isEmptyFilter, matchesFilter } from "../providers/core/match-filter.ts";
 import type { OrderRecord } from "../providers/core/model.ts";
 import { orderComparator } from "../providers/core/order-compare.ts";
+import { queryFingerprint } from "./cursor.ts";
 import { NotSupportedError, ScanLimitError } from "./engine-errors.ts";
 
 /** A matching row and its position in the provider's sequence. */
@@ -21,6 +22,19 @@ export interface Candidate {
 export interface StreamLimits {
   /** Most rows read for one page (or one count) before giving up. */
   scanLimit: number;
+  /** How long a full read (for a sort the provider cannot do) is reused by later requests; 0 = not at all. */
+  fullReadTtlMs?: number;
+}
+
+/** Full reads kept briefly, per connector (so per server), by native filter, residual and sort. */
+const fullReadCache = new WeakMap<Connector, Map<string, { expires: number; rows: Promise<OrderRecord[] | null> }>>();
+
+/** Most full reads kept per connector; the oldest goes first. */
+const MAX_FULL_READS = 64;
+
+/** Forgets a provider's cached full reads (after a write through ordergraph). */
+export function invalidateFullReads(connector: Connector): void {
+  fullReadCache.delete(connector);
 }
 
 /** Reads one provider's part of a query. */
@@ -104,9 +118,43 @@ export class ProviderStream {
     return result.end && result.rows.length < limit ? result.rows : result.rows.slice(0, limit);
   }
 
-  /** Reads and sorts the whole filtered set; null when it exceeds the scan limit. */
+  /** Reads and sorts the whole filtered set (or reuses a recent read); null when it exceeds the scan limit. */
   private readAll(): Promise<OrderRecord[] | null> {
-    this.fullRows ??= (async () => {
+    this.fullRows ??= this.sharedFullRead();
+    return this.fullRows;
+  }
+
+  private sharedFullRead(): Promise<OrderRecord[] | null> {
+    const ttl = this.limits.fullReadTtlMs ?? 0;
+    if (ttl <= 0) return this.fetchAll();
+    let entries = fullReadCache.get(this.connector);
+    if (!entries) {
+      entries = new Map();
+      fullReadCache.set(this.connector, entries);
+    }
+    const key = queryFingerprint({ native: this.plan.native, residual: this.plan.residual, sort: this.sort, scan: this.limits.scanLimit });
+    const now = Date.now();
+    const hit = entries.get(key);
+    if (hit && hit.expires > now) {
+      this.call.meter.recordCached(this.connector.id);
+      return hit.rows;
+    }
+    const rows = this.fetchAll();
+    entries.delete(key);
+    entries.set(key, { expires: now + ttl, rows });
+    for (const oldest of entries.keys()) {
+      if (entries.size <= MAX_FULL_READS) break;
+      entries.delete(oldest);
+    }
+    // A failed read is not kept: the next request tries again.
+    rows.catch(() => {
+      if (entries.get(key)?.rows === rows) entries.delete(key);
+    });
+    return rows;
+  }
+
+  private fetchAll(): Promise<OrderRecord[] | null> {
+    return (async () => {
       const rows: OrderRecord[] = [];
       const chunk = this.connector.maxPageSize;
       for (let offset = 0; ; offset += chunk) {
@@ -117,7 +165,6 @@ export class ProviderStream {
       }
       return rows.sort(orderComparator(this.sort));
     })();
-    return this.fullRows;
   }
 
   private async allOrFail(): Promise<OrderRecord[]> {

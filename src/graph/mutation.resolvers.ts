@@ -6,6 +6,7 @@
  */
 import { GraphQLError } from "graphql";
 import { queryFingerprint } from "../engine/cursor.ts";
+import { invalidateFullReads } from "../engine/provider-stream.ts";
 import type { MutationResolvers, QueryResolvers, SetOrderVendorReferenceInput, UpdateOrderStatusInput } from "../generated/resolvers.ts";
 import type { Connector, WriteOperation } from "../providers/core/connector.ts";
 import type { OrderRecord } from "../providers/core/model.ts";
@@ -28,6 +29,18 @@ interface StatusPayload {
 }
 
 const fail = (code: UserErrorCode, field: string[] | null, message: string) => ({ userErrors: [{ code, field, message }] });
+
+/**
+ * Runs a write, then forgets the provider's briefly kept full reads, also when
+ * the write failed (it may have reached the provider all the same).
+ */
+async function afterWrite<T>(connector: Connector, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } finally {
+    invalidateFullReads(connector);
+  }
+}
 
 /** Finds the order's connector, or explains why the write cannot go ahead. */
 function target(
@@ -85,7 +98,7 @@ async function updateStatus(context: GraphContext, input: UpdateOrderStatusInput
     context.writes.serialize(`${connector.id}\u0000${nativeId}`, async (): Promise<StatusPayload> => {
       const before = await readFresh(context, connector, nativeId);
       if (!before) return { ...empty, ...fail("NOT_FOUND", ["input", "orderId"], "no order has this id") };
-      const written = await connector.writes!.updateStatus(nativeId, resolved.code, notify, context.call);
+      const written = await afterWrite(connector, () => connector.writes!.updateStatus(nativeId, resolved.code, notify, context.call));
       if (!written) return { ...empty, ...fail("NOT_FOUND", ["input", "orderId"], "no order has this id") };
       const after = await readFresh(context, connector, nativeId);
       return { order: after, previousStatus: before.nativeStatus, replayed: false, userErrors: [] };
@@ -115,7 +128,7 @@ async function setVendorReference(context: GraphContext, input: SetOrderVendorRe
   const problem = vendorReferenceProblem(input.vendorReference, max);
   if (problem) return { order: null, ...fail("INVALID", ["input", "vendorReference"], problem) };
   return context.writes.serialize(`${connector.id}\u0000${nativeId}`, async () => {
-    const written = await connector.writes!.setVendorReference!(nativeId, input.vendorReference, context.call);
+    const written = await afterWrite(connector, () => connector.writes!.setVendorReference!(nativeId, input.vendorReference, context.call));
     if (!written) return { order: null, ...fail("NOT_FOUND", ["input", "orderId"], "no order has this id") };
     return { order: await readFresh(context, connector, nativeId), userErrors: [] };
   });

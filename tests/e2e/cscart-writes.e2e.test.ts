@@ -7,6 +7,7 @@ import { CSCART_DEFAULT_CREDENTIALS, type CsCartEmulator, startCsCartEmulator } 
 import {
   ByVendorReferenceDocument,
   FilterByVendorReferenceDocument,
+  OrdersPageDocument,
   SetVendorReferenceDocument,
   UpdateStatusDocument,
 } from "../../src/generated/client/graphql.ts";
@@ -149,6 +150,35 @@ describe("updateOrderStatus", () => {
     const other = payloads.find((p) => p !== last)!;
     expect(last!.previousStatus?.code).toBe(other.order?.nativeStatus.code);
     expect(other.previousStatus?.code).toBe("O");
+  });
+});
+
+describe("writes and the briefly kept full reads", () => {
+  it("a status update shows at once in a list sorted here (two sort keys: a full read kept for a moment)", async () => {
+    stored(target).status = "O";
+    const sorted = {
+      first: 250,
+      sort: [
+        { field: "TOTAL" as const, direction: "ASC" as const },
+        { field: "NUMBER" as const, direction: "DESC" as const },
+      ],
+    };
+    const statusOf = async () => {
+      const page = await server.run(OrdersPageDocument, sorted);
+      expect(page.errors).toBeUndefined();
+      return { status: page.data?.orders.edges.find((e) => e.node.nativeId === target)?.node.status, upstream: page.extensions.upstream };
+    };
+    const first = await statusOf();
+    expect(first.status).toBe("PENDING");
+    // The same list again within the TTL is served from the kept full read: no call.
+    const again = await statusOf();
+    expect(again.upstream?.calls).toBe(0);
+    expect(again.upstream?.cached).toBe(1);
+    const result = await server.run(UpdateStatusDocument, { input: { orderId: orderId(target), status: "COMPLETED" } });
+    expect(result.data?.updateOrderStatus.userErrors).toEqual([]);
+    const after = await statusOf();
+    expect(after.status).toBe("COMPLETED");
+    expect(after.upstream?.calls).toBeGreaterThan(0);
   });
 });
 
