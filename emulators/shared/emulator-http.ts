@@ -5,6 +5,7 @@
  * misbehave precisely (wrong headers, truncated bodies, resets) the way a real
  * provider sometimes does; that control matters more here than routing comfort.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -22,10 +23,51 @@ export interface EmulatorOptions {
   faults?: FaultSettings;
 }
 
-/** Faults an emulator can be told to produce (extended by the resilience work). */
+/**
+ * Which requests a fault hits: a share of them (`rate`, 0..1, default 1) and,
+ * optionally, only the next `times` of them. `times` counts down in place as
+ * requests take the fault, so a test can make a fault transient ("fail the
+ * next 2 calls, then answer") and later read how many hits are left.
+ */
+export interface FaultTarget {
+  /** Share of requests hit, 0..1 (default 1: every request). */
+  rate?: number;
+  /** Only this many more requests take the fault; 0 = spent. Unset: no limit. */
+  times?: number;
+}
+
+/**
+ * Faults an emulator can be told to produce. Every key is optional; several
+ * can be set at once. Per request they are tried in this order, and the first
+ * that hits decides the answer: `connectionReset`, `status429`, `error` /
+ * `errorRate`, `wrongShape`, `malformedJson`, `oversizedBytes`. `latencyMs`
+ * and `slowDripMs` add time to whatever is answered.
+ *
+ * Faults that replace the answer (reset, 429, error, wrong shape) do not run
+ * the route handler, so a failed write changes nothing; `malformedJson` and
+ * `oversizedBytes` distort the handler's real answer.
+ */
 export interface FaultSettings {
-  /** Added latency before every answer, in milliseconds. */
-  latencyMs?: number;
+  /** Added latency before every answer, in milliseconds (or for a target share). */
+  latencyMs?: number | (FaultTarget & { ms: number });
+  /** Share of requests (0..1) answered with `errorStatus` and a JSON error body. */
+  errorRate?: number;
+  /** The status `errorRate` answers (default 503). */
+  errorStatus?: number;
+  /** A server error for a target share, e.g. `{ status: 500, times: 2 }` (default status: `errorStatus` or 503). */
+  error?: FaultTarget & { status?: number };
+  /** Answer 429; with `retryAfterSeconds`, a Retry-After header (as an HTTP date with `retryAfterAsDate`). */
+  status429?: true | (FaultTarget & { retryAfterSeconds?: number; retryAfterAsDate?: boolean });
+  /** Answer 200 with the real body cut short, so it is not JSON. */
+  malformedJson?: true | FaultTarget;
+  /** Answer 200 with valid JSON of the wrong shape (`body`, default `{"unexpected":true}`). */
+  wrongShape?: true | (FaultTarget & { body?: unknown });
+  /** Destroy the connection (TCP reset) without answering. */
+  connectionReset?: true | FaultTarget;
+  /** Send the body in small chunks (`chunkBytes`, default 64) with this delay between them. */
+  slowDripMs?: number | (FaultTarget & { ms: number; chunkBytes?: number });
+  /** Pad the real (valid JSON) answer with whitespace to this many bytes. */
+  oversizedBytes?: number | (FaultTarget & { bytes: number });
 }
 
 /** A running emulator: its base URL and how to stop it. */
@@ -81,7 +123,12 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-function write(res: ServerResponse, answer: EmulatorResponse): void {
+async function write(
+  res: ServerResponse,
+  answer: EmulatorResponse,
+  distort?: (payload: string) => string,
+  drip?: { ms: number; chunkBytes: number },
+): Promise<void> {
   const headers: Record<string, string> = { ...answer.headers };
   let payload = "";
   if (answer.body !== undefined) {
@@ -90,10 +137,79 @@ function write(res: ServerResponse, answer: EmulatorResponse): void {
       headers["content-type"] = "application/json; charset=utf-8";
     }
   }
-  headers["content-length"] = String(Buffer.byteLength(payload));
+  if (distort) payload = distort(payload);
+  const bytes = Buffer.from(payload, "utf8");
+  headers["content-length"] = String(bytes.length);
   res.writeHead(answer.status, headers);
-  res.end(payload);
+  if (!drip || bytes.length === 0) {
+    res.end(bytes);
+    return;
+  }
+  res.flushHeaders();
+  for (let at = 0; at < bytes.length; at += drip.chunkBytes) {
+    // The client may give up mid-body (its timeout); stop writing to a closed socket.
+    if (res.destroyed) return;
+    res.write(bytes.subarray(at, at + drip.chunkBytes));
+    await sleep(drip.ms);
+  }
+  if (!res.destroyed) res.end();
 }
+
+/** Whether a fault hits this request; spends one of its `times` when it does. */
+function takes(fault: FaultTarget | true | number | undefined, random: Random): boolean {
+  if (fault === undefined) return false;
+  if (fault === true || typeof fault === "number") return true;
+  if (fault.times !== undefined && fault.times <= 0) return false;
+  if (fault.rate !== undefined && random.next() >= fault.rate) return false;
+  if (fault.times !== undefined) fault.times -= 1;
+  return true;
+}
+
+/** The answer of a fault that replaces the handler's answer, if one hits. */
+function faultAnswer(faults: FaultSettings, hits: (fault: FaultTarget | true | undefined) => boolean): EmulatorResponse | undefined {
+  const limited = faults.status429;
+  if (limited && hits(limited)) {
+    const headers: Record<string, string> = {};
+    if (limited !== true && limited.retryAfterSeconds !== undefined) {
+      headers["retry-after"] = limited.retryAfterAsDate
+        ? new Date(Date.now() + limited.retryAfterSeconds * 1000).toUTCString()
+        : String(limited.retryAfterSeconds);
+    }
+    return json(429, { error: "too_many_requests", message: "Rate limit exceeded (injected fault)" }, headers);
+  }
+  const status = faults.error?.status ?? faults.errorStatus ?? 503;
+  if ((faults.error && hits(faults.error)) || (faults.errorRate !== undefined && hits({ rate: faults.errorRate }))) {
+    return json(status, { error: "server_error", message: `Injected fault: HTTP ${status}` });
+  }
+  const shape = faults.wrongShape;
+  if (shape && hits(shape)) {
+    // Serialised here, so a string body is sent as a JSON string, not as raw text.
+    return json(200, JSON.stringify(shape === true || shape.body === undefined ? { unexpected: true } : shape.body));
+  }
+  return undefined;
+}
+
+/** The payload cut short so it no longer parses as JSON. */
+function truncate(payload: string): string {
+  const cut = payload.slice(0, Math.max(1, Math.floor(payload.length / 2)));
+  try {
+    JSON.parse(cut);
+  } catch {
+    return cut;
+  }
+  return '{"truncated":';
+}
+
+/**
+ * Runs `start` with `faults` as the default fault settings of every emulator
+ * it starts without its own, e.g. the demo's emulators from an environment
+ * variable. Each emulator gets its own copy, so `times` counts per emulator.
+ */
+export function withDefaultFaults<T>(faults: FaultSettings | undefined, start: () => Promise<T>): Promise<T> {
+  return defaultFaults.run(faults, start);
+}
+
+const defaultFaults = new AsyncLocalStorage<FaultSettings | undefined>();
 
 /**
  * Starts an HTTP server around a handler. A handler that throws answers 500
@@ -105,29 +221,54 @@ export async function startEmulatorServer(handler: EmulatorHandler, options: Emu
     url: "",
     port: 0,
     requests,
-    faults: { ...options.faults },
+    faults: structuredClone(options.faults ?? defaultFaults.getStore() ?? {}),
     close: async () => {},
   };
+  const random = createRandom(((options.seed ?? 1) ^ 0x5eed) >>> 0);
+  const hits = (fault: FaultTarget | true | number | undefined): boolean => takes(fault, random);
   const server: Server = createServer((req, res) => {
     void (async () => {
       const raw = req.url ?? "/";
       requests.push({ method: req.method ?? "GET", url: raw });
       const parsed = new URL(raw, "http://emulator.invalid");
       const body = await readBody(req);
-      if (running.faults.latencyMs) await sleep(running.faults.latencyMs);
-      let answer: EmulatorResponse;
-      try {
-        answer = await handler({
-          method: req.method ?? "GET",
-          path: parsed.pathname,
-          query: parsed.searchParams,
-          headers: req.headers,
-          body,
-        });
-      } catch (error) {
-        answer = json(500, { error: "internal", message: error instanceof Error ? error.message : String(error) });
+      const faults = running.faults;
+      const latency = faults.latencyMs;
+      if (latency !== undefined && hits(latency)) await sleep(typeof latency === "number" ? latency : latency.ms);
+      if (faults.connectionReset && hits(faults.connectionReset)) {
+        // A TCP reset, as a crashed process or a proxy dropping the connection gives.
+        req.socket.resetAndDestroy();
+        return;
       }
-      write(res, answer);
+      let answer: EmulatorResponse | undefined = faultAnswer(faults, hits);
+      let distort: ((payload: string) => string) | undefined;
+      if (!answer) {
+        if (faults.malformedJson && hits(faults.malformedJson)) distort = truncate;
+        else if (faults.oversizedBytes !== undefined && hits(faults.oversizedBytes)) {
+          const size = typeof faults.oversizedBytes === "number" ? faults.oversizedBytes : faults.oversizedBytes.bytes;
+          // Whitespace after a JSON value is still JSON: only the size is wrong.
+          distort = (payload) => payload + " ".repeat(Math.max(0, size - Buffer.byteLength(payload)));
+        }
+        try {
+          answer = await handler({
+            method: req.method ?? "GET",
+            path: parsed.pathname,
+            query: parsed.searchParams,
+            headers: req.headers,
+            body,
+          });
+        } catch (error) {
+          answer = json(500, { error: "internal", message: error instanceof Error ? error.message : String(error) });
+        }
+      }
+      const drip = faults.slowDripMs;
+      const dripping =
+        drip !== undefined && hits(drip)
+          ? typeof drip === "number"
+            ? { ms: drip, chunkBytes: 64 }
+            : { ms: drip.ms, chunkBytes: drip.chunkBytes ?? 64 }
+          : undefined;
+      await write(res, answer, distort, dripping);
     })();
   });
   server.keepAliveTimeout = 30_000;

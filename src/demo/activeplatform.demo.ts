@@ -22,6 +22,7 @@ export const activeplatformDemoEmulator: EmulatorStarter = async ({ host, port, 
       accountUtcOffsets: ["+03:00", "+00:00"],
       credentials,
     },
+    server: emulator,
     close: () => emulator.close(),
   };
 };

@@ -22,6 +22,7 @@ export const djangoshopDemoEmulator: EmulatorStarter = async ({ host, port, size
       timeZone: "UTC",
       credentials,
     },
+    server: emulator,
     close: () => emulator.close(),
   };
 };

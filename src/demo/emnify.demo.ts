@@ -22,6 +22,7 @@ export const emnifyDemoEmulator: EmulatorStarter = async ({ host, port, size }) 
       timeZone: "UTC",
       credentials,
     },
+    server: emulator,
     close: () => emulator.close(),
   };
 };

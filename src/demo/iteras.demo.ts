@@ -21,6 +21,7 @@ export const iterasDemoEmulator: EmulatorStarter = async ({ host, port, size }) 
       timeZone: "Europe/Copenhagen",
       credentials,
     },
+    server: emulator,
     close: () => emulator.close(),
   };
 };

@@ -347,7 +347,7 @@ describe("ActivePlatform connector: errors never carry the token", () => {
 
     it.each([
       [422, "PROVIDER_ERROR"],
-      [500, "PROVIDER_ERROR"],
+      [500, "PROVIDER_UNAVAILABLE"],
       [503, "PROVIDER_UNAVAILABLE"],
       [429, "PROVIDER_RATE_LIMITED"],
       [403, "PROVIDER_ERROR"],
@@ -361,13 +361,21 @@ describe("ActivePlatform connector: errors never carry the token", () => {
 
     it.each([
       ["an object instead of an array", JSON.stringify({ orders: [], url: "$URL" })],
-      ["an order without id", JSON.stringify([{ status: "completed", created_at: "2025-01-01T00:00:00+00:00", note: "$URL" }])],
       ["a body that is not JSON", "<html>$URL</html>"],
     ])("answers %s with UPSTREAM_INVALID_RESPONSE", async (_what, body) => {
       answer = { status: 200, body };
       const error = await failure(connectorFor(url).list({ filter: {}, sort: null, offset: 0, limit: 5 }, standaloneCall()));
       expect(error.code).toBe("UPSTREAM_INVALID_RESPONSE");
       assertClean(error, TOKEN);
+    });
+
+    it("keeps an order without id in a list as a malformed placeholder: its page still answers", async () => {
+      answer = { status: 200, body: JSON.stringify([{ status: "completed", created_at: "2025-01-01T00:00:00+00:00", note: "$URL" }]) };
+      const page = await connectorFor(url).list({ filter: {}, sort: null, offset: 0, limit: 5 }, standaloneCall());
+      expect(page.rows).toHaveLength(1);
+      const malformed = page.rows[0]?.malformed as UpstreamError;
+      expect(malformed.code).toBe("UPSTREAM_INVALID_RESPONSE");
+      assertClean(malformed, TOKEN);
     });
 
     it("maps one malformed single order to an Error for that order only", async () => {

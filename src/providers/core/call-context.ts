@@ -53,6 +53,8 @@ export interface CallContext {
   signal?: AbortSignal;
   /** The id of the GraphQL request, for logs and traces of upstream calls. */
   requestId?: string | undefined;
+  /** When the request's deadline falls (epoch ms): a retry or wait that cannot end before it gives up at once. */
+  deadlineAt?: number | undefined;
 }
 
 /** A context for calls outside any GraphQL request (start-up checks, tests). */

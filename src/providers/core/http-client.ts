@@ -1,7 +1,12 @@
 /**
  * The HTTP client every connector uses: one undici keep-alive pool per
- * provider, a per-call timeout, call metering, and redaction of secrets from
- * anything that could be logged or shown.
+ * provider, the provider's upstream policy (retries, breaker, concurrency cap,
+ * rate budget, deadline; see upstream-policy.ts), a per-call timeout, call
+ * metering, and redaction of secrets from anything that could be logged or shown.
+ *
+ * Connectors see every answered status except 429 and 5xx: those the client
+ * retries itself (idempotent requests) and, when it gives up, throws as
+ * PROVIDER_RATE_LIMITED (429) or PROVIDER_UNAVAILABLE (5xx).
  */
 import { Pool } from "undici";
 import type { ProviderBaseConfig } from "../../config/config.schema.ts";
@@ -10,6 +15,14 @@ import type { ConnectorServices } from "./provider-definition.ts";
 import type { ResponseCache } from "./response-cache.ts";
 import { UpstreamError } from "./upstream-error.ts";
 import type { UpstreamObserver } from "./upstream-events.ts";
+import {
+  abortedByDeadline,
+  DEFAULT_RESILIENCE,
+  markFailure,
+  parseRetryAfter,
+  type ResilienceSettings,
+  UpstreamPolicy,
+} from "./upstream-policy.ts";
 
 /** Options of one provider's client. */
 export interface HttpClientOptions {
@@ -25,8 +38,10 @@ export interface HttpClientOptions {
   secretQueryParams?: readonly string[];
   /** Literal secret values (keys, passwords) to redact wherever they appear. */
   secrets?: readonly string[];
-  /** Largest body accepted, in bytes. */
+  /** Largest body accepted, in bytes (default: `resilience.maxBodyBytes`). */
   maxBodyBytes?: number;
+  /** Retries, breaker, concurrency cap and rate budget (default: the config's defaults). */
+  resilience?: ResilienceSettings | undefined;
   /** The shared answer cache and this provider's TTL (0 = no caching, single-flight only). */
   cache?: { store: ResponseCache; ttlMs: number } | undefined;
   /** Told of every call (logs, metrics, traces). */
@@ -37,12 +52,14 @@ export interface HttpClientOptions {
 export function baseHttpOptions(
   config: ProviderBaseConfig,
   services: ConnectorServices,
-): Pick<HttpClientOptions, "provider" | "baseUrl" | "timeoutMs" | "connections" | "cache" | "observer"> {
+): Pick<HttpClientOptions, "provider" | "baseUrl" | "timeoutMs" | "connections" | "cache" | "observer" | "resilience" | "maxBodyBytes"> {
   return {
     provider: config.id,
     baseUrl: config.baseUrl,
     timeoutMs: config.timeoutMs,
     connections: config.connections,
+    resilience: config.resilience,
+    maxBodyBytes: config.resilience?.maxBodyBytes,
     // Cache keys digest the whole request, credentials included: a renewed token never
     // reads another session's answers, and no credential is stored in clear.
     cache: services.cache && { store: services.cache, ttlMs: config.cacheTtlMs },
@@ -58,6 +75,11 @@ export interface UpstreamRequest {
   headers?: Record<string, string>;
   /** Sent as JSON. */
   json?: unknown;
+  /**
+   * A non-GET that may be retried like a read because repeating it changes
+   * nothing (e.g. a login). GETs are always retried; writes never are.
+   */
+  idempotent?: boolean;
 }
 
 /** A parsed upstream answer. */
@@ -76,10 +98,15 @@ export class ProviderHttpClient {
   private readonly pool: Pool;
   private readonly basePath: string;
   private readonly options: HttpClientOptions;
+  private readonly policy: UpstreamPolicy;
+  private readonly maxBodyBytes: number;
 
   constructor(options: HttpClientOptions) {
     this.options = options;
     this.provider = options.provider;
+    const resilience = options.resilience ?? DEFAULT_RESILIENCE;
+    this.maxBodyBytes = options.maxBodyBytes ?? resilience.maxBodyBytes;
+    this.policy = new UpstreamPolicy({ provider: options.provider, resilience, observer: options.observer });
     const base = new URL(options.baseUrl);
     this.basePath = base.pathname.replace(/\/+$/, "");
     this.pool = new Pool(base.origin, { connections: options.connections ?? 16, keepAliveTimeout: 10_000, pipelining: 1 });
@@ -100,10 +127,17 @@ export class ProviderHttpClient {
 
   private readonly inFlight = new Map<string, Promise<UpstreamResponse>>();
 
+  /** The provider's circuit breaker state. */
+  get breakerState(): "closed" | "open" | "half-open" {
+    return this.policy.breakerState;
+  }
+
   /**
-   * Sends a request and parses the JSON answer; any status is returned, network
-   * faults throw. GETs are shared with identical concurrent GETs and served
-   * from the cache when one is configured; other methods invalidate the cache.
+   * Sends a request under the provider's policy and parses the JSON answer.
+   * Statuses below 500 other than 429 are returned; 429, 5xx, network
+   * faults, timeouts and unreadable bodies throw an UpstreamError. GETs are
+   * shared with identical concurrent GETs and served from the cache when one
+   * is configured (neither spends budget); other methods invalidate the cache.
    */
   async request(call: CallContext, request: UpstreamRequest): Promise<UpstreamResponse> {
     const method = request.method ?? "GET";
@@ -144,7 +178,14 @@ export class ProviderHttpClient {
     return response;
   }
 
-  private async send(call: CallContext, request: UpstreamRequest): Promise<UpstreamResponse> {
+  /** One request under the policy: each attempt is one HTTP call. */
+  private send(call: CallContext, request: UpstreamRequest): Promise<UpstreamResponse> {
+    const method = request.method ?? "GET";
+    return this.policy.execute(call, () => this.attempt(call, request), { retry: method === "GET" || request.idempotent === true });
+  }
+
+  /** One HTTP call: metered, observed, cut off by its own timeout and by the request's signal. */
+  private async attempt(call: CallContext, request: UpstreamRequest): Promise<UpstreamResponse> {
     const path = this.basePath + request.path + queryString(request.query);
     const headers: Record<string, string> = { accept: "application/json", ...request.headers };
     let body: string | undefined;
@@ -160,7 +201,12 @@ export class ProviderHttpClient {
     try {
       const response = await this.pool.request({ method: request.method ?? "GET", path, headers, body, signal });
       status = response.statusCode;
-      const text = await readLimited(response.body, this.options.maxBodyBytes ?? 20 * 1024 * 1024, this.provider);
+      if (status === 429 || status >= 500) {
+        // The body of a failure is never shown; drain a little of it so the connection can be reused.
+        await response.body.dump({ limit: 64 * 1024 }).catch(() => {});
+        throw this.statusFailure(status, response.headers);
+      }
+      const text = await readLimited(response.body, this.maxBodyBytes, this.provider);
       let parsed: unknown;
       if (text.trim() !== "") {
         try {
@@ -179,7 +225,7 @@ export class ProviderHttpClient {
       }
       return { status: response.statusCode, headers: response.headers, body: parsed };
     } catch (error) {
-      const translated = this.translate(error, timeout);
+      const translated = this.translate(error, timeout, call.signal);
       errorCode = translated.code;
       throw translated;
     } finally {
@@ -197,21 +243,60 @@ export class ProviderHttpClient {
     }
   }
 
-  private translate(error: unknown, timeout: AbortSignal): UpstreamError {
-    if (error instanceof UpstreamError) return error;
-    if (timeout.aborted) {
-      return new UpstreamError(
-        "PROVIDER_TIMEOUT",
+  /** A 429 or 5xx answer as an error the policy may retry. */
+  private statusFailure(status: number, headers: UpstreamResponse["headers"]): UpstreamError {
+    if (status === 429) {
+      const retryAfterMs = parseRetryAfter(headerValue(headers, "retry-after"));
+      const wait = retryAfterMs === undefined ? "" : `; it asks to wait ${Math.ceil(retryAfterMs / 1000)} s`;
+      return markFailure(
+        new UpstreamError(
+          "PROVIDER_RATE_LIMITED",
+          this.provider,
+          `provider ${this.provider} is rate limiting ordergraph (HTTP 429${wait})`,
+          429,
+        ),
+        { retryable: true, providerDown: false, retryAfterMs },
+      );
+    }
+    return markFailure(
+      new UpstreamError(
+        "PROVIDER_UNAVAILABLE",
         this.provider,
-        `provider ${this.provider} did not answer within ${this.options.timeoutMs} ms`,
+        `provider ${this.provider} answered HTTP ${status} (a server error)`,
+        status,
+      ),
+      { retryable: true, providerDown: true },
+    );
+  }
+
+  private translate(error: unknown, timeout: AbortSignal, request: AbortSignal | undefined): UpstreamError {
+    if (error instanceof UpstreamError) return error;
+    if (request?.aborted) {
+      // The request's deadline or its client ended the call: nothing is left to retry for.
+      return abortedByDeadline(request)
+        ? new UpstreamError("PROVIDER_TIMEOUT", this.provider, `provider ${this.provider} did not answer before the request's deadline`)
+        : new UpstreamError("PROVIDER_UNAVAILABLE", this.provider, `provider ${this.provider}: the call was cancelled with its request`);
+    }
+    if (timeout.aborted) {
+      return markFailure(
+        new UpstreamError(
+          "PROVIDER_TIMEOUT",
+          this.provider,
+          `provider ${this.provider} did not answer within ${this.options.timeoutMs} ms`,
+        ),
+        { retryable: true, providerDown: true },
       );
     }
     const code = (error as { code?: string }).code ?? "";
     const detail = this.redact(code || (error instanceof Error ? error.name : "error"));
-    return new UpstreamError("PROVIDER_UNAVAILABLE", this.provider, `provider ${this.provider} could not be reached (${detail})`);
+    return markFailure(
+      new UpstreamError("PROVIDER_UNAVAILABLE", this.provider, `provider ${this.provider} could not be reached (${detail})`),
+      { retryable: true, providerDown: true },
+    );
   }
 
   async close(): Promise<void> {
+    this.policy.close();
     await this.pool.close();
   }
 }

@@ -88,7 +88,8 @@ export class EmnifyAuth {
 
   /** One authenticate call; with `soft`, a 401 (expired refresh token) answers null instead of throwing. */
   private async authenticate(call: CallContext, body: Record<string, string>, soft: boolean): Promise<Session | null> {
-    const response = await this.http.request(call, { method: "POST", path: EMNIFY_AUTH_PATH, json: body });
+    // A login changes nothing upstream, so it is retried like a read.
+    const response = await this.http.request(call, { method: "POST", path: EMNIFY_AUTH_PATH, json: body, idempotent: true });
     if (response.status === 401 || response.status === 403) {
       if (soft) return null;
       throw credentialsRejected(this.provider, response.status);

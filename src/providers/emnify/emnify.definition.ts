@@ -14,10 +14,21 @@ const userLoginSchema = z
   })
   .strict();
 
+/**
+ * emnify's documented limit: 100 requests per 5 minutes per client IP, the
+ * authenticate call included. Without a `resilience.rateLimit` of its own, an
+ * emnify entry stays within it.
+ */
+export const EMNIFY_RATE_BUDGET = { calls: 100, perMs: 300_000 } as const;
+
 /** An emnify provider entry. */
 export const emnifyConfigSchema = providerBaseSchema
   .extend({
     kind: z.literal("emnify"),
+    resilience: providerBaseSchema.shape.resilience.transform((resilience) => ({
+      ...resilience,
+      rateLimit: resilience.rateLimit ?? { ...EMNIFY_RATE_BUDGET },
+    })),
     credentials: z.union([applicationTokenSchema, userLoginSchema], {
       error: "give either { applicationToken } or { username, password }",
     }),

@@ -1,0 +1,316 @@
+/**
+ * The upstream policy on its own: the rate budget under bursts, Retry-After,
+ * backoff bounded by the deadline, the breaker's life cycle and the
+ * concurrency cap. Attempts are plain functions; failures are tagged as the
+ * HTTP client tags them.
+ */
+import { describe, expect, it } from "vitest";
+import { UpstreamError } from "../../src/providers/core/upstream-error.ts";
+import type { UpstreamObserver } from "../../src/providers/core/upstream-events.ts";
+import {
+  DEFAULT_RESILIENCE,
+  failureOf,
+  markFailure,
+  parseRetryAfter,
+  type ResilienceSettings,
+  SlidingWindowLimiter,
+  UpstreamPolicy,
+} from "../../src/providers/core/upstream-policy.ts";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const down = () =>
+  markFailure(new UpstreamError("PROVIDER_UNAVAILABLE", "p", "provider p answered HTTP 503", 503), { retryable: true, providerDown: true });
+const limited = (retryAfterMs?: number) =>
+  markFailure(new UpstreamError("PROVIDER_RATE_LIMITED", "p", "provider p is rate limiting", 429), {
+    retryable: true,
+    providerDown: false,
+    retryAfterMs,
+  });
+const invalid = () => new UpstreamError("UPSTREAM_INVALID_RESPONSE", "p", "bad body");
+
+function policy(settings: Partial<ResilienceSettings> = {}, observer?: UpstreamObserver): UpstreamPolicy {
+  return new UpstreamPolicy({
+    provider: "p",
+    resilience: { ...DEFAULT_RESILIENCE, backoffMs: 1, maxBackoffMs: 50, ...settings },
+    observer,
+  });
+}
+
+/** An attempt that fails with the given errors in turn, then answers "ok"; counts its calls. */
+function script(...failures: Error[]) {
+  const state = { calls: 0, times: [] as number[] };
+  const attempt = async () => {
+    state.calls += 1;
+    state.times.push(performance.now());
+    const failure = failures[state.calls - 1];
+    if (failure) throw failure;
+    return "ok";
+  };
+  return { state, attempt };
+}
+
+/** Most starts within any window of `perMs` (half-open), given sorted times. */
+function densest(times: number[], perMs: number): number {
+  let most = 0;
+  for (const [i, start] of times.entries()) most = Math.max(most, times.slice(i).filter((t) => t < start + perMs).length);
+  return most;
+}
+
+describe("SlidingWindowLimiter", () => {
+  it("never lets more than `calls` start within any window, under a burst", async () => {
+    const limiter = new SlidingWindowLimiter({ calls: 5, perMs: 100 });
+    const granted: number[] = [];
+    const order: number[] = [];
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: 23 }, async (_, i) => {
+        granted.push(await limiter.acquire());
+        order.push(i);
+      }),
+    );
+    expect(densest(granted, 100)).toBe(5);
+    // 23 starts at 5 per 100 ms need at least four full windows after the first.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(400);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+  });
+
+  it("holds under repeated bursts arriving while others wait", async () => {
+    const limiter = new SlidingWindowLimiter({ calls: 3, perMs: 60 });
+    const granted: number[] = [];
+    const burst = (n: number) =>
+      Array.from({ length: n }, async () => {
+        granted.push(await limiter.acquire());
+      });
+    const first = burst(7);
+    await sleep(70);
+    await Promise.all([...first, ...burst(5)]);
+    expect(granted).toHaveLength(12);
+    expect(densest(granted, 60)).toBe(3);
+  });
+
+  it("drops a waiter whose signal aborts, without spending budget", async () => {
+    const limiter = new SlidingWindowLimiter({ calls: 1, perMs: 200 });
+    const first = performance.now();
+    await limiter.acquire();
+    const gone = new AbortController();
+    const waiting = limiter.acquire(gone.signal);
+    const next = limiter.acquire();
+    gone.abort(new Error("client left"));
+    await expect(waiting).rejects.toThrow("client left");
+    expect(limiter.waiting).toBe(1);
+    await next;
+    // `next` took the slot that frees at 200 ms; had the aborted waiter kept it, `next` would wait until 400 ms.
+    expect(performance.now() - first).toBeLessThan(390);
+    limiter.close();
+  });
+
+  it("tells the earliest start, counting those already waiting", async () => {
+    let now = 1_000;
+    const limiter = new SlidingWindowLimiter({ calls: 2, perMs: 100, now: () => now });
+    expect(limiter.earliestStart()).toBe(1_000);
+    await limiter.acquire();
+    now = 1_010;
+    await limiter.acquire();
+    expect(limiter.earliestStart()).toBe(1_100);
+    const queued = limiter.acquire();
+    expect(limiter.earliestStart()).toBe(1_110);
+    limiter.close();
+    await expect(queued).rejects.toThrow("closed");
+  });
+});
+
+describe("parseRetryAfter", () => {
+  it("reads delay-seconds and HTTP dates, and nothing else", () => {
+    const now = Date.UTC(2025, 0, 1, 12, 0, 0);
+    expect(parseRetryAfter("7", now)).toBe(7_000);
+    expect(parseRetryAfter(" 0 ", now)).toBe(0);
+    expect(parseRetryAfter(new Date(now + 30_000).toUTCString(), now)).toBe(30_000);
+    expect(parseRetryAfter(new Date(now - 30_000).toUTCString(), now)).toBe(0);
+    expect(parseRetryAfter(undefined, now)).toBeUndefined();
+    expect(parseRetryAfter("-5", now)).toBeUndefined();
+    expect(parseRetryAfter("soon", now)).toBeUndefined();
+  });
+});
+
+describe("UpstreamPolicy: retries", () => {
+  it("retries retryable failures up to `retries` times, telling the observer", async () => {
+    const retries: number[] = [];
+    const { state, attempt } = script(down(), limited());
+    const result = await policy({ retries: 2 }, { retry: (e) => retries.push(e.attempt) }).execute({}, attempt, { retry: true });
+    expect(result).toBe("ok");
+    expect(state.calls).toBe(3);
+    expect(retries).toEqual([1, 2]);
+  });
+
+  it("gives up with the last failure when retries are spent", async () => {
+    const last = down();
+    const { state, attempt } = script(down(), down(), last);
+    await expect(policy({ retries: 2 }).execute({}, attempt, { retry: true })).rejects.toBe(last);
+    expect(state.calls).toBe(3);
+  });
+
+  it("does not retry final failures, nor anything when retry is off", async () => {
+    const bad = script(invalid());
+    await expect(policy().execute({}, bad.attempt, { retry: true })).rejects.toThrow("bad body");
+    expect(bad.state.calls).toBe(1);
+    const write = script(down());
+    await expect(policy().execute({}, write.attempt, { retry: false })).rejects.toMatchObject({ code: "PROVIDER_UNAVAILABLE" });
+    expect(write.state.calls).toBe(1);
+  });
+
+  it("waits at least Retry-After before the retry", async () => {
+    const { state, attempt } = script(limited(150));
+    const delays: number[] = [];
+    await policy({ maxBackoffMs: 1_000 }, { retry: (e) => delays.push(e.delayMs) }).execute({}, attempt, { retry: true });
+    expect(state.calls).toBe(2);
+    expect(delays[0]).toBeGreaterThanOrEqual(150);
+    expect((state.times[1] ?? 0) - (state.times[0] ?? 0)).toBeGreaterThanOrEqual(145);
+  });
+
+  it("gives up at once when Retry-After is longer than maxBackoffMs", async () => {
+    const { state, attempt } = script(limited(60_000));
+    const started = performance.now();
+    await expect(policy({ maxBackoffMs: 2_000 }).execute({}, attempt, { retry: true })).rejects.toMatchObject({
+      code: "PROVIDER_RATE_LIMITED",
+    });
+    expect(state.calls).toBe(1);
+    expect(performance.now() - started).toBeLessThan(100);
+  });
+
+  it("never waits past the deadline: the wait ends when the signal does", async () => {
+    const { state, attempt } = script(limited(800));
+    const started = performance.now();
+    await expect(
+      policy({ maxBackoffMs: 1_000 }).execute({ signal: AbortSignal.timeout(100) }, attempt, { retry: true }),
+    ).rejects.toMatchObject({ code: "PROVIDER_RATE_LIMITED" });
+    expect(state.calls).toBe(1);
+    const elapsed = performance.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(90);
+    expect(elapsed).toBeLessThan(400);
+  });
+
+  it("does not start a wait that a known deadline would cut", async () => {
+    const { state, attempt } = script(limited(500));
+    const started = performance.now();
+    await expect(policy({ maxBackoffMs: 1_000 }).execute({ deadlineAt: Date.now() + 200 }, attempt, { retry: true })).rejects.toMatchObject(
+      { code: "PROVIDER_RATE_LIMITED" },
+    );
+    expect(state.calls).toBe(1);
+    expect(performance.now() - started).toBeLessThan(100);
+  });
+
+  it("tags nothing it did not see: untagged errors are final", () => {
+    expect(failureOf(new Error("x"))).toEqual({ retryable: false, providerDown: false });
+    expect(failureOf(down()).providerDown).toBe(true);
+  });
+});
+
+describe("UpstreamPolicy: circuit breaker", () => {
+  it("opens after consecutive provider-down failures, fails fast, half-opens and closes on a good probe", async () => {
+    const states: string[] = [];
+    const p = policy({ retries: 0, breakerFailures: 3, breakerHalfOpenAfterMs: 120 }, { breaker: (e) => states.push(e.state) });
+    const failing = script(down(), down(), down(), down());
+    for (let i = 0; i < 3; i++) await expect(p.execute({}, failing.attempt, { retry: false })).rejects.toMatchObject({ status: 503 });
+    expect(p.breakerState).toBe("open");
+    const started = performance.now();
+    await expect(p.execute({}, failing.attempt, { retry: false })).rejects.toThrow(/circuit open/);
+    expect(performance.now() - started).toBeLessThan(20);
+    expect(failing.state.calls).toBe(3);
+    await sleep(130);
+    const healthy = script();
+    expect(await p.execute({}, healthy.attempt, { retry: false })).toBe("ok");
+    expect(healthy.state.calls).toBe(1);
+    expect(p.breakerState).toBe("closed");
+    expect(states).toEqual(["open", "half-open", "closed"]);
+  });
+
+  it("reopens when the half-open probe fails", async () => {
+    const p = policy({ retries: 0, breakerFailures: 1, breakerHalfOpenAfterMs: 60 });
+    await expect(p.execute({}, script(down()).attempt, { retry: false })).rejects.toMatchObject({ status: 503 });
+    await sleep(70);
+    const probe = script(down());
+    await expect(p.execute({}, probe.attempt, { retry: false })).rejects.toMatchObject({ status: 503 });
+    expect(probe.state.calls).toBe(1);
+    expect(p.breakerState).toBe("open");
+  });
+
+  it("stops retrying once the breaker opens mid-way", async () => {
+    const { state, attempt } = script(down(), down(), down(), down(), down());
+    const p = policy({ retries: 4, breakerFailures: 2 });
+    await expect(p.execute({}, attempt, { retry: true })).rejects.toThrow(/circuit open/);
+    expect(state.calls).toBe(2);
+  });
+
+  it("does not count failures that do not mean the provider is down (429, bad bodies)", async () => {
+    const p = policy({ retries: 0, breakerFailures: 2 });
+    for (const failure of [limited(), invalid(), limited(), invalid()]) {
+      await expect(p.execute({}, script(failure).attempt, { retry: false })).rejects.toBe(failure);
+    }
+    expect(p.breakerState).toBe("closed");
+  });
+});
+
+describe("UpstreamPolicy: concurrency and rate budget", () => {
+  it("keeps at most maxConcurrency attempts in flight; the rest queue", async () => {
+    const p = policy({ maxConcurrency: 2 });
+    let inFlight = 0;
+    let most = 0;
+    const attempt = async () => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await sleep(20);
+      inFlight -= 1;
+      return "ok";
+    };
+    const results = await Promise.all(Array.from({ length: 7 }, () => p.execute({}, attempt, { retry: true })));
+    expect(results).toHaveLength(7);
+    expect(most).toBe(2);
+  });
+
+  it("ends a queued wait at the deadline with PROVIDER_TIMEOUT, without calling", async () => {
+    const p = policy({ maxConcurrency: 1 });
+    let calls = 0;
+    const slow = () => {
+      calls += 1;
+      return sleep(300).then(() => "slow");
+    };
+    const first = p.execute({}, slow, { retry: false });
+    const started = performance.now();
+    await expect(p.execute({ signal: AbortSignal.timeout(50) }, slow, { retry: false })).rejects.toMatchObject({
+      code: "PROVIDER_TIMEOUT",
+    });
+    expect(performance.now() - started).toBeLessThan(200);
+    await first;
+    await sleep(10);
+    expect(calls).toBe(1);
+  });
+
+  it("waits for rate budget, and answers PROVIDER_RATE_LIMITED without calling when the deadline comes first", async () => {
+    const p = policy({ rateLimit: { calls: 2, perMs: 400 } });
+    const { state, attempt } = script();
+    await p.execute({}, attempt, { retry: true });
+    await p.execute({}, attempt, { retry: true });
+    const started = performance.now();
+    await expect(p.execute({ signal: AbortSignal.timeout(60) }, attempt, { retry: true })).rejects.toMatchObject({
+      code: "PROVIDER_RATE_LIMITED",
+    });
+    expect(performance.now() - started).toBeLessThan(250);
+    await expect(p.execute({ deadlineAt: Date.now() + 100 }, attempt, { retry: true })).rejects.toMatchObject({
+      code: "PROVIDER_RATE_LIMITED",
+    });
+    expect(state.calls).toBe(2);
+    p.close();
+  });
+
+  it("spends budget on every retry, so retries cannot exceed it", async () => {
+    const p = policy({ retries: 3, rateLimit: { calls: 3, perMs: 150 } });
+    const { state, attempt } = script(down(), down(), down());
+    const started = performance.now();
+    expect(await p.execute({}, attempt, { retry: true })).toBe("ok");
+    expect(state.calls).toBe(4);
+    // Times taken here trail the limiter's own by a fraction of a millisecond, hence the margin.
+    expect(densest(state.times, 148)).toBeLessThanOrEqual(3);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+  });
+});
