@@ -100,7 +100,7 @@ export async function firstPagesByCustomer(
       await Promise.all(
         batch.ids.map(async (customerId) => {
           if (!settled.has(customerId)) return readAlone(customerId);
-          pages.set(customerId, bucketPage(query, customerId, buckets.get(customerId) ?? [], call, limits));
+          pages.set(customerId, bucketPage(query, customerId, buckets.get(customerId) ?? [], stream.problems, call, limits));
         }),
       );
     }),
@@ -168,6 +168,7 @@ function bucketPage(
   query: CustomerPagesQuery,
   customerId: string,
   bucket: readonly Candidate[],
+  problems: Error[],
   call: CallContext,
   limits: EngineLimits,
 ): OrderPage {
@@ -188,6 +189,8 @@ function bucketPage(
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
     },
+    // Malformed rows of the batch could be anyone's: each page of the batch reports them.
+    problems,
     totalCount: () => {
       counted ??= new ProviderStream(query.connector, filter, effectiveSort(query.sort), call, limits).count();
       return counted;

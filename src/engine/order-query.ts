@@ -6,9 +6,10 @@ import type { CallContext } from "../providers/core/call-context.ts";
 import type { Connector, OrderFilter, SortKey } from "../providers/core/connector.ts";
 import type { OrderRecord } from "../providers/core/model.ts";
 import { orderComparator } from "../providers/core/order-compare.ts";
+import { UpstreamError } from "../providers/core/upstream-error.ts";
 import { type CursorState, decodeCursor, encodeCursor, queryFingerprint } from "./cursor.ts";
 import { UserInputError } from "./engine-errors.ts";
-import { type Candidate, ProviderStream, type StreamLimits } from "./provider-stream.ts";
+import { type Candidate, END_OF_SEQUENCE, ProviderStream, type StreamLimits } from "./provider-stream.ts";
 
 /** Paging and scan limits of the engine (from the config's `engine` section). */
 export interface EngineLimits extends StreamLimits {
@@ -28,6 +29,12 @@ export interface OrderPage {
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
   /** Computed only when a client asks for totalCount. */
   totalCount: () => Promise<number | null>;
+  /**
+   * What the page lacks: providers that failed (their orders are missing from
+   * this page and read again from the same place by the next) and malformed
+   * orders left out. The resolvers report each as an error beside the data.
+   */
+  problems: Error[];
 }
 
 /** The arguments of a merged query. */
@@ -97,17 +104,40 @@ export async function queryOrders(query: OrdersQuery, call: CallContext, limits:
   const compare = orderComparator(sort);
   const byProvider = (candidate: Candidate) => candidate.record.provider;
 
-  const reads = await Promise.all(
+  const settled = await Promise.allSettled(
     streams.map((stream) => {
       const id = stream.connector.id;
       if (!backward) {
         const from = cursor ? (cursor.owner === id ? cursor.index + 1 : (cursor.resume[id] ?? 0)) : 0;
-        return stream.forward(from, size).then((r) => ({ ...r, id, bound: from }));
+        return stream.forward(from, size).then((r) => ({ ...r, id, bound: from as number | null }));
       }
       const end = cursor ? (cursor.owner === id ? cursor.index : (cursor.resume[id] ?? 0)) : null;
       return stream.backward(end, size).then((r) => ({ ...r, id, bound: end }));
     }),
   );
+  // Partial, never silent: a provider that fails gives way to the others' orders and an error
+  // naming it; its cursor position stays where it was, so the next page reads it from there.
+  const failures: UpstreamError[] = [];
+  const reads = settled.map((outcome, i) => {
+    if (outcome.status === "fulfilled") return outcome.value;
+    const stream = streams[i] as ProviderStream;
+    if (!(outcome.reason instanceof UpstreamError) || streams.length === 1) throw outcome.reason;
+    failures.push(outcome.reason);
+    const id = stream.connector.id;
+    const position = backward
+      ? cursor
+        ? cursor.owner === id
+          ? cursor.index
+          : (cursor.resume[id] ?? 0)
+        : END_OF_SEQUENCE
+      : cursor
+        ? cursor.owner === id
+          ? cursor.index + 1
+          : (cursor.resume[id] ?? 0)
+        : 0;
+    return { items: [] as Candidate[], exhausted: false, id, bound: position as number | null };
+  });
+  if (failures.length === streams.length) throw failures[0];
   const all = reads.flatMap((r) => r.items).sort((a, b) => compare(a.record, b.record));
   const taken = backward ? all.slice(Math.max(0, all.length - size)) : all.slice(0, size);
   const more = all.length > size || reads.some((r) => !r.exhausted);
@@ -143,7 +173,10 @@ export async function queryOrders(query: OrdersQuery, call: CallContext, limits:
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
     },
+    problems: [...failures, ...streams.flatMap((s) => s.problems)],
     totalCount: () => {
+      // With a provider missing from the page, the total cannot be known here.
+      if (failures.length > 0) return Promise.resolve(null);
       counted ??= Promise.all(streams.map((s) => s.count())).then((counts) =>
         counts.some((c) => c === null) ? null : counts.reduce<number>((sum, c) => sum + (c ?? 0), 0),
       );

@@ -26,8 +26,11 @@ export interface StreamLimits {
   fullReadTtlMs?: number;
 }
 
+/** A cursor position meaning "the end of the sequence", for a provider whose length is not known. */
+export const END_OF_SEQUENCE = Number.MAX_SAFE_INTEGER;
+
 /** Full reads kept briefly, per connector (so per server), by native filter, residual and sort. */
-const fullReadCache = new WeakMap<Connector, Map<string, { expires: number; rows: Promise<OrderRecord[] | null> }>>();
+const fullReadCache = new WeakMap<Connector, Map<string, { expires: number; rows: Promise<OrderRecord[] | null>; problems: Error[] }>>();
 
 /** Most full reads kept per connector; the oldest goes first. */
 const MAX_FULL_READS = 64;
@@ -48,6 +51,8 @@ export class ProviderStream {
   private fullRows: Promise<OrderRecord[] | null> | undefined;
   /** The native total seen on any read of this query, when the provider counts. */
   private nativeTotal: number | null = null;
+  /** Errors of malformed rows met while reading (each row is left out and reported once). */
+  readonly problems: Error[] = [];
 
   constructor(connector: Connector, filter: OrderFilter, sort: readonly SortKey[], call: CallContext, limits: StreamLimits, empty = false) {
     this.connector = connector;
@@ -115,7 +120,14 @@ export class ProviderStream {
       this.call,
     );
     if (result.total !== null) this.nativeTotal = result.total;
+    this.noteMalformed(result.rows);
     return result.end && result.rows.length < limit ? result.rows : result.rows.slice(0, limit);
+  }
+
+  private noteMalformed(rows: readonly OrderRecord[]): void {
+    for (const row of rows) {
+      if (row.malformed && !this.problems.some((p) => p.message === row.malformed?.message)) this.problems.push(row.malformed);
+    }
   }
 
   /** Reads and sorts the whole filtered set (or reuses a recent read); null when it exceeds the scan limit. */
@@ -137,11 +149,15 @@ export class ProviderStream {
     const hit = entries.get(key);
     if (hit && hit.expires > now) {
       this.call.meter.recordCached(this.connector.id);
-      return hit.rows;
+      // The kept read's malformed rows are reported again: each answer tells what it lacks.
+      return hit.rows.then((rows) => {
+        this.noteMalformed(hit.problems.map((malformed) => ({ malformed }) as OrderRecord));
+        return rows;
+      });
     }
     const rows = this.fetchAll();
     entries.delete(key);
-    entries.set(key, { expires: now + ttl, rows });
+    entries.set(key, { expires: now + ttl, rows, problems: this.problems });
     for (const oldest of entries.keys()) {
       if (entries.size <= MAX_FULL_READS) break;
       entries.delete(oldest);
@@ -159,6 +175,7 @@ export class ProviderStream {
       const chunk = this.connector.maxPageSize;
       for (let offset = 0; ; offset += chunk) {
         const result = await this.connector.list({ filter: this.plan.native, sort: null, offset, limit: chunk }, this.call);
+        this.noteMalformed(result.rows);
         for (const row of result.rows) if (matchesFilter(row, this.plan.residual)) rows.push(row);
         if (result.end || result.rows.length < chunk) break;
         if (offset + chunk >= this.limits.scanLimit) return null;
@@ -237,7 +254,8 @@ export class ProviderStream {
   /** Up to `need` matches before position `end` (exclusive; null = the end), in sequence order. */
   async backward(end: number | null, need: number): Promise<{ items: Candidate[]; exhausted: boolean }> {
     if (this.plan.empty) return { items: [], exhausted: true };
-    let windowEnd = end ?? (await this.length());
+    // A resume position past the end (a provider that failed on a page read from the end) means the end.
+    let windowEnd = end === null || end >= END_OF_SEQUENCE ? await this.length() : end;
     if (this.fullRead) {
       const rows = await this.allOrFail();
       const start = Math.max(0, windowEnd - need);

@@ -8,6 +8,7 @@ import type { EngineLimits } from "../engine/order-query.ts";
 import type { CallContext } from "../providers/core/call-context.ts";
 import type { Connector } from "../providers/core/connector.ts";
 import { createLoaders, type Loaders } from "./loaders.ts";
+import type { ProblemReport } from "./partial-errors.ts";
 import type { WriteCoordinator } from "./write-coordinator.ts";
 
 /** An authenticated client, as the auth step resolved it. */
@@ -19,7 +20,7 @@ export interface ClientIdentity {
 }
 
 /** The GraphQL context of one operation. */
-export interface GraphContext {
+export interface GraphContext extends ProblemReport {
   client: ClientIdentity;
   /** Every configured connector, by provider id. */
   connectors: ReadonlyMap<string, Connector>;
@@ -33,8 +34,8 @@ export interface GraphContext {
 }
 
 /** Builds a context for one operation. */
-export function createGraphContext(input: Omit<GraphContext, "loaders">): GraphContext {
-  return { ...input, loaders: createLoaders(input) };
+export function createGraphContext(input: Omit<GraphContext, "loaders" | "problems">): GraphContext {
+  return { ...input, loaders: createLoaders(input), problems: [] };
 }
 
 /** Whether the client may use a provider. */

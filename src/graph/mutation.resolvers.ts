@@ -136,6 +136,7 @@ async function setVendorReference(context: GraphContext, input: SetOrderVendorRe
 
 /** Orders with a vendor reference, from every allowed provider that stores references. */
 async function ordersByVendorReference(context: GraphContext, reference: string, providers: readonly string[] | null | undefined) {
+  requireScope(context, "orders:read", "reading orders");
   const problem = vendorReferenceProblem(reference, 255);
   if (problem) throw new GraphQLError(problem, { extensions: { code: "BAD_USER_INPUT", argument: "vendorReference" } });
   const connectors = allowedConnectors(context, providers).filter((c) =>

@@ -4,16 +4,17 @@
  * are loaded on demand, once per request.
  */
 import { GraphQLError, type GraphQLResolveInfo } from "graphql";
-import { type EngineLimits, pageSize, queryOrders } from "../engine/order-query.ts";
-import type { Resolvers } from "../generated/resolvers.ts";
+import { type EngineLimits, type OrderPage, pageSize, queryOrders } from "../engine/order-query.ts";
+import type { CustomerOrdersArgs, Resolvers } from "../generated/resolvers.ts";
 import type { Connector } from "../providers/core/connector.ts";
 import type { AddressRecord, CustomerRecord, OrderRecord } from "../providers/core/model.ts";
-import { allowedConnectors, type GraphContext, mayUse } from "./context.ts";
+import { allowedConnectors, type GraphContext, mayUse, requireScope } from "./context.ts";
 import { decodeGlobalId, encodeGlobalId } from "./global-id.ts";
 import { completeOrder } from "./loaders.ts";
 import { customerReadSize } from "./lookahead.ts";
 import { writeResolvers } from "./mutation.resolvers.ts";
 import { resolveFilter, resolveSort } from "./order-input.ts";
+import { reportPage } from "./partial-errors.ts";
 import { scalarResolvers } from "./scalars.ts";
 
 /** How a provider kind's concrete Order type is resolved (registered per provider). */
@@ -66,6 +67,7 @@ function connectorOf(context: GraphContext, providerId: string): Connector {
 
 /** An order by its global id, through the request's order loader; null when unknown or not allowed. */
 export async function orderByGlobalId(context: GraphContext, id: string): Promise<OrderRecord | null> {
+  requireScope(context, "orders:read", "reading orders");
   const decoded = decodeGlobalId(id);
   if (decoded?.type !== "Order") return null;
   const connector = context.connectors.get(decoded.provider);
@@ -79,11 +81,43 @@ export async function orderByGlobalId(context: GraphContext, id: string): Promis
  * the first page of orders the query asks for below it.
  */
 export async function customerByGlobalId(context: GraphContext, id: string, info?: GraphQLResolveInfo): Promise<CustomerRecord | null> {
+  requireScope(context, "orders:read", "reading customers");
   const decoded = decodeGlobalId(id);
   if (decoded?.type !== "Customer") return null;
   if (!context.connectors.has(decoded.provider) || !mayUse(context, decoded.provider)) return null;
   const readSize = info ? customerReadSize(info, context.limits) : 1;
   return context.loaders.customer.load({ provider: decoded.provider, nativeId: decoded.nativeId, readSize });
+}
+
+/** The first page of a customer's orders comes through the batching loader; other pages page alone. */
+function customerOrders(customer: CustomerRecord, args: CustomerOrdersArgs, context: GraphContext): Promise<OrderPage> {
+  const { filter } = resolveFilter(args.filter);
+  if (filter.customerIds)
+    throw new GraphQLError("Customer.orders: filter.customerIds is implied by the customer", {
+      extensions: { code: "BAD_USER_INPUT" },
+    });
+  const connector = connectorOf(context, customer.provider);
+  if (args.after == null && args.before == null && args.last == null) {
+    // First pages of many customers are read together (one call per provider where its API allows).
+    return context.loaders.customerOrders.load({
+      provider: connector.id,
+      customerId: customer.nativeId,
+      first: pageSize(args.first, "first", context.limits),
+      filter,
+      sort: resolveSort(args.sort),
+    });
+  }
+  return queryOrders(
+    {
+      ...args,
+      filter: { ...filter, customerIds: [customer.nativeId] },
+      customerIdsByProvider: new Map([[customer.provider, [customer.nativeId]]]),
+      sort: resolveSort(args.sort),
+      connectors: [connector],
+    },
+    context.call,
+    context.limits,
+  );
 }
 
 const orderInterfaceFields = {
@@ -144,35 +178,7 @@ export function createResolvers(bindings: readonly OrderTypeBinding[], typeNameB
         guardPii(context, info);
         return customer.phone;
       },
-      orders: (customer, args, context) => {
-        const { filter } = resolveFilter(args.filter);
-        if (filter.customerIds)
-          throw new GraphQLError("Customer.orders: filter.customerIds is implied by the customer", {
-            extensions: { code: "BAD_USER_INPUT" },
-          });
-        const connector = connectorOf(context, customer.provider);
-        if (args.after == null && args.before == null && args.last == null) {
-          // First pages of many customers are read together (one call per provider where its API allows).
-          return context.loaders.customerOrders.load({
-            provider: connector.id,
-            customerId: customer.nativeId,
-            first: pageSize(args.first, "first", context.limits),
-            filter,
-            sort: resolveSort(args.sort),
-          });
-        }
-        return queryOrders(
-          {
-            ...args,
-            filter: { ...filter, customerIds: [customer.nativeId] },
-            customerIdsByProvider: new Map([[customer.provider, [customer.nativeId]]]),
-            sort: resolveSort(args.sort),
-            connectors: [connector],
-          },
-          context.call,
-          context.limits,
-        );
-      },
+      orders: async (customer, args, context, info) => reportPage(context, info, await customerOrders(customer, args, context)),
     },
     Provider: {
       name: (connector) => connector.name,
@@ -190,13 +196,15 @@ export function createResolvers(bindings: readonly OrderTypeBinding[], typeNameB
       totalCount: (page) => page.totalCount(),
     },
     Query: {
-      orders: (_root, args, context) => {
+      orders: async (_root, args, context, info) => {
+        requireScope(context, "orders:read", "reading orders");
         const { filter, customerIdsByProvider } = resolveFilter(args.filter);
-        return queryOrders(
+        const page = await queryOrders(
           { ...args, filter, customerIdsByProvider, sort: resolveSort(args.sort), connectors: allowedConnectors(context, args.providers) },
           context.call,
           context.limits,
         );
+        return reportPage(context, info, page);
       },
       order: (_root, args, context) => orderByGlobalId(context, args.id),
       customer: (_root, args, context, info) => customerByGlobalId(context, args.id, info),
@@ -214,7 +222,10 @@ export function createResolvers(bindings: readonly OrderTypeBinding[], typeNameB
           }),
         );
       },
-      providers: (_root, _args, context) => allowedConnectors(context),
+      providers: (_root, _args, context) => {
+        requireScope(context, "orders:read", "reading providers");
+        return allowedConnectors(context);
+      },
       ordersByVendorReference: writes.ordersByVendorReference,
     },
     Mutation: writes.Mutation,

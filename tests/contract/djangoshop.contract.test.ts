@@ -312,10 +312,11 @@ describe("djangoshop connector: details and errors", () => {
     try {
       const c = connect(broken);
       (broken.orders[0] as unknown as Record<string, unknown>).status = null;
-      await expect(c.list({ filter: {}, sort: null, offset: 0, limit: 10 }, standaloneCall())).rejects.toMatchObject({
-        code: "UPSTREAM_INVALID_RESPONSE",
-        provider: "shop-dj",
-      });
+      // In a list, the malformed row keeps its place as a placeholder carrying the error.
+      const page = await c.list({ filter: {}, sort: { field: "CREATED_AT", direction: "DESC" }, offset: 0, limit: 10 }, standaloneCall());
+      const placeholder = page.rows.find((row) => row.nativeId === String(broken.orders[0]?.id));
+      expect(placeholder?.malformed).toMatchObject({ code: "UPSTREAM_INVALID_RESPONSE", provider: "shop-dj" });
+      expect(page.rows.filter((row) => row.malformed)).toHaveLength(1);
       const found = await c.getMany([String(broken.orders[0]?.id)], standaloneCall());
       expect(found.get(String(broken.orders[0]?.id))).toBeInstanceOf(UpstreamError);
     } finally {

@@ -285,8 +285,10 @@ describe("emnify connector: upstream faults", () => {
     const [first, ...rest] = emulator.orders;
     emulator.orders = [{ ...(first as EmnifyOrder), paid: "yes" as unknown as boolean }, ...rest];
     const window = { filter: {}, sort: null, offset: 0, limit: 5 };
-    const invalid = await connector.list(window, standaloneCall()).catch((e: unknown) => e);
-    expect((invalid as UpstreamError).code).toBe("UPSTREAM_INVALID_RESPONSE");
+    // In a list, the malformed row keeps its place as a placeholder carrying the error.
+    const listed = await connector.list(window, standaloneCall());
+    const placeholder = listed.rows.find((row) => row.nativeId === String(first?.id));
+    expect(placeholder?.malformed).toMatchObject({ code: "UPSTREAM_INVALID_RESPONSE", provider: connector.id });
     const single = await connector.getMany([String(first?.id)], standaloneCall());
     expect(single.get(String(first?.id))).toBeInstanceOf(UpstreamError);
     const limited = await connector.list(window, standaloneCall()).catch((e: unknown) => e);

@@ -19,7 +19,7 @@ import { baseHttpOptions, ProviderHttpClient, type UpstreamResponse } from "../c
 import type { OrderRecord } from "../core/model.ts";
 import { mapConcurrent, planPages } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
-import { credentialsRejected, invalidResponse, unexpectedStatus } from "../core/upstream-error.ts";
+import { credentialsRejected, invalidResponse, malformedRow, unexpectedStatus } from "../core/upstream-error.ts";
 import type { ActivePlatformConfig } from "./activeplatform.definition.ts";
 import { type ActivePlatformMapContext, activePlatformToOrder } from "./activeplatform.mapper.ts";
 import { activePlatformListSchema, activePlatformOrderSchema } from "./activeplatform.schemas.ts";
@@ -266,7 +266,8 @@ export class ActivePlatformConnector implements Connector {
         if (!parsed.success || parsed.data.length > page.perPage) throw invalidResponse(this.id, "an order list");
         const rows = parsed.data.map((raw) => {
           const row = activePlatformOrderSchema.safeParse(raw);
-          if (!row.success) throw invalidResponse(this.id, "an order in a list");
+          // A malformed row keeps its place and is reported for itself; the page still answers.
+          if (!row.success) return malformedRow(this.id, "ACTIVEPLATFORM", raw, "an order list");
           return activePlatformToOrder(row.data, this.mapContext);
         });
         return { page, rows };

@@ -20,6 +20,8 @@ function inRange(value: Date | null, range: { from?: Date; to?: Date } | undefin
 
 /** Whether an order matches every given field of the filter. */
 export function matchesFilter(order: OrderRecord, filter: OrderFilter): boolean {
+  // A malformed row is reported, never shown: it matches nothing.
+  if (order.malformed) return false;
   if (filter.status && !filter.status.includes(order.status)) return false;
   if (filter.nativeStatus && !filter.nativeStatus.includes(order.nativeStatus.code)) return false;
   if (filter.paymentStatus && !filter.paymentStatus.includes(order.paymentStatus)) return false;

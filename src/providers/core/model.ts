@@ -100,4 +100,10 @@ export interface OrderRecord<Native = unknown> {
   complete: boolean;
   /** The provider's own fields, typed by each provider's model. */
   native: Native;
+  /**
+   * Set on the placeholder of a list row that failed validation: it keeps the
+   * row's place in the provider's sequence (so paging stays exact), matches no
+   * filter, and the engine reports the error for that order.
+   */
+  malformed?: Error;
 }

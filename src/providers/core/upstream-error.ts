@@ -4,6 +4,8 @@
  * reach a client.
  */
 
+import type { OrderRecord, ProviderKind } from "./model.ts";
+
 /** The codes an upstream failure can carry (`extensions.code`). */
 export type UpstreamErrorCode =
   | "PROVIDER_UNAVAILABLE"
@@ -50,4 +52,36 @@ export function unexpectedStatus(provider: string, status: number, what: string,
 /** An answer that failed its schema. */
 export function invalidResponse(provider: string, what: string): UpstreamError {
   return new UpstreamError("UPSTREAM_INVALID_RESPONSE", provider, `provider ${provider} answered ${what} in an unexpected shape`);
+}
+
+/**
+ * The placeholder of a list row that failed validation (see `OrderRecord.malformed`):
+ * it names the order by its id when the raw row has a readable one.
+ */
+export function malformedRow(provider: string, kind: ProviderKind, raw: unknown, what: string, idField = "id"): OrderRecord {
+  const rawId = raw && typeof raw === "object" ? (raw as Record<string, unknown>)[idField] : undefined;
+  const id = typeof rawId === "number" || typeof rawId === "string" ? String(rawId).slice(0, 40) : null;
+  const nativeId = id ?? "malformed";
+  return {
+    provider,
+    kind,
+    nativeId,
+    number: null,
+    status: "PENDING",
+    nativeStatus: { code: "", label: "" },
+    paymentStatus: "UNKNOWN",
+    createdAt: null,
+    updatedAt: null,
+    customer: null,
+    email: null,
+    billingAddress: null,
+    shippingAddress: null,
+    items: [],
+    subtotal: null,
+    total: null,
+    vendorReference: null,
+    complete: false,
+    native: {},
+    malformed: invalidResponse(provider, `${id === null ? "an order" : `order ${id}`} in ${what}`),
+  };
 }

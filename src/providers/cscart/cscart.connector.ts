@@ -21,7 +21,7 @@ import type { OrderRecord } from "../core/model.ts";
 import { orderComparator } from "../core/order-compare.ts";
 import { mapConcurrent, planPages } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
-import { credentialsRejected, invalidResponse, unexpectedStatus } from "../core/upstream-error.ts";
+import { credentialsRejected, invalidResponse, malformedRow, unexpectedStatus } from "../core/upstream-error.ts";
 import type { CsCartConfig } from "./cscart.definition.ts";
 import { type CsCartMapContext, csCartDetailsToOrder, csCartRowToOrder } from "./cscart.mapper.ts";
 import { csCartDetailsSchema, csCartListRowSchema, csCartListSchema } from "./cscart.schemas.ts";
@@ -160,7 +160,8 @@ export class CsCartConnector implements Connector {
         if (!parsed.success) throw invalidResponse(this.id, "an order list");
         const rows = parsed.data.orders.map((raw) => {
           const row = csCartListRowSchema.safeParse(raw);
-          if (!row.success) throw invalidResponse(this.id, "an order row");
+          // A malformed row keeps its place and is reported for itself; the page still answers.
+          if (!row.success) return malformedRow(this.id, "CSCART", raw, "an order list", "order_id");
           return csCartRowToOrder(row.data, this.mapContext);
         });
         const total = Number(parsed.data.params?.total_items);

@@ -67,4 +67,5 @@ export const csCartDefinition: ProviderDefinition<CsCartConfig> = {
     ],
     piiFields: ["firstName", "lastName", "phone"],
   },
+  secretPaths: ["credentials.apiKey"],
 };

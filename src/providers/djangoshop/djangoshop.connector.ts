@@ -19,7 +19,7 @@ import { baseHttpOptions, ProviderHttpClient, type UpstreamResponse } from "../c
 import type { OrderRecord } from "../core/model.ts";
 import { idRanges, mapConcurrent } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
-import { credentialsRejected, invalidResponse, UpstreamError, unexpectedStatus } from "../core/upstream-error.ts";
+import { credentialsRejected, invalidResponse, malformedRow, UpstreamError, unexpectedStatus } from "../core/upstream-error.ts";
 import type { DjangoShopConfig } from "./djangoshop.definition.ts";
 import { type DjangoShopMapContext, djangoShopToOrder } from "./djangoshop.mapper.ts";
 import { isDjangoShopId, listParams, planDjangoShop } from "./djangoshop.params.ts";
@@ -140,7 +140,8 @@ export class DjangoShopConnector implements Connector {
     if (!parsed.success) throw invalidResponse(this.id, "an order list");
     const rows = parsed.data.results.map((raw) => {
       const row = djangoShopOrderSchema.safeParse(raw);
-      if (!row.success) throw invalidResponse(this.id, "an order in a list");
+      // A malformed row keeps its place and is reported for itself; the page still answers.
+      if (!row.success) return malformedRow(this.id, "DJANGOSHOP", raw, "an order list");
       return djangoShopToOrder(row.data, this.mapContext);
     });
     return { rows, count: parsed.data.count ?? null, hasNext: typeof parsed.data.next === "string" };

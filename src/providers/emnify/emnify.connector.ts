@@ -18,7 +18,7 @@ import { baseHttpOptions, headerValue, ProviderHttpClient, type UpstreamRequest,
 import type { OrderRecord } from "../core/model.ts";
 import { idRanges, mapConcurrent, type PagePlan, planPages } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
-import { credentialsRejected, invalidResponse, unexpectedStatus } from "../core/upstream-error.ts";
+import { credentialsRejected, invalidResponse, malformedRow, unexpectedStatus } from "../core/upstream-error.ts";
 import { EmnifyAuth } from "./emnify.auth.ts";
 import type { EmnifyConfig } from "./emnify.definition.ts";
 import { type EmnifyMapContext, type EmnifyNative, emnifyToOrder } from "./emnify.mapper.ts";
@@ -116,6 +116,11 @@ export class EmnifyConnector implements Connector {
     return second;
   }
 
+  private toOrderOrMalformed(raw: unknown): OrderRecord {
+    const parsed = emnifyOrderSchema.safeParse(raw);
+    return parsed.success ? emnifyToOrder(parsed.data, this.mapContext) : malformedRow(this.id, "EMNIFY", raw, "an order list");
+  }
+
   private toOrder(raw: unknown, what: string): OrderRecord<EmnifyNative> {
     const parsed = emnifyOrderSchema.safeParse(raw);
     if (!parsed.success) throw invalidResponse(this.id, what);
@@ -137,7 +142,8 @@ export class EmnifyConnector implements Connector {
     };
     // emnify answers a page past the end with the last page: such rows are not this page's.
     const pastEnd = (headers.page !== null && headers.page !== page.page) || (headers.pages !== null && page.page > headers.pages);
-    const rows = pastEnd ? [] : list.data.map((raw) => this.toOrder(raw, "an order in a list"));
+    // A malformed row keeps its place and is reported for itself; the page still answers.
+    const rows = pastEnd ? [] : list.data.map((raw) => this.toOrderOrMalformed(raw));
     return { page, rows, headers };
   }
 

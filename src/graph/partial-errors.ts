@@ -1,0 +1,52 @@
+/**
+ * Partial results: a page that lacks a provider (it failed) or a malformed
+ * order still answers with what it has, and says what it lacks in the
+ * response's `errors`, each with `extensions.code` and `extensions.provider`
+ * and the path of the connection it concerns.
+ */
+import type { ApolloServerPlugin } from "@apollo/server";
+import { type GraphQLResolveInfo, responsePathAsArray } from "graphql";
+import type { OrderPage } from "../engine/order-query.ts";
+import { UpstreamError } from "../providers/core/upstream-error.ts";
+
+/** One error reported beside the data, already in its public shape. */
+export interface ReportedProblem {
+  message: string;
+  path: ReadonlyArray<string | number>;
+  extensions: { code: string; provider?: string };
+}
+
+/** Where a request collects what its pages lack. */
+export interface ProblemReport {
+  problems: ReportedProblem[];
+}
+
+/** Records a page's problems against the field that returned it, once each. */
+export function reportPage<P extends Pick<OrderPage, "problems">>(report: ProblemReport, info: GraphQLResolveInfo, page: P): P {
+  const path = responsePathAsArray(info.path);
+  for (const problem of page.problems) {
+    const extensions =
+      problem instanceof UpstreamError
+        ? { code: problem.code, provider: problem.provider }
+        : { code: "UPSTREAM_INVALID_RESPONSE" as const };
+    const key = `${problem.message}\u0000${path.join(".")}`;
+    if (report.problems.some((p) => `${p.message}\u0000${p.path.join(".")}` === key)) continue;
+    report.problems.push({ message: problem.message, path, extensions });
+  }
+  return page;
+}
+
+/** Adds the collected problems to the response's errors (data stays as it is). */
+export function partialErrorsPlugin<Context extends ProblemReport>(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response }) {
+          if (response.body.kind !== "single" || !contextValue?.problems?.length) return;
+          const result = response.body.singleResult;
+          result.errors = [...(result.errors ?? []), ...contextValue.problems.map((p) => ({ ...p, path: [...p.path] }))];
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * Partial, never silent: when one provider fails, a merged page answers with
+ * the other providers' orders plus an error naming the failed provider (with
+ * its code), and the page's cursor lets the next page read that provider from
+ * where it stood, so paging on loses none of its orders. A malformed order is
+ * an error for that order; its page still answers.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { CsCartEmulator } from "../../emulators/cscart/cscart.emulator.ts";
+import type { FaultSettings } from "../../emulators/shared/emulator-http.ts";
+import { type StartedEmulator, startEmulators } from "../../src/demo/demo-providers.ts";
+import {
+  OrdersCountDocument,
+  OrdersPageDocument,
+  type OrdersPageQuery,
+  type OrdersPageQueryVariables,
+} from "../../src/generated/client/graphql.ts";
+import { decodeGlobalId } from "../../src/graph/global-id.ts";
+import { startTestServer, type TestServer } from "../helpers/test-server.ts";
+
+let emulators: StartedEmulator[];
+let server: TestServer;
+/** Every order id of the merged connection, newest first, read while all providers are healthy. */
+let everything: string[];
+
+const providerOf = (id: string) => decodeGlobalId(id)?.provider as string;
+
+async function readAll(pageSize: number, onPage?: (index: number) => void): Promise<{ ids: string[]; errors: unknown[] }> {
+  const ids: string[] = [];
+  const errors: unknown[] = [];
+  let after: string | null | undefined = null;
+  for (let index = 0; index < 100; index += 1) {
+    onPage?.(index);
+    const page: Awaited<ReturnType<typeof server.run<OrdersPageQuery, OrdersPageQueryVariables>>> = await server.run(OrdersPageDocument, {
+      first: pageSize,
+      after,
+    });
+    errors.push(...(page.errors ?? []));
+    const connection = page.data?.orders;
+    if (!connection) throw new Error(`no data: ${JSON.stringify(page.errors)}`);
+    ids.push(...connection.edges.map((e) => e.node.id));
+    if (!connection.pageInfo.hasNextPage) break;
+    after = connection.pageInfo.endCursor;
+  }
+  return { ids, errors };
+}
+
+beforeAll(async () => {
+  emulators = await startEmulators({ size: 25 });
+  server = await startTestServer({
+    // Quick failures for the test: no retries, a short call timeout, a breaker that stays closed.
+    providers: emulators.map((e) => ({
+      ...e.entry,
+      timeoutMs: 300,
+      // Iteras keeps fetched sets for a while; the test needs every page to reach the emulator.
+      ...(e.kind === "iteras" ? { setCacheTtlMs: 0 } : {}),
+      resilience: { retries: 0, breakerFailures: 1000, ...(e.kind === "emnify" ? { rateLimit: { calls: 100_000, perMs: 60_000 } } : {}) },
+    })),
+  });
+  everything = (await readAll(250)).ids;
+}, 60_000);
+
+afterEach(() => {
+  for (const emulator of emulators) emulator.server.faults = {};
+});
+
+afterAll(async () => {
+  await server?.close();
+  await Promise.all((emulators ?? []).map((e) => e.close()));
+});
+
+const FAULTS: Array<[string, FaultSettings, string]> = [
+  ["a 503", { error: { status: 503 } }, "PROVIDER_UNAVAILABLE"],
+  ["a 429", { status429: { retryAfterSeconds: 60 } }, "PROVIDER_RATE_LIMITED"],
+  ["no answer in time", { latencyMs: 1_000 }, "PROVIDER_TIMEOUT"],
+  ["a body of the wrong shape", { wrongShape: true }, "UPSTREAM_INVALID_RESPONSE"],
+];
+
+describe("a provider that fails", () => {
+  for (const kind of ["cscart", "iteras", "emnify", "activeplatform", "djangoshop"]) {
+    for (const [what, faults, code] of FAULTS) {
+      it(`${kind}, ${what}: the others' orders plus ${code} naming it, and paging on loses nothing`, async () => {
+        const failing = emulators.find((e) => e.kind === kind) as StartedEmulator;
+        // The first page is read while the provider fails; the rest after it recovers.
+        const { ids, errors } = await readAll(10, (index) => {
+          failing.server.faults = index === 0 ? { ...faults } : {};
+        });
+        expect(errors).toContainEqual(
+          expect.objectContaining({ path: ["orders"], extensions: expect.objectContaining({ code, provider: failing.id }) }),
+        );
+        expect(ids.slice(0, 10).some((id) => providerOf(id) === failing.id)).toBe(false);
+        expect(ids.slice(0, 10)).toHaveLength(10);
+        // Every order exactly once: the failed provider's orders come on later pages.
+        expect(new Set(ids).size).toBe(ids.length);
+        expect([...ids].sort()).toEqual([...everything].sort());
+      });
+    }
+  }
+
+  it("answers totalCount as null (unknown) on a page that lacks a provider", async () => {
+    const failing = emulators.find((e) => e.kind === "djangoshop") as StartedEmulator;
+    failing.server.faults = { error: { status: 503 } };
+    const page = await server.run(OrdersCountDocument, {});
+    expect(page.data?.orders.totalCount).toBeNull();
+    expect(page.errors?.[0]?.extensions).toMatchObject({ code: "PROVIDER_UNAVAILABLE", provider: failing.id });
+  });
+
+  it("fails the field when every provider fails", async () => {
+    for (const emulator of emulators) emulator.server.faults = { error: { status: 503 } };
+    const page = await server.run(OrdersPageDocument, { first: 5 });
+    expect(page.data).toBeNull();
+    expect(page.errors?.[0]?.extensions).toMatchObject({ code: "PROVIDER_UNAVAILABLE" });
+  });
+});
+
+describe("a malformed order", () => {
+  it("is an error for that order; its page and the others still answer", async () => {
+    const cscart = emulators.find((e) => e.kind === "cscart") as StartedEmulator;
+    const store = (cscart.server as CsCartEmulator).orders;
+    const victim = store.find((o) => o.status !== "N") as (typeof store)[number];
+    const before = victim.status;
+    // CS-Cart's status is a one- or two-letter code: an empty one fails the row's schema.
+    (victim as { status: string }).status = "";
+    try {
+      const { ids, errors } = await readAll(250);
+      expect(errors).toContainEqual(
+        expect.objectContaining({
+          path: ["orders"],
+          message: expect.stringContaining(`order ${victim.order_id}`),
+          extensions: expect.objectContaining({ code: "UPSTREAM_INVALID_RESPONSE", provider: cscart.id }),
+        }),
+      );
+      const missing = everything.filter((id) => !ids.includes(id));
+      expect(missing.map((id) => decodeGlobalId(id)?.nativeId)).toEqual([String(victim.order_id)]);
+    } finally {
+      victim.status = before;
+    }
+  });
+});
