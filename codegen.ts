@@ -14,6 +14,7 @@ const config: CodegenConfig = {
         useTypeImports: true,
         importExtension: ".ts",
         contextType: "../graph/context.ts#GraphContext",
+        federation: true,
         enumsAsTypes: true,
         useIndexSignature: false,
         avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },

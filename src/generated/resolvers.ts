@@ -30,6 +30,7 @@ export type Scalars = {
   JSON: { input: unknown; output: unknown; }
   /** An ISO 8601 calendar date, e.g. 2025-02-26. */
   LocalDate: { input: string; output: string; }
+  _FieldSet: { input: unknown; output: unknown; }
 };
 
 /** A charge created by an ActivePlatform order. The shape is undocumented in v1: every field is optional. */
@@ -991,6 +992,17 @@ export type WriteOperation =
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
 
+export type ReferenceResolver<TResult, TReference, TContext> = (
+      reference: TReference,
+      context: TContext,
+      info: GraphQLResolveInfo
+    ) => Promise<TResult> | TResult;
+
+      type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+      type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+      type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+      export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+    
 
 export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
   resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
@@ -1054,7 +1066,41 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
   info: GraphQLResolveInfo
 ) => TResult | Promise<TResult>;
 
+/** Mapping of federation types */
+export type FederationTypes = {
+  ActivePlatformOrder: ActivePlatformOrder;
+  CsCartOrder: CsCartOrder;
+  Customer: Customer;
+  DjangoShopOrder: DjangoShopOrder;
+  EmnifyOrder: EmnifyOrder;
+  IterasOrder: IterasOrder;
+  Order: Order;
+};
 
+/** Mapping of federation reference types */
+export type FederationReferenceTypes = {
+  ActivePlatformOrder:
+    ( { __typename: 'ActivePlatformOrder' }
+    & GraphQLRecursivePick<FederationTypes['ActivePlatformOrder'], {"id":true}> );
+  CsCartOrder:
+    ( { __typename: 'CsCartOrder' }
+    & GraphQLRecursivePick<FederationTypes['CsCartOrder'], {"id":true}> );
+  Customer:
+    ( { __typename: 'Customer' }
+    & GraphQLRecursivePick<FederationTypes['Customer'], {"id":true}> );
+  DjangoShopOrder:
+    ( { __typename: 'DjangoShopOrder' }
+    & GraphQLRecursivePick<FederationTypes['DjangoShopOrder'], {"id":true}> );
+  EmnifyOrder:
+    ( { __typename: 'EmnifyOrder' }
+    & GraphQLRecursivePick<FederationTypes['EmnifyOrder'], {"id":true}> );
+  IterasOrder:
+    ( { __typename: 'IterasOrder' }
+    & GraphQLRecursivePick<FederationTypes['IterasOrder'], {"id":true}> );
+  Order:
+    ( { __typename: 'Order' }
+    & GraphQLRecursivePick<FederationTypes['Order'], {"id":true}> );
+};
 
 
 /** Mapping of interface types */
@@ -1079,18 +1125,21 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   ActivePlatformCharge: ResolverTypeWrapper<Omit<ActivePlatformCharge, 'amount'> & { amount?: Maybe<ResolversTypes['Money']> }>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
   ActivePlatformItem: ResolverTypeWrapper<ActivePlatformItem>;
   ActivePlatformOrder: ResolverTypeWrapper<OrderRecord>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Address: ResolverTypeWrapper<AddressRecord>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CountStrategy: CountStrategy;
   CountryCode: ResolverTypeWrapper<Scalars['CountryCode']['output']>;
   CsCartOrder: ResolverTypeWrapper<OrderRecord>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CsCartPaymentMethod: ResolverTypeWrapper<CsCartPaymentMethod>;
   CsCartShippingMethod: ResolverTypeWrapper<Omit<CsCartShippingMethod, 'rate'> & { rate?: Maybe<ResolversTypes['Money']> }>;
   Currency: ResolverTypeWrapper<Scalars['Currency']['output']>;
   CustomField: ResolverTypeWrapper<CustomField>;
   Customer: ResolverTypeWrapper<CustomerRecord>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DateTimeRange: DateTimeRange;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
@@ -1112,8 +1161,6 @@ export type ResolversTypes = {
   ErrorCode: ErrorCode;
   FilterCapability: ResolverTypeWrapper<FilterCapability>;
   FilterOperator: FilterOperator;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   IterasCampaignProduct: ResolverTypeWrapper<Omit<IterasCampaignProduct, 'price'> & { price?: Maybe<ResolversTypes['Money']> }>;
   IterasInvoiceLine: ResolverTypeWrapper<Omit<IterasInvoiceLine, 'amount' | 'unitPrice' | 'vatAmount'> & { amount?: Maybe<ResolversTypes['Money']>, unitPrice?: Maybe<ResolversTypes['Money']>, vatAmount?: Maybe<ResolversTypes['Money']> }>;
   IterasOrder: ResolverTypeWrapper<OrderRecord>;
@@ -1145,7 +1192,6 @@ export type ResolversTypes = {
   SetOrderVendorReferencePayload: ResolverTypeWrapper<Omit<SetOrderVendorReferencePayload, 'order'> & { order?: Maybe<ResolversTypes['Order']> }>;
   SortCapability: ResolverTypeWrapper<SortCapability>;
   SortDirection: SortDirection;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   UpdateOrderStatusInput: UpdateOrderStatusInput;
   UpdateOrderStatusPayload: ResolverTypeWrapper<Omit<UpdateOrderStatusPayload, 'order'> & { order?: Maybe<ResolversTypes['Order']> }>;
   UserError: ResolverTypeWrapper<UserError>;
@@ -1156,17 +1202,20 @@ export type ResolversTypes = {
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   ActivePlatformCharge: Omit<ActivePlatformCharge, 'amount'> & { amount?: Maybe<ResolversParentTypes['Money']> };
+  String: Scalars['String']['output'];
   ActivePlatformItem: ActivePlatformItem;
   ActivePlatformOrder: OrderRecord;
+  ID: Scalars['ID']['output'];
   Address: AddressRecord;
-  Boolean: Scalars['Boolean']['output'];
   CountryCode: Scalars['CountryCode']['output'];
   CsCartOrder: OrderRecord;
+  Boolean: Scalars['Boolean']['output'];
   CsCartPaymentMethod: CsCartPaymentMethod;
   CsCartShippingMethod: Omit<CsCartShippingMethod, 'rate'> & { rate?: Maybe<ResolversParentTypes['Money']> };
   Currency: Scalars['Currency']['output'];
   CustomField: CustomField;
   Customer: CustomerRecord;
+  Int: Scalars['Int']['output'];
   DateTime: Scalars['DateTime']['output'];
   DateTimeRange: DateTimeRange;
   Decimal: Scalars['Decimal']['output'];
@@ -1186,8 +1235,6 @@ export type ResolversParentTypes = {
   EmnifyShippingOption: EmnifyShippingOption;
   EmnifyUser: EmnifyUser;
   FilterCapability: FilterCapability;
-  ID: Scalars['ID']['output'];
-  Int: Scalars['Int']['output'];
   IterasCampaignProduct: Omit<IterasCampaignProduct, 'price'> & { price?: Maybe<ResolversParentTypes['Money']> };
   IterasInvoiceLine: Omit<IterasInvoiceLine, 'amount' | 'unitPrice' | 'vatAmount'> & { amount?: Maybe<ResolversParentTypes['Money']>, unitPrice?: Maybe<ResolversParentTypes['Money']>, vatAmount?: Maybe<ResolversParentTypes['Money']> };
   IterasOrder: OrderRecord;
@@ -1213,7 +1260,6 @@ export type ResolversParentTypes = {
   SetOrderVendorReferenceInput: SetOrderVendorReferenceInput;
   SetOrderVendorReferencePayload: Omit<SetOrderVendorReferencePayload, 'order'> & { order?: Maybe<ResolversParentTypes['Order']> };
   SortCapability: SortCapability;
-  String: Scalars['String']['output'];
   UpdateOrderStatusInput: UpdateOrderStatusInput;
   UpdateOrderStatusPayload: Omit<UpdateOrderStatusPayload, 'order'> & { order?: Maybe<ResolversParentTypes['Order']> };
   UserError: UserError;
@@ -1241,7 +1287,8 @@ export type ActivePlatformItemResolvers<ContextType = GraphContext, ParentType e
   type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
-export type ActivePlatformOrderResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['ActivePlatformOrder'] = ResolversParentTypes['ActivePlatformOrder']> = {
+export type ActivePlatformOrderResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['ActivePlatformOrder'] = ResolversParentTypes['ActivePlatformOrder'], FederationReferenceType extends FederationReferenceTypes['ActivePlatformOrder'] = FederationReferenceTypes['ActivePlatformOrder']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ActivePlatformOrder']> | FederationReferenceType, FederationReferenceType, ContextType>;
   accountId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   activePlatformItems?: Resolver<Array<ResolversTypes['ActivePlatformItem']>, ParentType, ContextType>;
   billingAddress?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
@@ -1287,7 +1334,8 @@ export interface CountryCodeScalarConfig extends GraphQLScalarTypeConfig<Resolve
   name: 'CountryCode';
 }
 
-export type CsCartOrderResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['CsCartOrder'] = ResolversParentTypes['CsCartOrder']> = {
+export type CsCartOrderResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['CsCartOrder'] = ResolversParentTypes['CsCartOrder'], FederationReferenceType extends FederationReferenceTypes['CsCartOrder'] = FederationReferenceTypes['CsCartOrder']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['CsCartOrder']> | FederationReferenceType, FederationReferenceType, ContextType>;
   adminNotes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   billingAddress?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
   companyId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1361,7 +1409,8 @@ export type CustomFieldResolvers<ContextType = GraphContext, ParentType extends 
   value?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
 };
 
-export type CustomerResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer']> = {
+export type CustomerResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1387,7 +1436,8 @@ export type DjangoShopLocationResolvers<ContextType = GraphContext, ParentType e
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
-export type DjangoShopOrderResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DjangoShopOrder'] = ResolversParentTypes['DjangoShopOrder']> = {
+export type DjangoShopOrderResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DjangoShopOrder'] = ResolversParentTypes['DjangoShopOrder'], FederationReferenceType extends FederationReferenceTypes['DjangoShopOrder'] = FederationReferenceTypes['DjangoShopOrder']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['DjangoShopOrder']> | FederationReferenceType, FederationReferenceType, ContextType>;
   amountOutstanding?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   amountPaid?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   billingAddress?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
@@ -1477,7 +1527,8 @@ export type EmnifyCurrencyResolvers<ContextType = GraphContext, ParentType exten
   symbol?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
-export type EmnifyOrderResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['EmnifyOrder'] = ResolversParentTypes['EmnifyOrder']> = {
+export type EmnifyOrderResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['EmnifyOrder'] = ResolversParentTypes['EmnifyOrder'], FederationReferenceType extends FederationReferenceTypes['EmnifyOrder'] = FederationReferenceTypes['EmnifyOrder']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['EmnifyOrder']> | FederationReferenceType, FederationReferenceType, ContextType>;
   autoProvisioning?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   billingAddress?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -1581,7 +1632,8 @@ export type IterasInvoiceLineResolvers<ContextType = GraphContext, ParentType ex
   vatRate?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
 };
 
-export type IterasOrderResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['IterasOrder'] = ResolversParentTypes['IterasOrder']> = {
+export type IterasOrderResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['IterasOrder'] = ResolversParentTypes['IterasOrder'], FederationReferenceType extends FederationReferenceTypes['IterasOrder'] = FederationReferenceTypes['IterasOrder']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['IterasOrder']> | FederationReferenceType, FederationReferenceType, ContextType>;
   billingAddress?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
   campaignProducts?: Resolver<Array<ResolversTypes['IterasCampaignProduct']>, ParentType, ContextType>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -1659,8 +1711,9 @@ export type NodeResolvers<ContextType = GraphContext, ParentType extends Resolve
   __resolveType: TypeResolveFn<'ActivePlatformOrder' | 'CsCartOrder' | 'Customer' | 'DjangoShopOrder' | 'EmnifyOrder' | 'IterasOrder', ParentType, ContextType>;
 };
 
-export type OrderResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order']> = {
+export type OrderResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = {
   __resolveType: TypeResolveFn<'ActivePlatformOrder' | 'CsCartOrder' | 'DjangoShopOrder' | 'EmnifyOrder' | 'IterasOrder', ParentType, ContextType>;
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']> | FederationReferenceType, FederationReferenceType, ContextType>;
 };
 
 export type OrderConnectionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['OrderConnection'] = ResolversParentTypes['OrderConnection']> = {
