@@ -121,6 +121,7 @@ async function main(argv: string[]): Promise<number> {
     const demo = await startDemo({
       port: port ?? 4000,
       host: values.host ?? "127.0.0.1",
+      logger: true,
       onProgress: (line) => process.stdout.write(`… ${line}\n`),
     });
     process.stdout.write(

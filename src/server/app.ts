@@ -5,19 +5,25 @@
  */
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from "@as-integrations/fastify";
+import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { OrdergraphConfig } from "../config/config.schema.ts";
 import { createGraphContext, type GraphContext } from "../graph/context.ts";
+import { partialErrorsPlugin } from "../graph/partial-errors.ts";
 import { createResolvers } from "../graph/resolvers.ts";
 import { WriteCoordinator } from "../graph/write-coordinator.ts";
 import { UpstreamMeter } from "../providers/core/call-context.ts";
 import type { Connector } from "../providers/core/connector.ts";
 import type { ProviderDefinition } from "../providers/core/provider-definition.ts";
 import type { ObserverHub } from "../providers/core/upstream-events.ts";
-import { ClientKeys } from "./auth.ts";
+import { AuthFailureLimiter, ClientKeys, createAuthGuard } from "./auth.ts";
 import { formatError } from "./error-format.ts";
 import { graphiqlAsset, graphiqlHtml } from "./graphiql-page.ts";
+import { fastifyLogOptions, type Logger, logUpstreamCalls, operationLogPlugin, registerRequestLogging, serverLogger } from "./logging.ts";
+import { createServerMetrics } from "./metrics.ts";
+import { createQueryLimits } from "./query-limits.ts";
 import { buildApiSchema } from "./schema.ts";
+import { createServerTracing } from "./tracing.ts";
 
 /** What the server is built from. */
 export interface ServerOptions {
@@ -26,13 +32,15 @@ export interface ServerOptions {
   definitions: readonly ProviderDefinition[];
   /** A key to pre-fill in GraphiQL (the demo only). */
   demoKey?: string | undefined;
-  /** Fastify's logger setting; off in tests. */
-  logger?: boolean;
+  /** Logs: false (default) none, true JSON lines to stdout at server.logLevel, or this pino logger (tests: a memory stream). */
+  logger?: boolean | Logger;
   /**
    * The services the connectors were built with: the server subscribes its
    * logger and metrics to their upstream observer, and releases them on close.
    */
   services?: { observer?: ObserverHub; close(): Promise<void> } | undefined;
+  /** Traces into this exporter (tests), whatever observability.tracing says. */
+  spanExporter?: SpanExporter | undefined;
 }
 
 /** A built server: call `listen`, and `close` to stop it (connectors included). */
@@ -58,11 +66,23 @@ const upstreamPlugin = (expose: boolean): ApolloServerPlugin<GraphContext> => ({
 /** Builds the server (does not listen yet). */
 export async function buildServer(options: ServerOptions): Promise<OrdergraphServer> {
   const { config } = options;
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1024 * 1024, forceCloseConnections: true });
+  const logger = serverLogger(options.logger, config.server.logLevel);
+  const app = Fastify({ ...fastifyLogOptions(logger), bodyLimit: 1024 * 1024, forceCloseConnections: true });
+  registerRequestLogging(app);
+  const limits = createQueryLimits({
+    limits: config.server.limits,
+    defaultPageSize: config.engine.defaultPageSize,
+    production: config.server.production,
+  });
   const connectors = new Map(options.connectors.map((c) => [c.id, c]));
   const typeNameByKind = Object.fromEntries(options.definitions.map((d) => [d.kind, d.orderType.typeName]));
   const keys = new ClientKeys(config.clients);
   const writes = new WriteCoordinator();
+  const metrics = config.observability.metrics.enabled ? createServerMetrics({ providers: [...connectors.keys()] }) : undefined;
+  const tracing = createServerTracing(config.observability.tracing, { exporter: options.spanExporter });
+  const hub = options.services?.observer;
+  const unsubscribe = hub ? [metrics?.observer, tracing?.observer].flatMap((o) => (o ? [hub.add(o)] : [])) : [];
+  if (hub) unsubscribe.push(logUpstreamCalls(logger, hub));
 
   const apollo = new ApolloServer<GraphContext>({
     schema: buildApiSchema(
@@ -73,15 +93,26 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
     ),
     formatError,
     includeStacktraceInErrorResponses: false,
+    logger: logger.child({ component: "apollo" }),
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
+    hideSchemaDetailsFromClientErrors: limits.hideSchemaDetailsFromClientErrors,
     introspection: config.server.introspection,
     csrfPrevention: true,
-    plugins: [fastifyApolloDrainPlugin(app), upstreamPlugin(config.server.exposeUpstreamFigures)],
+    plugins: [
+      fastifyApolloDrainPlugin(app),
+      upstreamPlugin(config.server.exposeUpstreamFigures),
+      // Before the log and metrics plugins, so that they see what a partial answer lacks.
+      partialErrorsPlugin<GraphContext>(),
+      ...limits.plugins,
+      operationLogPlugin(logger),
+      ...(metrics ? [metrics.plugin] : []),
+      ...(tracing ? [tracing.plugin] : []),
+    ],
   });
   await apollo.start();
 
-  const unauthenticated = {
-    errors: [{ message: "missing or invalid client key: send Authorization: Bearer <key>", extensions: { code: "UNAUTHENTICATED" } }],
-  };
+  const authGuard = createAuthGuard(keys, new AuthFailureLimiter(config.server.authFailures));
   const handler = fastifyApolloHandler(apollo, {
     context: async (request) => {
       const client = keys.authenticate(request.headers.authorization);
@@ -95,25 +126,22 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
       return createGraphContext({
         client,
         connectors,
-        call: { meter: new UpstreamMeter(), signal, requestId: String(request.id) },
+        call: {
+          meter: new UpstreamMeter(),
+          signal,
+          deadlineAt: Date.now() + config.server.requestDeadlineMs,
+          requestId: String(request.id),
+        },
         limits: config.engine,
         writes,
+        onBatch: metrics?.onBatch,
       });
     },
   });
   app.route({
     url: "/graphql",
     method: ["GET", "POST", "OPTIONS"],
-    preHandler: async (request, reply) => {
-      if (request.method === "OPTIONS") return;
-      if (!keys.authenticate(request.headers.authorization)) {
-        reply
-          .code(401)
-          .header("www-authenticate", `Bearer realm="ordergraph"`)
-          .type("application/json; charset=utf-8")
-          .send(JSON.stringify(unauthenticated));
-      }
-    },
+    preHandler: authGuard,
     handler,
   });
 
@@ -134,6 +162,13 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
     return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "no providers", providers: [...connectors.keys()] });
   });
   app.get("/", async (_request, reply) => reply.redirect("/graphiql"));
+  if (metrics) {
+    // No auth: Prometheus scrapes it; labels hold no keys or credentials (client names at most).
+    app.get(config.observability.metrics.path, async (_request, reply) => {
+      const { contentType, body } = await metrics.scrape();
+      return reply.type(contentType).header("cache-control", "no-store").send(body);
+    });
+  }
 
   return {
     app,
@@ -142,7 +177,9 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
       return app.listen({ port, host });
     },
     async close() {
+      for (const stop of unsubscribe) stop();
       await app.close();
+      await tracing?.shutdown();
       await Promise.all(options.connectors.map((c) => c.close()));
       await options.services?.close();
     },

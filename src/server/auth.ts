@@ -4,6 +4,7 @@
  * constant-time comparison, so clear and hashed keys in the config behave alike.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ClientConfig, Scope } from "../config/config.schema.ts";
 import type { ClientIdentity } from "../graph/context.ts";
 
@@ -45,4 +46,126 @@ export class ClientKeys {
     }
     return found;
   }
+}
+
+/** A refusal of the failed-auth limiter: how long the address stays locked out. */
+export interface AuthLockout {
+  retryAfterSeconds: number;
+}
+
+interface FailureWindow {
+  count: number;
+  /** When the window (and any lock-out in it) ends, epoch ms. */
+  endsAt: number;
+}
+
+/**
+ * Limits failed authentications per client address: past `max` failures in a
+ * window (which starts at the first failure), the address is refused, even
+ * with a correct key, until the window ends, so guessing cannot go on.
+ * Memory stays bounded: expired windows are dropped, and past `maxTracked`
+ * addresses the oldest window is forgotten.
+ */
+export class AuthFailureLimiter {
+  private readonly windows = new Map<string, FailureWindow>();
+  private readonly max: number;
+  private readonly windowMs: number;
+  private readonly maxTracked: number;
+  private readonly now: () => number;
+
+  constructor(options: { max: number; windowMs: number; maxTracked?: number; now?: () => number }) {
+    this.max = options.max;
+    this.windowMs = options.windowMs;
+    this.maxTracked = options.maxTracked ?? 10_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Addresses currently tracked (for tests and metrics). */
+  get size(): number {
+    return this.windows.size;
+  }
+
+  /** The lock-out of an address, or null when it may try to authenticate. */
+  check(address: string): AuthLockout | null {
+    const window = this.current(address);
+    if (!window || window.count < this.max) return null;
+    return { retryAfterSeconds: Math.max(1, Math.ceil((window.endsAt - this.now()) / 1000)) };
+  }
+
+  /** Counts one failed authentication of an address. */
+  recordFailure(address: string): void {
+    const window = this.current(address);
+    if (window) {
+      window.count += 1;
+      return;
+    }
+    if (this.windows.size >= this.maxTracked) this.evict();
+    this.windows.set(address, { count: 1, endsAt: this.now() + this.windowMs });
+  }
+
+  private current(address: string): FailureWindow | null {
+    const window = this.windows.get(address);
+    if (!window) return null;
+    if (window.endsAt > this.now()) return window;
+    this.windows.delete(address);
+    return null;
+  }
+
+  private evict(): void {
+    const now = this.now();
+    // Every window lasts windowMs and is inserted when it starts, so the map is in end order: expired ones lead.
+    for (const [address, window] of this.windows) {
+      if (window.endsAt > now) break;
+      this.windows.delete(address);
+    }
+    while (this.windows.size >= this.maxTracked) {
+      const oldest = this.windows.keys().next();
+      if (oldest.done) break;
+      this.windows.delete(oldest.value);
+    }
+  }
+}
+
+/** A GraphQL-shaped error answer outside Apollo (auth happens before it). */
+function errorBody(message: string, extensions: Record<string, unknown>, requestId: string): string {
+  return JSON.stringify({ errors: [{ message, extensions }], extensions: { requestId } });
+}
+
+/**
+ * The /graphql pre-handler: a locked-out address gets 429 with Retry-After
+ * (code UNAUTHENTICATED, `retryAfterSeconds`), a missing or wrong key 401.
+ * Only a key that was sent and is wrong counts as a failure: a missing header
+ * guesses nothing, and a browser opening the URL should not lock anyone out.
+ */
+export function createAuthGuard(keys: ClientKeys, limiter: AuthFailureLimiter) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+    if (request.method === "OPTIONS") return undefined;
+    const lockout = limiter.check(request.ip);
+    if (lockout) {
+      request.log.warn({ remoteAddress: request.ip, retryAfterSeconds: lockout.retryAfterSeconds }, "authentication locked out");
+      return reply
+        .code(429)
+        .header("retry-after", String(lockout.retryAfterSeconds))
+        .type("application/json; charset=utf-8")
+        .send(
+          errorBody(
+            `too many failed authentications from this address: retry in ${lockout.retryAfterSeconds} s`,
+            { code: "UNAUTHENTICATED", retryAfterSeconds: lockout.retryAfterSeconds },
+            request.id,
+          ),
+        );
+    }
+    const header = request.headers.authorization;
+    if (keys.authenticate(header)) return undefined;
+    if (header !== undefined) limiter.recordFailure(request.ip);
+    request.log[header === undefined ? "info" : "warn"](
+      { remoteAddress: request.ip, reason: header === undefined ? "missing key" : "invalid key" },
+      "authentication failed",
+    );
+    return reply
+      .code(401)
+      .header("www-authenticate", `Bearer realm="ordergraph"`)
+      .type("application/json; charset=utf-8")
+      .send(errorBody("missing or invalid client key: send Authorization: Bearer <key>", { code: "UNAUTHENTICATED" }, request.id));
+  };
 }

@@ -6,6 +6,7 @@ import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { NotSupportedError, ScanLimitError, UserInputError } from "../engine/engine-errors.ts";
 import { UpstreamError } from "../providers/core/upstream-error.ts";
+import { queryLimitAnswer } from "./query-limits.ts";
 
 const KNOWN_CODES = new Set([
   "UNAUTHENTICATED",
@@ -35,6 +36,9 @@ const APOLLO_CODES: Record<string, string> = {
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+  // Limits refused while parsing or validating come wrapped in Apollo's own codes.
+  const limit = queryLimitAnswer(original);
+  if (limit) return { ...base, ...limit };
   if (original instanceof UpstreamError) {
     return { ...base, message: original.message, extensions: { code: original.code, provider: original.provider } };
   }

@@ -8,12 +8,29 @@ import { parseConfig } from "../../src/config/load-config.ts";
 import type { ProviderDefinition } from "../../src/providers/core/provider-definition.ts";
 import { createConnectors, PROVIDER_DEFINITIONS } from "../../src/providers/registry.ts";
 import { buildServer, type OrdergraphServer } from "../../src/server/app.ts";
+import { createLogger, type Logger, type LogLevel } from "../../src/server/logging.ts";
 import { createServices } from "../../src/server/services.ts";
 
 /** The key of the all-scopes test client. */
 export const ADMIN_KEY = "test-admin-key-0123456789";
 /** A key with orders:read only (no PII, no writes). */
 export const READER_KEY = "test-reader-key-0123456789";
+
+/** A logger that keeps its JSON lines in memory, for assertions on what is logged. */
+export interface MemoryLog {
+  logger: Logger;
+  /** Every line written so far, as text. */
+  raw: string[];
+  /** Every line written so far, parsed. */
+  lines(): Array<Record<string, unknown>>;
+}
+
+/** A server logger (pino, with the server's redaction) writing into memory. */
+export function memoryLog(level: LogLevel = "debug"): MemoryLog {
+  const raw: string[] = [];
+  const logger = createLogger({ level, destination: { write: (line: string) => void raw.push(line) } });
+  return { logger, raw, lines: () => raw.map((line) => JSON.parse(line) as Record<string, unknown>) };
+}
 
 /** A GraphQL answer with its errors and extensions, for assertions. */
 export interface RawResult<T> {
@@ -47,10 +64,14 @@ export async function startTestServer(options: {
   clients?: Array<Record<string, unknown>>;
   engine?: Record<string, unknown>;
   cache?: Record<string, unknown>;
+  /** Extra `server` settings (limits, authFailures, production, ...); host and port stay the test's. */
+  server?: Record<string, unknown>;
+  /** A logger for the server (default: none), e.g. one writing into a memory stream. */
+  logger?: Logger;
 }): Promise<TestServer> {
   const config = parseConfig(
     JSON.stringify({
-      server: { host: "127.0.0.1", port: 0 },
+      server: { ...options.server, host: "127.0.0.1", port: 0 },
       engine: options.engine ?? {},
       cache: options.cache ?? {},
       clients: options.clients ?? [
@@ -67,6 +88,7 @@ export async function startTestServer(options: {
     connectors: createConnectors(config, services),
     definitions: options.definitions ?? PROVIDER_DEFINITIONS,
     services,
+    ...(options.logger ? { logger: options.logger } : {}),
   });
   const url = await server.listen(0, "127.0.0.1");
   const client = (key = ADMIN_KEY) => new GraphQLClient(`${url}/graphql`, { headers: { authorization: `Bearer ${key}` } });

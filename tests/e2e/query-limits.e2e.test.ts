@@ -1,0 +1,195 @@
+/**
+ * Query limits over HTTP: depth, aliases, directives and tokens refused at
+ * validation, the cost estimate (page sizes multiply) refused once the
+ * variables are known, all as QUERY_TOO_COMPLEX with the numbers and before
+ * any upstream call; `extensions.cost` on answers; no field suggestions in
+ * production.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CSCART_DEFAULT_CREDENTIALS, type CsCartEmulator, startCsCartEmulator } from "../../emulators/cscart/cscart.emulator.ts";
+import type { ProviderDefinition } from "../../src/providers/core/provider-definition.ts";
+import { csCartDefinition } from "../../src/providers/cscart/cscart.definition.ts";
+import { LIST_ESTIMATE } from "../../src/server/query-limits.ts";
+import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/test-server.ts";
+
+const LIMITS = { maxDepth: 6, maxAliases: 3, maxDirectives: 3, maxTokens: 200, maxCost: 1000 };
+const DEFAULT_PAGE_SIZE = 20;
+
+let emulator: CsCartEmulator;
+let server: TestServer;
+let production: TestServer;
+
+interface Answer {
+  status: number;
+  body: {
+    data?: unknown;
+    errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+    extensions?: { cost?: { requested: number; maximum: number } } & Record<string, unknown>;
+  };
+}
+
+async function post(target: TestServer, query: string, variables?: Record<string, unknown>): Promise<Answer> {
+  const response = await fetch(`${target.url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_KEY}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, body: (await response.json()) as Answer["body"] };
+}
+
+const start = (server: Record<string, unknown>) =>
+  startTestServer({
+    definitions: [csCartDefinition as unknown as ProviderDefinition],
+    providers: [
+      {
+        id: "shop-cscart",
+        kind: "cscart",
+        baseUrl: `${emulator.url}/api`,
+        currency: "EUR",
+        credentials: { ...CSCART_DEFAULT_CREDENTIALS },
+      },
+    ],
+    engine: { defaultPageSize: DEFAULT_PAGE_SIZE },
+    server,
+  });
+
+beforeAll(async () => {
+  emulator = await startCsCartEmulator({ host: "127.0.0.1", port: 0, size: 30 });
+  server = await start({ limits: LIMITS });
+  production = await start({ limits: LIMITS, production: true });
+});
+
+afterAll(async () => {
+  await server?.close();
+  await production?.close();
+  await emulator?.close();
+});
+
+/** Runs a query that must be refused, and checks no upstream call was made for it. */
+async function refused(query: string, variables?: Record<string, unknown>) {
+  const mark = emulator.requests.length;
+  const answer = await post(server, query, variables);
+  expect(emulator.requests.length).toBe(mark);
+  expect(answer.status).toBe(400);
+  expect(answer.body.data).toBeUndefined();
+  expect(answer.body.errors).toHaveLength(1);
+  const error = answer.body.errors?.[0];
+  expect(error?.extensions?.code).toBe("QUERY_TOO_COMPLEX");
+  // Apollo's HTTP hint is for the status line, never for the client.
+  expect(error?.extensions).not.toHaveProperty("http");
+  return error as { message: string; extensions: Record<string, unknown> };
+}
+
+describe("validation limits (graphql-armor and the parser)", () => {
+  it("refuses a query deeper than maxDepth, with the depth found", async () => {
+    const error = await refused("{ orders(first: 1) { nodes { customer { orders(first: 1) { nodes { customer { id } } } } } } }");
+    expect(error.extensions).toEqual({ code: "QUERY_TOO_COMPLEX", rule: "maxDepth", limit: 6, actual: 7 });
+    expect(error.message).toContain("7");
+    expect(error.message).toContain("6");
+  });
+
+  it("does not count an inline fragment as a level", async () => {
+    // Six fields deep; a seventh level if `... on CsCartOrder` counted.
+    const answer = await post(
+      server,
+      "{ orders(first: 1) { nodes { ... on CsCartOrder { customer { orders(first: 1) { nodes { id } } } } } } }",
+    );
+    expect(answer.body.errors).toBeUndefined();
+    expect(answer.status).toBe(200);
+  });
+
+  it("refuses more aliases than maxAliases", async () => {
+    const error = await refused("{ a: providers { id } b: providers { id } c: providers { id } d: providers { id } }");
+    expect(error.extensions).toEqual({ code: "QUERY_TOO_COMPLEX", rule: "maxAliases", limit: 3, actual: 4 });
+  });
+
+  it("refuses more directives than maxDirectives", async () => {
+    const error = await refused(
+      "query ($y: Boolean = true) { providers { id @include(if: $y) name @include(if: $y) kind @include(if: $y) capabilities @include(if: $y) { writes { operation } } } }",
+    );
+    expect(error.extensions).toEqual({ code: "QUERY_TOO_COMPLEX", rule: "maxDirectives", limit: 3, actual: 4 });
+  });
+
+  it("refuses a document of more than maxTokens tokens", async () => {
+    const fields = Array.from({ length: 250 }, () => "id").join(" ");
+    const error = await refused(`{ providers { ${fields} } }`);
+    expect(error.extensions).toEqual({ code: "QUERY_TOO_COMPLEX", rule: "maxTokens", limit: 200 });
+  });
+
+  it("answers a query within every limit", async () => {
+    const answer = await post(server, "{ a: providers { id } b: providers { name } }");
+    expect(answer.status).toBe(200);
+    expect(answer.body.errors).toBeUndefined();
+  });
+});
+
+describe("cost", () => {
+  // nodes { id items { sku } }: nodes 1 + (id 1 + items (1 + LIST_ESTIMATE x sku 1)).
+  const perOrder = 1 + 1 + (1 + LIST_ESTIMATE);
+  const query = "query ($n: Int) { orders(first: $n) { nodes { id items { sku } } } }";
+
+  it("multiplies by the page size from the variables and refuses above maxCost, before any upstream call", async () => {
+    const error = await refused(query, { n: 200 });
+    expect(error.extensions).toEqual({ code: "QUERY_TOO_COMPLEX", rule: "maxCost", cost: 1 + 200 * perOrder, maxCost: LIMITS.maxCost });
+    expect(error.message).toContain(String(1 + 200 * perOrder));
+  });
+
+  it("reports the estimate in extensions.cost of an answer", async () => {
+    const answer = await post(server, query, { n: 10 });
+    expect(answer.body.errors).toBeUndefined();
+    expect(answer.body.extensions?.cost).toEqual({ requested: 1 + 10 * perOrder, maximum: LIMITS.maxCost });
+  });
+
+  it("uses engine.defaultPageSize for a connection without first or last", async () => {
+    const answer = await post(server, "{ orders { nodes { id items { sku } } } }");
+    expect(answer.body.extensions?.cost).toEqual({ requested: 1 + DEFAULT_PAGE_SIZE * perOrder, maximum: LIMITS.maxCost });
+  });
+
+  it("multiplies nested connections", async () => {
+    // Inner orders: 1 + 5 x (nodes 1 + id 1) = 11; outer: 1 + 5 x (nodes 1 + customer (1 + 11)) = 66.
+    const answer = await post(server, "{ orders(first: 5) { nodes { customer { orders(first: 5) { nodes { id } } } } } }");
+    expect(answer.body.extensions?.cost).toEqual({ requested: 66, maximum: LIMITS.maxCost });
+    const error = await refused("{ orders(first: 50) { nodes { customer { orders(first: 50) { nodes { id number } } } } } }");
+    expect(error.extensions.cost).toBe(1 + 50 * (1 + 1 + 1 + 50 * (1 + 2)));
+  });
+
+  it("multiplies nodes(ids) by the number of ids", async () => {
+    const ids = Array.from({ length: 1200 }, (_, i) => `nope-${i}`);
+    const error = await refused("query ($ids: [ID!]!) { nodes(ids: $ids) { id } }", { ids });
+    expect(error.extensions.cost).toBe(1 + 1200 * 1);
+  });
+
+  it("counts fragments for different order types as the dearest one, not their sum", async () => {
+    const answer = await post(
+      server,
+      "{ orders(first: 10) { nodes { id ... on CsCartOrder { number status } ... on IterasOrder { number status nativeId } } } }",
+    );
+    // nodes: 1 + (id 1 + max(2, 3)) = 5; orders: 1 + 10 x 5.
+    expect(answer.body.extensions?.cost).toEqual({ requested: 51, maximum: LIMITS.maxCost });
+  });
+
+  it("costs introspection and __typename nothing", async () => {
+    const answer = await post(server, "{ __typename __schema { queryType { name } } }");
+    expect(answer.body.extensions?.cost).toEqual({ requested: 0, maximum: LIMITS.maxCost });
+  });
+});
+
+describe("field suggestions", () => {
+  it("are given outside production", async () => {
+    const answer = await post(server, "{ ordrs(first: 1) { totalCount } }");
+    expect(answer.body.errors?.[0]?.message).toMatch(/Did you mean "orders"/);
+  });
+
+  it("are removed in production, from validation and from variable errors", async () => {
+    const field = await post(production, "{ ordrs(first: 1) { totalCount } }");
+    expect(field.status).toBe(400);
+    expect(field.body.errors?.[0]?.message).toBe('Cannot query field "ordrs" on type "Query".');
+    expect(field.body.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    const variable = await post(production, "query ($s: [OrderStatus!]) { orders(first: 1, filter: { status: $s }) { totalCount } }", {
+      s: ["SHIPED"],
+    });
+    const message = variable.body.errors?.[0]?.message ?? "";
+    expect(message).toContain("SHIPED");
+    expect(message).not.toMatch(/Did you mean|SHIPPED/);
+  });
+});
