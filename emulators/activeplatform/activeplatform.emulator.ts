@@ -16,6 +16,7 @@ import {
   startEmulatorServer,
 } from "../shared/emulator-http.ts";
 import { type ActivePlatformOrder, generateActivePlatformData } from "./activeplatform.data.ts";
+import { ACTIVEPLATFORM_OPENAPI } from "./activeplatform.openapi.ts";
 
 /** Token the emulator accepts unless told otherwise. */
 export const ACTIVEPLATFORM_DEFAULT_TOKEN = "demo-activeplatform-token";
@@ -220,6 +221,8 @@ function listOrders(store: readonly ActivePlatformOrder[], query: URLSearchParam
 export function createActivePlatformHandler(config: ActivePlatformHandlerConfig): EmulatorHandler {
   const store = typeof config.orders === "function" ? config.orders : () => config.orders as readonly ActivePlatformOrder[];
   return (req: EmulatorRequest): EmulatorResponse => {
+    // The API description is public: tools read it before they hold a token.
+    if (req.method === "GET" && req.path === "/openapi.json") return json(200, ACTIVEPLATFORM_OPENAPI);
     const single = ORDER_PATH.exec(req.path);
     if (req.method !== "GET" || (req.path !== ACTIVEPLATFORM_ORDERS_PATH && !single)) return notFound();
     if (param(req.query, "api_token") !== config.apiToken) return fail(401, "Unauthorized");

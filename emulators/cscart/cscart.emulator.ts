@@ -17,6 +17,7 @@ import {
   startEmulatorServer,
 } from "../shared/emulator-http.ts";
 import { CSCART_STATUSES, type CsCartOrder, type CsCartStatusCode, generateCsCartData } from "./cscart.data.ts";
+import { CSCART_OPENAPI } from "./cscart.openapi.ts";
 
 /** API credentials: the administrator's e-mail (Basic user) and API key (Basic password). */
 export interface CsCartCredentials {
@@ -387,6 +388,8 @@ function route(store: CsCartStore, credentials: CsCartCredentials, req: Emulator
  */
 export function createCsCartHandler(store: CsCartStore, credentials: CsCartCredentials): EmulatorHandler {
   return (req) => {
+    // The API description is public: tools read it before they hold credentials.
+    if (req.method === "GET" && req.path === "/openapi.json") return json(200, CSCART_OPENAPI);
     try {
       return route(store, credentials, req);
     } catch (error) {

@@ -22,6 +22,7 @@ import {
   type DjangoShopOrder,
   generateDjangoShopData,
 } from "./djangoshop.data.ts";
+import { DJANGOSHOP_OPENAPI } from "./djangoshop.openapi.ts";
 
 /** The token the emulator accepts unless told otherwise. */
 export const DJANGOSHOP_DEFAULT_TOKEN = "demo-djangoshop-token";
@@ -600,6 +601,8 @@ function metadata(name: string): EmulatorResponse {
  */
 export function createDjangoShopHandler(data: DjangoShopData, settings: DjangoShopHandlerSettings): EmulatorHandler {
   return (req) => {
+    // The API description is public: tools read it before they hold a token.
+    if (req.method === "GET" && req.path === "/openapi.json") return drf(200, DJANGOSHOP_OPENAPI);
     let path: string;
     try {
       path = decodeURIComponent(req.path);

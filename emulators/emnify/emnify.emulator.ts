@@ -15,6 +15,7 @@ import {
   startEmulatorServer,
 } from "../shared/emulator-http.ts";
 import { type EmnifyOrder, generateEmnifyData } from "./emnify.data.ts";
+import { EMNIFY_OPENAPI } from "./emnify.openapi.ts";
 
 /** The three secrets the emulator accepts at `POST /api/v1/authenticate`. */
 export interface EmnifyCredentials {
@@ -575,6 +576,8 @@ export function createEmnifyService(options: EmnifyEmulatorOptions = {}): Emnify
     errorResponse(405, EMNIFY_ERRORS.MethodNotAllowed, `Method not allowed; use ${allowed}`, { allow: allowed });
 
   const handler: EmulatorHandler = (req) => {
+    // The API description is public and outside the rate limit: tools read it before they hold a token.
+    if (req.method === "GET" && req.path === "/openapi.json") return json(200, EMNIFY_OPENAPI);
     const limited = checkRate(req);
     if (limited) return limited;
     // emnify documents its paths both with and without a trailing slash.

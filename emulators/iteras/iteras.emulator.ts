@@ -25,6 +25,7 @@ import {
   type IterasStatus,
   parseIterasDate,
 } from "./iteras.data.ts";
+import { ITERAS_OPENAPI } from "./iteras.openapi.ts";
 
 /** API key the emulator accepts unless told otherwise. */
 export const ITERAS_DEFAULT_API_KEY = "demo-iteras-key";
@@ -220,6 +221,8 @@ export function createIterasHandler(state: IterasEmulatorState): EmulatorHandler
     // Unknown languages fall back to English, as Django's translation does.
     const language: Language = languageParam === "da" ? "da" : "en";
 
+    // The API description is public: tools read it before they hold a key.
+    if (req.method === "GET" && req.path === "/openapi.json") return json(200, ITERAS_OPENAPI);
     if (req.path !== "/api/orders/" && req.path !== "/api/orders") return json(404, { error: MESSAGES.notFound[language] });
     if (req.method !== "GET") return json(405, { error: MESSAGES.method[language] }, { allow: "GET" });
 

@@ -1,0 +1,91 @@
+/** The bench's JSON report and its Markdown tables (the ones BENCHMARKS.md quotes). */
+
+/** One scenario on one target at one latency. */
+export interface LoadResult {
+  scenario: string;
+  target: "ordergraph" | "limit" | "peer";
+  latencyMs: number;
+  /** Mean requests per second over the measured window. */
+  reqPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Requests completed in the measured window. */
+  requests: number;
+  errors: number;
+  non2xx: number;
+  /** Upstream calls of one cold operation (ordergraph: its extensions.upstream.calls; baselines: the emulators' logs). */
+  callsPerOp: number;
+  /** Upstream calls the emulators saw for that one operation (a cross-check of ordergraph's own figure). */
+  observedSingleCalls: number;
+  /** Upstream calls per completed operation under load (caches and shared in-flight calls lower it). */
+  loadCallsPerOp: number;
+  /** CPU time (user + system) of the target process per operation. */
+  cpuMsPerOp: number;
+  peakRssMb: number;
+}
+
+/** Scenario 6: paging through the Iteras archive. */
+export interface WalkResult {
+  scenario: "iteras-walk";
+  target: "ordergraph" | "limit" | "peer";
+  latencyMs: number;
+  pages: number;
+  orders: number;
+  seconds: number;
+  upstreamCalls: number;
+  peakRssMb: number;
+}
+
+/** The whole report (bench/results/*.json). */
+export interface Report {
+  createdAt: string;
+  settings: Record<string, unknown>;
+  machine: Record<string, unknown>;
+  scenarios: Array<{ name: string; title: string; minimumCalls: number; expectedCalls: number }>;
+  loads: LoadResult[];
+  walks: WalkResult[];
+  elapsedSeconds: number;
+}
+
+const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined && b > 0 ? (a / b).toFixed(2) : "–");
+const num = (value: number | undefined, digits = 0) => (value === undefined ? "–" : value.toFixed(digits));
+
+/** Markdown tables: one per latency, then the paging walk. */
+export function formatReport(report: Report): string {
+  const lines: string[] = [];
+  const latencies = [...new Set(report.loads.map((l) => l.latencyMs))];
+  for (const latency of latencies) {
+    lines.push(
+      "",
+      `Provider latency ${latency} ms, ${String(report.settings["connections"])} connections, ${String(report.settings["durationSeconds"])} s after ${String(report.settings["warmupSeconds"])} s warm-up`,
+      "",
+      "| scenario | ordergraph req/s | p50 ms | p99 ms | calls/op (min) | CPU ms/op | peak RSS MB | limit req/s | limit p50 | limit calls/op | peer req/s | peer p50 | peer calls/op | og/limit | og/peer |",
+      "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    );
+    for (const scenario of report.scenarios) {
+      const of = (target: LoadResult["target"]) =>
+        report.loads.find((l) => l.scenario === scenario.name && l.target === target && l.latencyMs === latency);
+      const og = of("ordergraph");
+      if (!og) continue;
+      const limit = of("limit");
+      const peer = of("peer");
+      lines.push(
+        `| ${scenario.name} | ${num(og.reqPerSec)} | ${og.p50Ms} | ${og.p99Ms} | ${og.callsPerOp} (${scenario.minimumCalls}) | ${num(og.cpuMsPerOp, 2)} | ${og.peakRssMb} | ${num(limit?.reqPerSec)} | ${limit?.p50Ms ?? "–"} | ${limit?.callsPerOp ?? "–"} | ${num(peer?.reqPerSec)} | ${peer?.p50Ms ?? "–"} | ${peer?.callsPerOp ?? "–"} | ${ratio(og.reqPerSec, limit?.reqPerSec)} | ${ratio(og.reqPerSec, peer?.reqPerSec)} |`,
+      );
+    }
+  }
+  if (report.walks.length > 0) {
+    lines.push(
+      "",
+      "Paging the Iteras archive (first: 250 per page; the limit reads the whole set in one request)",
+      "",
+      "| latency ms | target | orders | pages | seconds | upstream calls | peak RSS MB |",
+      "| ---: | --- | ---: | ---: | ---: | ---: | ---: |",
+    );
+    for (const w of report.walks) {
+      lines.push(`| ${w.latencyMs} | ${w.target} | ${w.orders} | ${w.pages} | ${w.seconds} | ${w.upstreamCalls} | ${w.peakRssMb} |`);
+    }
+  }
+  lines.push("", `peer: ${String(report.settings["peer"])}; elapsed ${report.elapsedSeconds} s`);
+  return lines.join("\n");
+}

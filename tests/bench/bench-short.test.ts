@@ -1,0 +1,76 @@
+/**
+ * The short form of the benchmark (`npm run bench:short`), as CI runs it: every
+ * scenario runs against ordergraph and the limit baseline, and the JSON report
+ * holds sane figures. Speeds are not asserted (they depend on the machine);
+ * upstream calls per operation are, as a bound that must not grow.
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Report } from "../../bench/bench-report.ts";
+import { LOAD_SCENARIOS } from "../../bench/bench-scenarios.ts";
+
+const run = promisify(execFile);
+
+describe("npm run bench:short", () => {
+  let dir: string;
+  let report: Report;
+  let stdout: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "ordergraph-bench-"));
+    const out = join(dir, "short.json");
+    ({ stdout } = await run(process.execPath, ["bench/run-bench.ts", "--short", `--out=${out}`], {
+      timeout: 150_000,
+      maxBuffer: 16 * 1024 * 1024,
+    }));
+    report = JSON.parse(readFileSync(out, "utf8")) as Report;
+  }, 180_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("runs every load scenario on ordergraph and the limit, without errors", () => {
+    for (const scenario of LOAD_SCENARIOS) {
+      for (const target of ["ordergraph", "limit"] as const) {
+        const result = report.loads.find((l) => l.scenario === scenario.name && l.target === target);
+        expect(result, `${scenario.name} on ${target}`).toBeDefined();
+        expect(result?.reqPerSec, `${scenario.name} on ${target}`).toBeGreaterThan(0);
+        expect(result?.errors).toBe(0);
+        expect(result?.non2xx).toBe(0);
+        expect(result?.p99Ms).toBeGreaterThanOrEqual(result?.p50Ms ?? 0);
+        expect(result?.peakRssMb).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it("keeps ordergraph's upstream calls per operation within each scenario's bound, as counted by the emulators too", () => {
+    for (const scenario of LOAD_SCENARIOS) {
+      const og = report.loads.find((l) => l.scenario === scenario.name && l.target === "ordergraph");
+      expect(og?.callsPerOp, scenario.name).toBeGreaterThan(0);
+      expect(og?.callsPerOp, scenario.name).toBeLessThanOrEqual(scenario.expectedCalls);
+      // extensions.upstream must count what the providers really received.
+      expect(og?.observedSingleCalls, scenario.name).toBe(og?.callsPerOp);
+    }
+    const limitOf = (name: string) => report.loads.find((l) => l.scenario === name && l.target === "limit")?.callsPerOp;
+    expect(limitOf("one-provider-50")).toBe(1);
+    expect(limitOf("one-provider-50-items")).toBe(51);
+    expect(limitOf("merged-5x50")).toBe(5);
+    expect(limitOf("nodes-100")).toBe(100);
+  });
+
+  it("pages through the whole Iteras archive, 250 orders a page", () => {
+    const walk = report.walks.find((w) => w.target === "ordergraph");
+    expect(walk?.orders).toBe(2000);
+    expect(walk?.pages).toBe(8);
+    expect(walk?.upstreamCalls).toBeGreaterThan(0);
+    expect(report.walks.find((w) => w.target === "limit")?.orders).toBe(2000);
+  });
+
+  it("says that the peer was skipped and prints the table with ratios", () => {
+    expect(String(report.settings["peer"])).toMatch(/skipped/);
+    expect(stdout).toContain("| one-provider-50 |");
+    expect(stdout).toContain("og/limit");
+  });
+});
