@@ -1,10 +1,12 @@
 /**
  * The provider emulators in one process of their own, so that their work
  * is not counted against ordergraph or a baseline. Commands: `latency`
- * (set every emulator's added latency in ms) and `requests` (requests each
- * emulator has received so far, by provider id).
+ * (set every emulator's added latency in ms), `faults` (set every emulator's
+ * fault settings) and `requests` (requests each emulator has received so far,
+ * by provider id).
  */
 
+import type { FaultSettings } from "../emulators/shared/emulator-http.ts";
 import { startBenchEmulators } from "./bench-emulators.ts";
 import { serveParent } from "./bench-process.ts";
 
@@ -17,6 +19,11 @@ serveParent(
   {
     latency: (ms) => {
       for (const e of emulators) e.server.faults.latencyMs = Number(ms);
+      return true;
+    },
+    // Fault settings of every emulator (the soak run switches them on and off); {} clears them.
+    faults: (settings) => {
+      for (const e of emulators) e.server.faults = { ...(settings as FaultSettings) };
       return true;
     },
     requests: () => Object.fromEntries(emulators.map((e) => [e.id, e.server.requests.length])),
