@@ -20,7 +20,7 @@
 import type { CallContext } from "../providers/core/call-context.ts";
 import type { Connector, OrderFilter, SortKey } from "../providers/core/connector.ts";
 import { encodeCursor } from "./cursor.ts";
-import { cursorFingerprint, type EngineLimits, effectiveSort, type OrderPage, queryOrders } from "./order-query.ts";
+import { cursorFingerprint, type EngineLimits, effectiveSort, lazyEdge, lazyPageInfo, type OrderPage, queryOrders } from "./order-query.ts";
 import { type Candidate, ProviderStream } from "./provider-stream.ts";
 
 /** What the customers of one batch share: the first page's size, the filter and the sort. */
@@ -174,21 +174,19 @@ function bucketPage(
 ): OrderPage {
   const provider = query.connector.id;
   const filter = customerFilter(query.filter, [customerId]);
-  const fingerprint = cursorFingerprint({ filter, sort: query.sort, connectors: [query.connector] });
+  // Cursors (and the fingerprint they carry) are encoded only when a client reads one.
+  let fingerprint: string | undefined;
   const taken = bucket.slice(0, query.first);
-  const edges = taken.map((item) => ({
-    cursor: encodeCursor({ owner: provider, index: item.index, resume: { [provider]: item.index + 1 } }, fingerprint),
-    node: item.record,
-  }));
+  const edges = taken.map((item) =>
+    lazyEdge(item.record, () => {
+      fingerprint ??= cursorFingerprint({ filter, sort: query.sort, connectors: [query.connector] });
+      return encodeCursor({ owner: provider, index: item.index, resume: { [provider]: item.index + 1 } }, fingerprint);
+    }),
+  );
   let counted: Promise<number | null> | undefined;
   return {
     edges,
-    pageInfo: {
-      hasNextPage: bucket.length > query.first,
-      hasPreviousPage: false,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
+    pageInfo: lazyPageInfo(edges, bucket.length > query.first, false),
     // Malformed rows of the batch could be anyone's: each page of the batch reports them.
     problems,
     totalCount: () => {

@@ -4,6 +4,7 @@
  * `extensions.upstream` figures on every response.
  */
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from "@as-integrations/fastify";
 import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
 import Fastify, { type FastifyInstance } from "fastify";
@@ -101,6 +102,8 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
     csrfPrevention: true,
     plugins: [
       fastifyApolloDrainPlugin(app),
+      // ordergraph sets no cache hints; the default cache-control plugin would still hook every field.
+      ApolloServerPluginCacheControlDisabled(),
       upstreamPlugin(config.server.exposeUpstreamFigures),
       // Before the log and metrics plugins, so that they see what a partial answer lacks.
       partialErrorsPlugin<GraphContext>(),
