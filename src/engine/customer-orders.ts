@@ -20,7 +20,16 @@
 import type { CallContext } from "../providers/core/call-context.ts";
 import type { Connector, OrderFilter, SortKey } from "../providers/core/connector.ts";
 import { encodeCursor } from "./cursor.ts";
-import { cursorFingerprint, type EngineLimits, effectiveSort, lazyEdge, lazyPageInfo, type OrderPage, queryOrders } from "./order-query.ts";
+import {
+  cursorFingerprint,
+  type EngineLimits,
+  effectiveSort,
+  lazyEdge,
+  lazyPageInfo,
+  type OrderPage,
+  type OrdersQuery,
+  queryOrders,
+} from "./order-query.ts";
 import { type Candidate, ProviderStream } from "./provider-stream.ts";
 
 /** What the customers of one batch share: the first page's size, the filter and the sort. */
@@ -84,7 +93,7 @@ export async function firstPagesByCustomer(
   const pages = new Map<string, OrderPage>();
   const { batches, alone } = planBatches(query, sort);
   const readAlone = async (customerId: string) => {
-    pages.set(customerId, await singleCustomerPage(query, customerId, call, limits));
+    pages.set(customerId, await customerPage(query, customerId, { first: query.first }, call, limits));
   };
   await Promise.all([
     ...alone.map(readAlone),
@@ -149,10 +158,20 @@ async function readBuckets(
   return { buckets, settled };
 }
 
-function singleCustomerPage(query: CustomerPagesQuery, customerId: string, call: CallContext, limits: EngineLimits): Promise<OrderPage> {
+/** The paging arguments of one customer's page. */
+export type CustomerPaging = Pick<OrdersQuery, "first" | "after" | "last" | "before">;
+
+/** One customer's page of orders at their provider, read alone: any page, from any cursor. */
+export function customerPage(
+  query: Omit<CustomerPagesQuery, "customerIds" | "first">,
+  customerId: string,
+  paging: CustomerPaging,
+  call: CallContext,
+  limits: EngineLimits,
+): Promise<OrderPage> {
   return queryOrders(
     {
-      first: query.first,
+      ...paging,
       filter: customerFilter(query.filter, [customerId]),
       customerIdsByProvider: new Map([[query.connector.id, [customerId]]]),
       sort: [...query.sort],

@@ -136,15 +136,18 @@ export async function queryOrders(query: OrdersQuery, call: CallContext, limits:
   const compare = orderComparator(sort);
   const byProvider = (candidate: Candidate) => candidate.record.provider;
 
+  /** Where a provider's read starts (forward) or ends (backward; null: at its end). */
+  const boundOf = (id: string): number | null => {
+    if (!cursor) return backward ? null : 0;
+    if (cursor.owner === id) return backward ? cursor.index : cursor.index + 1;
+    return cursor.resume[id] ?? 0;
+  };
   const settled = await Promise.allSettled(
     streams.map((stream) => {
       const id = stream.connector.id;
-      if (!backward) {
-        const from = cursor ? (cursor.owner === id ? cursor.index + 1 : (cursor.resume[id] ?? 0)) : 0;
-        return stream.forward(from, size).then((r) => ({ ...r, id, bound: from as number | null }));
-      }
-      const end = cursor ? (cursor.owner === id ? cursor.index : (cursor.resume[id] ?? 0)) : null;
-      return stream.backward(end, size).then((r) => ({ ...r, id, bound: end }));
+      const bound = boundOf(id);
+      const read = backward ? stream.backward(bound, size) : stream.forward(bound ?? 0, size);
+      return read.then((r) => ({ ...r, id, bound }));
     }),
   );
   // Partial, never silent: a provider that fails gives way to the others' orders and an error
@@ -156,18 +159,8 @@ export async function queryOrders(query: OrdersQuery, call: CallContext, limits:
     if (!(outcome.reason instanceof UpstreamError) || streams.length === 1) throw outcome.reason;
     failures.push(outcome.reason);
     const id = stream.connector.id;
-    const position = backward
-      ? cursor
-        ? cursor.owner === id
-          ? cursor.index
-          : (cursor.resume[id] ?? 0)
-        : END_OF_SEQUENCE
-      : cursor
-        ? cursor.owner === id
-          ? cursor.index + 1
-          : (cursor.resume[id] ?? 0)
-        : 0;
-    return { items: [] as Candidate[], exhausted: false, id, bound: position as number | null };
+    // A page read from the end keeps "the end" for a provider whose length it never learnt.
+    return { items: [] as Candidate[], exhausted: false, id, bound: boundOf(id) ?? END_OF_SEQUENCE };
   });
   if (failures.length > 0 && failures.length === streams.length) throw failures[0];
   const all = reads.flatMap((r) => r.items).sort((a, b) => compare(a.record, b.record));

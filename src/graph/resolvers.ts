@@ -4,6 +4,7 @@
  * are loaded on demand, once per request.
  */
 import { GraphQLError, type GraphQLResolveInfo } from "graphql";
+import { customerPage } from "../engine/customer-orders.ts";
 import { type EngineLimits, type OrderPage, pageSize, queryOrders } from "../engine/order-query.ts";
 import type { CustomerOrdersArgs, Resolvers } from "../generated/resolvers.ts";
 import type { Connector } from "../providers/core/connector.ts";
@@ -122,17 +123,8 @@ function customerOrders(customer: CustomerRecord, args: CustomerOrdersArgs, cont
       sort: resolveSort(args.sort),
     });
   }
-  return queryOrders(
-    {
-      ...args,
-      filter: { ...filter, customerIds: [customer.nativeId] },
-      customerIdsByProvider: new Map([[customer.provider, [customer.nativeId]]]),
-      sort: resolveSort(args.sort),
-      connectors: [connector],
-    },
-    context.call,
-    context.limits,
-  );
+  const paging = { first: args.first, after: args.after, last: args.last, before: args.before };
+  return customerPage({ connector, filter, sort: resolveSort(args.sort) }, customer.nativeId, paging, context.call, context.limits);
 }
 
 const orderInterfaceFields = {

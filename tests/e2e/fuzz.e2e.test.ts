@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type StartedEmulator, startEmulators } from "../../src/demo/demo-providers.ts";
 import { encodeGlobalId } from "../../src/graph/global-id.ts";
-import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { ADMIN_KEY, startTestServer, type TestServer, testEntry } from "../helpers/test-server.ts";
 
 /** The codes a refusal may carry (DESIGN.md's list, plus NOT_FOUND/INVALID of user errors). */
 const CODES = new Set([
@@ -80,9 +80,7 @@ beforeAll(async () => {
   process.on("unhandledRejection", onUnhandled);
   emulators = await startEmulators({ size: 20 });
   server = await startTestServer({
-    providers: emulators.map((e) =>
-      e.kind === "emnify" ? { ...e.entry, resilience: { rateLimit: { calls: 100_000, perMs: 60_000 } } } : e.entry,
-    ),
+    providers: emulators.map((e) => testEntry(e)),
   });
   const page = await post(ORDERS, { first: 30 });
   const edges = (page.body.data as { orders: { edges: Array<{ cursor: string; node: { id: string } }> } }).orders.edges;

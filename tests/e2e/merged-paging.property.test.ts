@@ -15,7 +15,7 @@ import type { Connector, OrderFilter, SortKey } from "../../src/providers/core/c
 import { matchesFilter } from "../../src/providers/core/match-filter.ts";
 import { ORDER_STATUSES, type OrderRecord, type PaymentStatus } from "../../src/providers/core/model.ts";
 import { orderComparator } from "../../src/providers/core/order-compare.ts";
-import { startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { startTestServer, type TestServer, testEntry } from "../helpers/test-server.ts";
 
 let emulators: StartedEmulator[];
 let server: TestServer;
@@ -36,12 +36,9 @@ async function readEverything(connector: Connector): Promise<OrderRecord[]> {
 
 beforeAll(async () => {
   emulators = await startEmulators({ size: 60 });
-  // Hundreds of runs read emnify far more than its 100 calls per 5 minutes: the emulator does
-  // not enforce that limit, so this test raises ordergraph's budget for it.
+  // Hundreds of runs read emnify far more than its 100 calls per 5 minutes (see testEntry).
   server = await startTestServer({
-    providers: emulators.map((e) =>
-      e.kind === "emnify" ? { ...e.entry, resilience: { rateLimit: { calls: 100_000, perMs: 60_000 } } } : e.entry,
-    ),
+    providers: emulators.map((e) => testEntry(e)),
   });
   universe = (await Promise.all(connectors().map(readEverything))).flat();
 }, 60_000);

@@ -16,7 +16,7 @@ import {
   type OrdersPageQueryVariables,
 } from "../../src/generated/client/graphql.ts";
 import { decodeGlobalId } from "../../src/graph/global-id.ts";
-import { startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { startTestServer, type TestServer, testEntry } from "../helpers/test-server.ts";
 
 let emulators: StartedEmulator[];
 let server: TestServer;
@@ -50,11 +50,10 @@ beforeAll(async () => {
   server = await startTestServer({
     // Quick failures for the test: no retries, a short call timeout, a breaker that stays closed.
     providers: emulators.map((e) => ({
-      ...e.entry,
+      ...testEntry(e, { retries: 0, breakerFailures: 1000 }),
       timeoutMs: 300,
       // Iteras keeps fetched sets for a while; the test needs every page to reach the emulator.
       ...(e.kind === "iteras" ? { setCacheTtlMs: 0 } : {}),
-      resilience: { retries: 0, breakerFailures: 1000, ...(e.kind === "emnify" ? { rateLimit: { calls: 100_000, perMs: 60_000 } } : {}) },
     })),
   });
   everything = (await readAll(250)).ids;

@@ -32,6 +32,16 @@ export function memoryLog(level: LogLevel = "debug"): MemoryLog {
   return { logger, raw, lines: () => raw.map((line) => JSON.parse(line) as Record<string, unknown>) };
 }
 
+/**
+ * A demo emulator's provider entry with extra `resilience` settings, and, for
+ * emnify, a rate budget far above its 100 calls per 5 minutes: tests that read
+ * emnify hundreds of times need it, and the emulator does not enforce that limit.
+ */
+export function testEntry(emulator: { kind: string; entry: Record<string, unknown> }, resilience: Record<string, unknown> = {}) {
+  const budget = emulator.kind === "emnify" ? { rateLimit: { calls: 100_000, perMs: 60_000 } } : {};
+  return { ...emulator.entry, resilience: { ...resilience, ...budget } };
+}
+
 /** A GraphQL answer with its errors and extensions, for assertions. */
 export interface RawResult<T> {
   status: number;

@@ -54,13 +54,18 @@ export function invalidResponse(provider: string, what: string): UpstreamError {
   return new UpstreamError("UPSTREAM_INVALID_RESPONSE", provider, `provider ${provider} answered ${what} in an unexpected shape`);
 }
 
+/** The id of a raw order read before validation (a number or a string), so an error can name the order. */
+export function rawOrderId(raw: unknown, field = "id"): string | undefined {
+  const value = raw && typeof raw === "object" ? (raw as Record<string, unknown>)[field] : undefined;
+  return typeof value === "number" || typeof value === "string" ? String(value) : undefined;
+}
+
 /**
  * The placeholder of a list row that failed validation (see `OrderRecord.malformed`):
  * it names the order by its id when the raw row has a readable one.
  */
 export function malformedRow(provider: string, kind: ProviderKind, raw: unknown, what: string, idField = "id"): OrderRecord {
-  const rawId = raw && typeof raw === "object" ? (raw as Record<string, unknown>)[idField] : undefined;
-  const id = typeof rawId === "number" || typeof rawId === "string" ? String(rawId).slice(0, 40) : null;
+  const id = rawOrderId(raw, idField)?.slice(0, 40) ?? null;
   const nativeId = id ?? "malformed";
   return {
     provider,

@@ -19,7 +19,7 @@ import { baseHttpOptions, ProviderHttpClient, type UpstreamResponse } from "../c
 import type { OrderRecord } from "../core/model.ts";
 import { idRanges, mapConcurrent } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
-import { credentialsRejected, invalidResponse, malformedRow, UpstreamError, unexpectedStatus } from "../core/upstream-error.ts";
+import { credentialsRejected, invalidResponse, malformedRow, rawOrderId, UpstreamError, unexpectedStatus } from "../core/upstream-error.ts";
 import type { DjangoShopConfig } from "./djangoshop.definition.ts";
 import { type DjangoShopMapContext, djangoShopToOrder } from "./djangoshop.mapper.ts";
 import { isDjangoShopId, listParams, planDjangoShop } from "./djangoshop.params.ts";
@@ -228,7 +228,7 @@ export class DjangoShopConnector implements Connector {
         const parsed = djangoShopListSchema.safeParse(response.body);
         if (!parsed.success) throw invalidResponse(this.id, "orders by id");
         for (const raw of parsed.data.results) {
-          const id = rawId(raw);
+          const id = rawOrderId(raw);
           if (id === undefined || !wanted.has(id)) continue;
           const row = djangoShopOrderSchema.safeParse(raw);
           found.set(id, row.success ? djangoShopToOrder(row.data, this.mapContext) : invalidResponse(this.id, `order ${id}`));
@@ -251,10 +251,4 @@ export class DjangoShopConnector implements Connector {
   async close(): Promise<void> {
     await this.http.close();
   }
-}
-
-/** The id of a raw list row, read before validation so a malformed row is an error for its own id. */
-function rawId(raw: unknown): string | undefined {
-  const id = raw && typeof raw === "object" ? (raw as { id?: unknown }).id : undefined;
-  return typeof id === "number" || typeof id === "string" ? String(id) : undefined;
 }

@@ -21,7 +21,7 @@ import type { OrderRecord } from "../core/model.ts";
 import { orderComparator } from "../core/order-compare.ts";
 import { mapConcurrent } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
-import { credentialsRejected, invalidResponse, UpstreamError, unexpectedStatus } from "../core/upstream-error.ts";
+import { credentialsRejected, invalidResponse, rawOrderId, UpstreamError, unexpectedStatus } from "../core/upstream-error.ts";
 import type { IterasConfig } from "./iteras.definition.ts";
 import {
   type IterasMapContext,
@@ -210,11 +210,8 @@ export class IterasConnector implements Connector {
     return list.map((raw, index) => {
       const parsed = iterasOrderSchema.safeParse(raw);
       if (parsed.success) return parsed.data;
-      const id = (raw as { id?: unknown } | null)?.id;
-      throw invalidResponse(
-        this.id,
-        `${typeof id === "number" || typeof id === "string" ? `order ${String(id).slice(0, 20)}` : `order #${index + 1}`} of ${what}`,
-      );
+      const id = rawOrderId(raw);
+      throw invalidResponse(this.id, `${id !== undefined ? `order ${id.slice(0, 20)}` : `order #${index + 1}`} of ${what}`);
     });
   }
 
@@ -369,10 +366,7 @@ export class IterasConnector implements Connector {
     // Iteras takes one order_id per call.
     await mapConcurrent([...single], this.concurrency, async (id) => {
       const list = await this.get(call, new URLSearchParams({ order_id: id, fields: "data,invoice_lines" }), `order ${id}`);
-      const raw = list.find((item) => {
-        const rawId = (item as { id?: unknown } | null)?.id;
-        return (typeof rawId === "number" || typeof rawId === "string") && String(rawId).replace(/^0+(?=\d)/, "") === id;
-      });
+      const raw = list.find((item) => rawOrderId(item)?.replace(/^0+(?=\d)/, "") === id);
       if (raw === undefined) return;
       const parsed = iterasOrderSchema.safeParse(raw);
       found.set(
