@@ -127,8 +127,20 @@ function customerOrders(customer: CustomerRecord, args: CustomerOrdersArgs, cont
   return customerPage({ connector, filter, sort: resolveSort(args.sort) }, customer.nativeId, paging, context.call, context.limits);
 }
 
+/** Records are read-only and shared by the requests that read one answer: each one's id is encoded once. */
+const orderIds = new WeakMap<OrderRecord, string>();
+
+function orderGlobalId(order: OrderRecord): string {
+  let id = orderIds.get(order);
+  if (id === undefined) {
+    id = encodeGlobalId("Order", order.provider, order.nativeId);
+    orderIds.set(order, id);
+  }
+  return id;
+}
+
 const orderInterfaceFields = {
-  id: (order: OrderRecord) => encodeGlobalId("Order", order.provider, order.nativeId),
+  id: orderGlobalId,
   provider: (order: OrderRecord, _args: unknown, context: GraphContext) => connectorOf(context, order.provider),
   updatedAt: detailField((o) => o.updatedAt),
   customer: (order: OrderRecord) => order.customer,

@@ -18,6 +18,7 @@ import type { Connector } from "../providers/core/connector.ts";
 import type { ProviderDefinition } from "../providers/core/provider-definition.ts";
 import type { ObserverHub } from "../providers/core/upstream-events.ts";
 import { AuthFailureLimiter, ClientKeys, createAuthGuard } from "./auth.ts";
+import { compiledExecution } from "./compiled-execution.ts";
 import { formatError } from "./error-format.ts";
 import { graphiqlAsset, graphiqlHtml } from "./graphiql-page.ts";
 import { fastifyLogOptions, type Logger, logUpstreamCalls, operationLogPlugin, registerRequestLogging, serverLogger } from "./logging.ts";
@@ -86,10 +87,12 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
   if (hub) unsubscribe.push(logUpstreamCalls(logger, hub));
 
   const apollo = new ApolloServer<GraphContext>({
-    schema: buildApiSchema(
-      createResolvers(
-        options.definitions.map((d) => d.orderType),
-        typeNameByKind,
+    gateway: compiledExecution(
+      buildApiSchema(
+        createResolvers(
+          options.definitions.map((d) => d.orderType),
+          typeNameByKind,
+        ),
       ),
     ),
     formatError,

@@ -288,15 +288,30 @@ export function createQueryLimits(options: { limits: QueryLimitSettings; default
   };
 }
 
+/**
+ * The estimate of an operation without variables depends on nothing else, so
+ * it is kept with the parsed operation (Apollo reuses parsed documents).
+ */
+function costOf(input: CostInput, costWithoutVariables: WeakMap<OperationDefinitionNode, number>): number {
+  if (input.operation.variableDefinitions?.length) return estimateCost(input);
+  let cost = costWithoutVariables.get(input.operation);
+  if (cost === undefined) {
+    cost = estimateCost(input);
+    costWithoutVariables.set(input.operation, cost);
+  }
+  return cost;
+}
+
 /** Refuses an operation above `maxCost` once its variables are known, and reports the estimate on every answer. */
 function costPlugin(maxCost: number, defaultPageSize: number): ApolloServerPlugin {
+  const known = new WeakMap<OperationDefinitionNode, number>();
   return {
     async requestDidStart() {
       let cost: number | undefined;
       return {
         async didResolveOperation({ schema, document, operation, request, response }) {
           if (!operation) return;
-          cost = estimateCost({ schema, document, operation, variables: request.variables, defaultPageSize });
+          cost = costOf({ schema, document, operation, variables: request.variables, defaultPageSize }, known);
           if (cost > maxCost) {
             // Set here too: Apollo drops the error's own status hint when it re-wraps an error of another graphql copy.
             response.http.status = 400;

@@ -303,4 +303,29 @@ describe("ordergraph's _entities, asked directly", () => {
     expect(result.data?._entities).toEqual([{ id: refs[0]?.id }, null, null]);
     expect(Object.keys(result.extensions?.upstream?.providers ?? {})).toEqual(["shop-cscart"]);
   });
+
+  it("answers a router's request for a federated trace with one covering every resolved field", async () => {
+    // ordergraph runs compiled operations (graphql-jit); a traced request runs on graphql-js instead,
+    // where Apollo's inline-trace plugin sees each field.
+    const query = `{ orders(first: 2, providers: ["shop-cscart"]) { nodes { id number } } }`;
+    const send = async (trace: boolean) => {
+      const response = await fetch(`${ordergraph.url}/graphql`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          authorization: `Bearer ${ADMIN_KEY}`,
+          ...(trace ? { "apollo-federation-include-trace": "ftv1" } : {}),
+        },
+        body: JSON.stringify({ query }),
+      });
+      return (await response.json()) as DirectResult & { extensions?: { ftv1?: string } };
+    };
+    const plain = await send(false);
+    const traced = await send(true);
+    expect(traced.data).toEqual(plain.data);
+    expect(plain.extensions?.ftv1).toBeUndefined();
+    const trace = Buffer.from(traced.extensions?.ftv1 ?? "", "base64").toString("latin1");
+    // The protobuf trace names the resolved fields: the root field and each order's.
+    for (const field of ["orders", "nodes", "number"]) expect(trace).toContain(field);
+  });
 });

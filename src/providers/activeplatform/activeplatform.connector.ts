@@ -15,6 +15,7 @@ import {
   type QueryPlan,
   type SortKey,
 } from "../core/connector.ts";
+import { decodeOnce } from "../core/decode-once.ts";
 import { baseHttpOptions, ProviderHttpClient, type UpstreamResponse } from "../core/http-client.ts";
 import type { OrderRecord } from "../core/model.ts";
 import { mapConcurrent, planPages } from "../core/paging.ts";
@@ -262,14 +263,8 @@ export class ActivePlatformConnector implements Connector {
         params.set("per_page", String(page.perPage));
         const response = await this.get(call, ACTIVEPLATFORM_LIST_PATH, params);
         if (response.status !== 200) this.fail(response, "an order list");
-        const parsed = activePlatformListSchema.safeParse(response.body);
-        if (!parsed.success || parsed.data.length > page.perPage) throw invalidResponse(this.id, "an order list");
-        const rows = parsed.data.map((raw) => {
-          const row = activePlatformOrderSchema.safeParse(raw);
-          // A malformed row keeps its place and is reported for itself; the page still answers.
-          if (!row.success) return malformedRow(this.id, "ACTIVEPLATFORM", raw, "an order list");
-          return activePlatformToOrder(row.data, this.mapContext);
-        });
+        const rows = decodeOnce(response, "list", (answer) => this.decodeList(answer));
+        if (rows.length > page.perPage) throw invalidResponse(this.id, "an order list");
         return { page, rows };
       }),
     );
@@ -278,6 +273,18 @@ export class ActivePlatformConnector implements Connector {
     // (the next read then gets `[]`, which ends it).
     const end = answers.length === 0 || answers.some(({ page, rows }) => rows.length < page.perPage);
     return { rows, total: null, end };
+  }
+
+  /** A list answer's rows, placeholders for malformed ones in place. */
+  private decodeList(response: UpstreamResponse): OrderRecord[] {
+    const parsed = activePlatformListSchema.safeParse(response.body);
+    if (!parsed.success) throw invalidResponse(this.id, "an order list");
+    return parsed.data.map((raw) => {
+      const row = activePlatformOrderSchema.safeParse(raw);
+      // A malformed row keeps its place and is reported for itself; the page still answers.
+      if (!row.success) return malformedRow(this.id, "ACTIVEPLATFORM", raw, "an order list");
+      return activePlatformToOrder(row.data, this.mapContext);
+    });
   }
 
   async getMany(nativeIds: readonly string[], call: CallContext): Promise<Map<string, OrderRecord | Error>> {

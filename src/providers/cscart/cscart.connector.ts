@@ -15,6 +15,7 @@ import {
   type QueryPlan,
   type SortKey,
 } from "../core/connector.ts";
+import { decodeOnce } from "../core/decode-once.ts";
 import { baseHttpOptions, ProviderHttpClient, type UpstreamResponse } from "../core/http-client.ts";
 import { matchesFilter } from "../core/match-filter.ts";
 import type { OrderRecord } from "../core/model.ts";
@@ -156,16 +157,7 @@ export class CsCartConnector implements Connector {
         params.set("items_per_page", String(page.perPage));
         const response = await this.get(call, "/orders", params);
         if (response.status !== 200) throw unexpectedStatus(this.id, response.status, "an order list");
-        const parsed = csCartListSchema.safeParse(response.body);
-        if (!parsed.success) throw invalidResponse(this.id, "an order list");
-        const rows = parsed.data.orders.map((raw) => {
-          const row = csCartListRowSchema.safeParse(raw);
-          // A malformed row keeps its place and is reported for itself; the page still answers.
-          if (!row.success) return malformedRow(this.id, "CSCART", raw, "an order list", "order_id");
-          return csCartRowToOrder(row.data, this.mapContext);
-        });
-        const total = Number(parsed.data.params?.total_items);
-        return { page, rows, total: Number.isFinite(total) ? total : null };
+        return { page, ...decodeOnce(response, "list", (answer) => this.decodeList(answer)) };
       }),
     );
     const rows = answers.flatMap(({ page, rows }) => rows.slice(page.skip, page.skip + page.take));
@@ -173,6 +165,20 @@ export class CsCartConnector implements Connector {
     const lastAnswer = answers.at(-1);
     const end = total !== null ? request.offset + rows.length >= total : !lastAnswer || lastAnswer.rows.length < lastAnswer.page.perPage;
     return { rows, total, end };
+  }
+
+  /** A list answer's rows (placeholders for malformed ones, in place) and its total. */
+  private decodeList(response: UpstreamResponse): { rows: OrderRecord[]; total: number | null } {
+    const parsed = csCartListSchema.safeParse(response.body);
+    if (!parsed.success) throw invalidResponse(this.id, "an order list");
+    const rows = parsed.data.orders.map((raw) => {
+      const row = csCartListRowSchema.safeParse(raw);
+      // A malformed row keeps its place and is reported for itself; the page still answers.
+      if (!row.success) return malformedRow(this.id, "CSCART", raw, "an order list", "order_id");
+      return csCartRowToOrder(row.data, this.mapContext);
+    });
+    const total = Number(parsed.data.params?.total_items);
+    return { rows, total: Number.isFinite(total) ? total : null };
   }
 
   /** The add-on's search answers every matching order in detail; the rest is filtered and paged here. */

@@ -15,6 +15,7 @@ import {
   type QueryPlan,
   type SortKey,
 } from "../core/connector.ts";
+import { decodeOnce } from "../core/decode-once.ts";
 import { baseHttpOptions, ProviderHttpClient, type UpstreamResponse } from "../core/http-client.ts";
 import type { OrderRecord } from "../core/model.ts";
 import { idRanges, mapConcurrent } from "../core/paging.ts";
@@ -136,6 +137,11 @@ export class DjangoShopConnector implements Connector {
   private async page(filter: OrderFilter, sort: SortKey | null, offset: number, limit: number, call: CallContext): Promise<ListPage> {
     const response = await this.get(call, "/orders/", listParams(filter, sort, offset, limit));
     if (response.status !== 200) this.fail(response, "an order list");
+    return decodeOnce(response, "list", (answer) => this.decodeList(answer));
+  }
+
+  /** A list answer's rows (placeholders for malformed ones, in place), count and next marker. */
+  private decodeList(response: UpstreamResponse): ListPage {
     const parsed = djangoShopListSchema.safeParse(response.body);
     if (!parsed.success) throw invalidResponse(this.id, "an order list");
     const rows = parsed.data.results.map((raw) => {

@@ -14,6 +14,7 @@ import {
   type QueryPlan,
   type SortKey,
 } from "../core/connector.ts";
+import { decodeOnce } from "../core/decode-once.ts";
 import { baseHttpOptions, headerValue, ProviderHttpClient, type UpstreamRequest, type UpstreamResponse } from "../core/http-client.ts";
 import type { OrderRecord } from "../core/model.ts";
 import { idRanges, mapConcurrent, type PagePlan, planPages } from "../core/paging.ts";
@@ -143,7 +144,7 @@ export class EmnifyConnector implements Connector {
     // emnify answers a page past the end with the last page: such rows are not this page's.
     const pastEnd = (headers.page !== null && headers.page !== page.page) || (headers.pages !== null && page.page > headers.pages);
     // A malformed row keeps its place and is reported for itself; the page still answers.
-    const rows = pastEnd ? [] : list.data.map((raw) => this.toOrderOrMalformed(raw));
+    const rows = pastEnd ? [] : decodeOnce(response, "list", () => list.data.map((raw) => this.toOrderOrMalformed(raw)));
     return { page, rows, headers };
   }
 
