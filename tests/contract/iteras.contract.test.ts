@@ -11,6 +11,7 @@ import { standaloneCall } from "../../src/providers/core/call-context.ts";
 import type { OrderFilter, SortKey } from "../../src/providers/core/connector.ts";
 import { matchesFilter } from "../../src/providers/core/match-filter.ts";
 import type { OrderRecord } from "../../src/providers/core/model.ts";
+import { orderComparator } from "../../src/providers/core/order-compare.ts";
 import { UpstreamError } from "../../src/providers/core/upstream-error.ts";
 import { IterasConnector } from "../../src/providers/iteras/iteras.connector.ts";
 import { iterasConfigSchema } from "../../src/providers/iteras/iteras.definition.ts";
@@ -174,6 +175,25 @@ describe("Iteras connector: the whole set through the cap", () => {
     const rows = await readAll(connector, {}, { field: "TOTAL", direction: "DESC" }, 1000);
     const cents = rows.map((r) => Math.round(Number(r.total!.amount) * 100));
     for (let i = 1; i < cents.length; i++) expect(cents[i - 1]!).toBeGreaterThanOrEqual(cents[i]!);
+  });
+
+  it("serves every sort, either way, in the exact global order", async () => {
+    // One fetched set serves every sort: a descending one is its ascending view read from the end.
+    const cached = connectorFor({ setCacheTtlMs: 60_000 });
+    try {
+      const all = await readAll(cached, {}, { field: "CREATED_AT", direction: "ASC" });
+      expect(all).toHaveLength(emulator.orders.length);
+      for (const field of ["CREATED_AT", "NUMBER", "TOTAL"] as const) {
+        for (const direction of ["ASC", "DESC"] as const) {
+          const sort: SortKey = { field, direction };
+          const expected = [...all].sort(orderComparator([sort])).map((r) => r.nativeId);
+          // Odd windows, so that no page boundary lines up with another.
+          expect((await readAll(cached, {}, sort, 77)).map((r) => r.nativeId)).toEqual(expected);
+        }
+      }
+    } finally {
+      await cached.close();
+    }
   });
 });
 
@@ -345,19 +365,115 @@ describe("Iteras connector: failures", () => {
     }
   });
 
-  it("answers UPSTREAM_INVALID_RESPONSE for a malformed order", async () => {
-    const saved = emulator.orders;
-    emulator.orders = [...saved, { id: 5, created: "2019-01-01T10:00:00", products: [], status: 42 } as unknown as IterasOrder];
+  it("answers UPSTREAM_INVALID_RESPONSE when the answer as a whole is not a list", async () => {
+    emulator.faults = { wrongShape: { body: { orders: "none" } } };
     try {
-      const error = await readAll(connector, {
-        createdAt: { from: new Date("2018-12-31T00:00:00Z"), to: new Date("2019-01-02T00:00:00Z") },
-      }).catch((e: unknown) => e);
+      const error = await connector
+        .list({ filter: {}, sort: NEWEST_FIRST, offset: 0, limit: 10 }, standaloneCall())
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UpstreamError);
       expect((error as UpstreamError).code).toBe("UPSTREAM_INVALID_RESPONSE");
-      expect((error as UpstreamError).message).toContain("order 5");
-      const found = await connector.getMany(["5"], standaloneCall());
-      expect(found.get("5")).toBeInstanceOf(UpstreamError);
+      expect((error as UpstreamError).provider).toBe("news-iteras");
     } finally {
-      emulator.orders = saved;
+      emulator.faults = {};
+    }
+  });
+});
+
+/** Orders of early 2019 (before every seeded one), added to the store for one test. */
+const JAN_2019 = { createdAt: { from: new Date("2018-12-31T00:00:00Z"), to: new Date("2019-01-04T00:00:00Z") } };
+const orderOn = (id: number, created: string): IterasOrder => ({ ...(withId()[0] as IterasOrder), id, created });
+const malformed = (fields: Record<string, unknown>) => fields as unknown as IterasOrder;
+
+async function withOrders<T>(extra: IterasOrder[], run: () => Promise<T>): Promise<T> {
+  const saved = emulator.orders;
+  emulator.orders = [...saved, ...extra];
+  try {
+    return await run();
+  } finally {
+    emulator.orders = saved;
+  }
+}
+
+describe("Iteras connector: malformed orders", () => {
+  it("keeps a malformed row as a placeholder that is an error for that order alone; the rest of the list answers", async () => {
+    const extra = [
+      orderOn(900_001, "2019-01-01T09:00:00"),
+      // A status must be a non-empty text: both rows fail the order schema, the list does not.
+      malformed({ id: 5, created: "2019-01-01T10:00:00", products: [], status: 42 }),
+      malformed({ created: "2019-01-01T11:00:00", status: "" }),
+    ];
+    await withOrders(extra, async () => {
+      const plan = connector.plan(JAN_2019, NEWEST_FIRST);
+      const result = await connector.list({ filter: plan.native, sort: NEWEST_FIRST, offset: 0, limit: 10 }, standaloneCall());
+      // Placeholders keep their places in the sequence: the total counts them.
+      expect(result.total).toBe(3);
+      expect(result.end).toBe(true);
+      expect(result.rows.filter((r) => !r.malformed).map((r) => r.nativeId)).toEqual(["900001"]);
+      const placeholders = result.rows.filter((r) => r.malformed);
+      expect(placeholders.map((r) => r.nativeId).sort()).toEqual(["5", "malformed"]);
+      for (const placeholder of placeholders) {
+        expect(placeholder.malformed).toBeInstanceOf(UpstreamError);
+        expect((placeholder.malformed as UpstreamError).code).toBe("UPSTREAM_INVALID_RESPONSE");
+        expect((placeholder.malformed as UpstreamError).provider).toBe("news-iteras");
+        // A placeholder matches no filter, so the engine never shows it as an order.
+        expect(matchesFilter(placeholder, {})).toBe(false);
+      }
+      expect(placeholders.find((r) => r.nativeId === "5")?.malformed?.message).toContain("order 5");
+      expect((await readAll(connector, JAN_2019)).map((r) => r.nativeId)).toEqual(["900001"]);
+      // By id, the malformed order is an error, never a record.
+      const found = await connector.getMany(["5", "900001"], standaloneCall());
+      expect(found.get("5")).toBeInstanceOf(UpstreamError);
+      expect((found.get("5") as UpstreamError).code).toBe("UPSTREAM_INVALID_RESPONSE");
+      expect((found.get("900001") as OrderRecord).number).toBe("900001");
+    });
+  });
+
+  it("reads a listed order that comes back malformed in a windowed detail read as an error for that order", async () => {
+    const good = orderOn(900_001, "2019-01-01T09:00:00");
+    const turning = orderOn(900_002, "2019-01-02T09:00:00");
+    await withOrders([good, turning], async () => {
+      // The list teaches the days of both orders, so their details come in one windowed call.
+      expect((await readAll(connector, JAN_2019)).map((r) => r.nativeId).sort()).toEqual(["900001", "900002"]);
+      (turning as { status: unknown }).status = 42;
+      const mark = emulator.requests.length;
+      const found = await connector.getMany(["900001", "900002"], standaloneCall());
+      expect((found.get("900001") as OrderRecord<IterasNative>).native.invoiceLines).toBeDefined();
+      expect(found.get("900002")).toBeInstanceOf(UpstreamError);
+      expect((found.get("900002") as UpstreamError).message).toContain("order 900002");
+      const urls = since(mark);
+      expect(urls).toHaveLength(1);
+      expect(urls[0]?.searchParams.get("order_id")).toBeNull();
+    });
+  });
+
+  it("counts malformed rows toward the cap, so a window they fill is still split and read whole", async () => {
+    const small = connectorFor({ cap: 3 });
+    const extra = [
+      orderOn(900_001, "2019-01-01T09:00:00"),
+      malformed({ id: 900_002, created: "2019-01-02T09:00:00", status: 42 }),
+      // Iteras filters by the text's date; the connector cannot read this time at all.
+      malformed({ id: 900_003, created: "2019-01-03 at noon", status: 42 }),
+      orderOn(900_004, "2019-01-03T09:00:00"),
+    ];
+    emulator.cap = 3;
+    try {
+      await withOrders(extra, async () => {
+        const mark = emulator.requests.length;
+        const plan = small.plan(JAN_2019, NEWEST_FIRST);
+        const result = await small.list({ filter: plan.native, sort: NEWEST_FIRST, offset: 0, limit: 10 }, standaloneCall());
+        expect(result.total).toBe(4);
+        expect(result.rows.filter((r) => !r.malformed).map((r) => r.nativeId)).toEqual(["900004", "900001"]);
+        expect(result.rows.filter((r) => r.malformed).map((r) => r.nativeId)).toEqual(["900003", "900002"]);
+        // The first answer held the cap (two of its rows malformed): it was split, and no answer kept was capped.
+        const urls = since(mark);
+        expect(urls.length).toBeGreaterThan(1);
+        expect(selectedBy(urls[0] as URL)).toHaveLength(4);
+        for (const url of urls.slice(1)) expect(selectedBy(url).length).toBeLessThan(3);
+      });
+    } finally {
+      emulator.cap = CAP;
+      await small.close();
     }
   });
 });

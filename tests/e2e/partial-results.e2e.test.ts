@@ -3,10 +3,12 @@
  * the other providers' orders plus an error naming the failed provider (with
  * its code), and the page's cursor lets the next page read that provider from
  * where it stood, so paging on loses none of its orders. A malformed order is
- * an error for that order; its page still answers.
+ * an error for that order; its page still answers. A transient fault that the
+ * default retries absorb leaves no trace at all: every order, no error.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { CsCartEmulator } from "../../emulators/cscart/cscart.emulator.ts";
+import type { IterasEmulator } from "../../emulators/iteras/iteras.emulator.ts";
 import type { FaultSettings } from "../../emulators/shared/emulator-http.ts";
 import { type StartedEmulator, startEmulators } from "../../src/demo/demo-providers.ts";
 import {
@@ -24,14 +26,22 @@ let server: TestServer;
 let everything: string[];
 
 const providerOf = (id: string) => decodeGlobalId(id)?.provider as string;
+const nativeIdOf = (id: string) => decodeGlobalId(id)?.nativeId as string;
+const KINDS = ["cscart", "iteras", "emnify", "activeplatform", "djangoshop"];
 
-async function readAll(pageSize: number, onPage?: (index: number) => void): Promise<{ ids: string[]; errors: unknown[] }> {
+type GraphQLError = NonNullable<Awaited<ReturnType<TestServer["run"]>>["errors"]>[number];
+
+async function readAll(
+  pageSize: number,
+  onPage?: (index: number) => void,
+  target: TestServer = server,
+): Promise<{ ids: string[]; errors: GraphQLError[] }> {
   const ids: string[] = [];
-  const errors: unknown[] = [];
+  const errors: GraphQLError[] = [];
   let after: string | null | undefined = null;
   for (let index = 0; index < 100; index += 1) {
     onPage?.(index);
-    const page: Awaited<ReturnType<typeof server.run<OrdersPageQuery, OrdersPageQueryVariables>>> = await server.run(OrdersPageDocument, {
+    const page: Awaited<ReturnType<typeof server.run<OrdersPageQuery, OrdersPageQueryVariables>>> = await target.run(OrdersPageDocument, {
       first: pageSize,
       after,
     });
@@ -76,7 +86,7 @@ const FAULTS: Array<[string, FaultSettings, string]> = [
 ];
 
 describe("a provider that fails", () => {
-  for (const kind of ["cscart", "iteras", "emnify", "activeplatform", "djangoshop"]) {
+  for (const kind of KINDS) {
     for (const [what, faults, code] of FAULTS) {
       it(`${kind}, ${what}: the others' orders plus ${code} naming it, and paging on loses nothing`, async () => {
         const failing = emulators.find((e) => e.kind === kind) as StartedEmulator;
@@ -135,4 +145,86 @@ describe("a malformed order", () => {
       victim.status = before;
     }
   });
+});
+
+describe("a malformed Iteras order", () => {
+  it("is one error naming Iteras; the merged page still answers with Iteras' other orders, and paging on loses nothing", async () => {
+    const iteras = emulators.find((e) => e.kind === "iteras") as StartedEmulator;
+    const store = (iteras.server as IterasEmulator).orders;
+    const victim = store.find((o) => o.id !== undefined) as (typeof store)[number];
+    const before = victim.status;
+    // An Iteras status is a non-empty text: a number fails the row's schema, not the list's.
+    (victim as { status: unknown }).status = 42;
+    try {
+      const about = (error: GraphQLError) =>
+        expect(error).toMatchObject({
+          path: ["orders"],
+          message: expect.stringContaining(`order ${victim.id}`),
+          extensions: expect.objectContaining({ code: "UPSTREAM_INVALID_RESPONSE", provider: iteras.id }),
+        });
+      const isVictim = (id: string) => providerOf(id) === iteras.id && nativeIdOf(id) === String(victim.id);
+      const itsOrders = everything.filter((id) => providerOf(id) === iteras.id && !isVictim(id));
+      expect(itsOrders.length).toBeGreaterThan(10);
+
+      // One merged page of every provider: all of Iteras' other orders, the bad one as one error.
+      const page = await server.run(OrdersPageDocument, { first: 250 });
+      const ids = page.data?.orders.edges.map((e) => e.node.id) ?? [];
+      expect(page.errors).toHaveLength(1);
+      about(page.errors?.[0] as GraphQLError);
+      expect(ids).toEqual(everything.filter((id) => !isVictim(id)));
+
+      // Paging on in small pages: every other order exactly once, and only the bad order reported.
+      const paged = await readAll(10);
+      expect(new Set(paged.ids).size).toBe(paged.ids.length);
+      expect(paged.ids).toEqual(everything.filter((id) => !isVictim(id)));
+      expect(paged.errors.length).toBeGreaterThan(0);
+      for (const error of paged.errors) about(error);
+    } finally {
+      victim.status = before;
+    }
+  });
+});
+
+describe("a transient fault under the default retries", () => {
+  let retrying: TestServer;
+  /** Calls each emulator gets for one healthy walk in pages of 10 (by kind). */
+  const healthyCalls = new Map<string, number>();
+
+  const walk = async () => {
+    const marks = emulators.map((e) => e.server.requests.length);
+    const result = await readAll(10, undefined, retrying);
+    return { ...result, calls: new Map(emulators.map((e, i) => [e.kind, e.server.requests.length - (marks[i] as number)])) };
+  };
+
+  beforeAll(async () => {
+    retrying = await startTestServer({
+      // The default upstream policy (retries, backoff, breaker): only Iteras' set cache is off, so every page reaches it.
+      providers: emulators.map((e) => ({ ...testEntry(e), ...(e.kind === "iteras" ? { setCacheTtlMs: 0 } : {}) })),
+    });
+    // The first walk also logs in where a provider needs it; the second is the healthy count.
+    await walk();
+    const healthy = await walk();
+    expect(healthy.errors).toEqual([]);
+    expect(healthy.ids).toEqual(everything);
+    for (const [kind, calls] of healthy.calls) healthyCalls.set(kind, calls);
+  }, 60_000);
+
+  afterAll(async () => {
+    await retrying?.close();
+  });
+
+  for (const kind of KINDS) {
+    it(`${kind}, two 503s in a row: paging through the merged list yields every order exactly once, without any error`, async () => {
+      const failing = emulators.find((e) => e.kind === kind) as StartedEmulator;
+      failing.server.faults = { error: { status: 503, times: 2 } };
+      const { ids, errors, calls } = await walk();
+      expect(errors).toEqual([]);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids).toEqual(everything);
+      // The faults were met, both of them, and each failed call was made again.
+      expect(failing.server.faults.error?.times).toBe(0);
+      expect(calls.get(kind)).toBe((healthyCalls.get(kind) as number) + 2);
+      for (const other of emulators.filter((e) => e !== failing)) expect(calls.get(other.kind)).toBe(healthyCalls.get(other.kind));
+    });
+  }
 });

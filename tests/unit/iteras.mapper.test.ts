@@ -10,6 +10,7 @@ import {
   isSyntheticId,
   iterasAddress,
   iterasOrderDay,
+  iterasRowDay,
   iterasSyntheticId,
   iterasToOrder,
   multiplyDecimal,
@@ -211,6 +212,15 @@ describe("iterasToOrder on sparse and odd orders", () => {
       customerId: null,
     });
     expect(iterasOrderDay(parse(bareOrder), context.timeZone)).toBe("2024-07-01");
+  });
+
+  it("reads the day of a row not validated only from a readable created text", () => {
+    // A row that fails its schema (a number as status) still tells where a capped answer may be split.
+    expect(iterasRowDay({ id: 5, created: "2024-07-01T23:59:59", status: 42 }, context.timeZone)).toBe("2024-07-01");
+    expect(iterasRowDay({ created: "2024-07-01T22:30:00Z" }, context.timeZone)).toBe("2024-07-02");
+    for (const raw of [{ created: "soon" }, { created: 20240701 }, {}, null, "2024-07-01", [{ created: "2024-07-01" }]]) {
+      expect(iterasRowDay(raw, context.timeZone)).toBeNull();
+    }
   });
 
   it("multiplies unit prices by quantities exactly", () => {

@@ -14,6 +14,7 @@ import {
   isDay,
   isEmptyWindow,
   localDay,
+  localStamp,
   parseWallClock,
   splitCappedWindow,
   WindowSplitError,
@@ -183,6 +184,41 @@ describe("fetchAllWindows", () => {
     expect(error).toBeInstanceOf(Error);
   });
 
+  it("counts items without a readable day toward the cap and splits by the others", async () => {
+    const items = dataset(600);
+    const api = fakeApi(items, 40, scattered);
+    // Every third item (a malformed row, say) tells no day; it still fills its answer.
+    const dayOf = (item: Item) => (item.id % 3 === 0 ? null : item.day);
+    const got = await fetchAllWindows({}, { cap: 40, fetch: api.fetch, dayOf, concurrency: 4 });
+    expect(got.map((i) => i.id).sort((a, b) => a - b)).toEqual(items.map((i) => i.id));
+  });
+
+  it("hands only the answers it keeps to keep(), once each, and returns what keep() made of them", async () => {
+    const items = dataset(600);
+    const api = fakeApi(items, 40, oldest);
+    const kept: DayWindow[] = [];
+    const got = await fetchAllWindows(
+      {},
+      {
+        cap: 40,
+        fetch: api.fetch,
+        dayOf: (i) => i.day,
+        concurrency: 4,
+        keep: (answer, window) => {
+          expect(answer.length).toBeLessThan(40);
+          kept.push(window);
+          return answer.map((i) => `#${i.id}`);
+        },
+      },
+    );
+    expect([...got].sort()).toEqual(items.map((i) => `#${i.id}`).sort());
+    // Capped answers are only read for their days: every other window was kept, exactly once.
+    const capped = api.windows.filter((w) => !kept.includes(w));
+    expect(capped.length).toBeGreaterThan(0);
+    expect(new Set(kept).size).toBe(kept.length);
+    expect(kept.length + capped.length).toBe(api.windows.length);
+  });
+
   it("cannot split a capped answer without created days", async () => {
     const error = await fetchAllWindows({}, { cap: 2, fetch: async () => [1, 2], dayOf: () => null, concurrency: 1 }).catch((e) => e);
     expect(error).toBeInstanceOf(WindowSplitError);
@@ -225,6 +261,35 @@ describe("time zones", () => {
     expect(parseWallClock("2025-03-30T02:30:00", cph)?.toISOString()).toBe("2025-03-30T01:30:00.000Z");
     // 2025-10-26 02:30 exists twice: the earlier (summer time) instant.
     expect(parseWallClock("2025-10-26T02:30:00", cph)?.toISOString()).toBe("2025-10-26T00:30:00.000Z");
+  });
+
+  it("reads every wall-clock time around a zone's transitions exactly, whatever was read before", () => {
+    // The reference asks Intl (through localStamp) about every candidate instant, nothing remembered.
+    const offsetOf = (instant: number, zone: string) => Date.parse(`${localStamp(new Date(instant), zone)}Z`) - instant;
+    const reference = (stamp: string, zone: string): number => {
+      const wall = Date.parse(`${stamp}Z`);
+      const matches: number[] = [];
+      for (let instant = wall - 15 * 3_600_000; instant <= wall + 15 * 3_600_000; instant += 15 * 60_000) {
+        if (localStamp(new Date(instant), zone) === stamp) matches.push(instant);
+      }
+      // The earlier of an overlap; a time in a gap moves forward by the gap.
+      return matches.length > 0 ? Math.min(...matches) : wall - offsetOf(wall - 12 * 3_600_000, zone);
+    };
+    // Offsets are remembered per UTC day: walk days with and without a transition, in both directions,
+    // in zones that shift by an hour, by half an hour, and at midnight.
+    const zones: Array<[string, string[]]> = [
+      [cph, ["2025-03-29", "2025-03-30", "2025-03-31", "2025-10-25", "2025-10-26", "2025-10-27"]],
+      ["Australia/Lord_Howe", ["2025-04-05", "2025-04-06", "2025-10-05"]],
+      ["America/Santiago", ["2025-04-05", "2025-04-06", "2025-09-06", "2025-09-07"]],
+    ];
+    for (const [zone, days] of zones) {
+      for (const day of [...days, ...[...days].reverse()]) {
+        for (let minutes = 0; minutes < 24 * 60; minutes += 30) {
+          const stamp = `${day}T${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}:00`;
+          expect([stamp, zone, parseWallClock(stamp, zone)?.getTime()]).toEqual([stamp, zone, reference(stamp, zone)]);
+        }
+      }
+    }
   });
 
   it("refuses what is not a time", () => {

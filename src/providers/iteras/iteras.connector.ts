@@ -3,7 +3,10 @@
  * most `cap` orders, silently cut: the connector fetches the whole filtered
  * set (splitting created-date windows until no answer is capped), keeps it in
  * a short-lived cache keyed by the native params, and serves the engine's
- * windows from memory, sorted here.
+ * windows from memory, sorted here. Each kept window's answer is validated and
+ * mapped as soon as it arrives, so only order records outlive a call; a row
+ * that fails validation becomes a placeholder that keeps its place and is
+ * reported as an error for that order alone.
  */
 import type { CallContext } from "../core/call-context.ts";
 import {
@@ -21,18 +24,18 @@ import type { OrderRecord } from "../core/model.ts";
 import { orderComparator } from "../core/order-compare.ts";
 import { mapConcurrent } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
-import { credentialsRejected, invalidResponse, rawOrderId, UpstreamError, unexpectedStatus } from "../core/upstream-error.ts";
+import { credentialsRejected, invalidResponse, malformedRow, rawOrderId, UpstreamError, unexpectedStatus } from "../core/upstream-error.ts";
 import type { IterasConfig } from "./iteras.definition.ts";
 import {
   type IterasMapContext,
-  type IterasNative,
   isSyntheticId,
   iterasOrderDay,
+  iterasRowDay,
   iterasSyntheticId,
   iterasToOrder,
   syntheticIdDay,
 } from "./iteras.mapper.ts";
-import { type IterasRawOrder, iterasListSchema, iterasOrderSchema } from "./iteras.schemas.ts";
+import { iterasListSchema, iterasOrderSchema } from "./iteras.schemas.ts";
 import {
   ITERAS_STATUS_TABLE,
   ITERAS_UNKNOWN_PAYMENT,
@@ -89,10 +92,60 @@ interface NativeParams {
   window: DayWindow;
 }
 
-/** A fetched set and its sorted views. */
+/**
+ * A fetched set: its orders (and placeholders of malformed rows) oldest first,
+ * and further ascending views by sort field, made when first asked for. A
+ * descending sort is an ascending view read from its end (the global order
+ * reverses exactly), so no field needs more than one view, and CREATED_AT
+ * needs none.
+ */
 interface FetchedSet {
-  rows: OrderRecord<IterasNative>[];
-  views: Map<string, OrderRecord[]>;
+  rows: OrderRecord[];
+  views: Map<SortKey["field"], OrderRecord[]>;
+}
+
+/** Iteras' own order, CREATED_AT ascending: the order of `FetchedSet.rows`. */
+const OLDEST_FIRST = orderComparator([{ field: "CREATED_AT", direction: "ASC" }]);
+
+/** Where a list row came from, so that what is learnt from it goes to the right place. */
+interface WindowedRead {
+  statuses: string[];
+  customer?: string;
+  /** Asks for `invoice_lines`: the records are complete. */
+  invoiceLines: boolean;
+  /** Remembers the day of each order (a set read for a list, not a detail read). */
+  learnDays: boolean;
+  /** The strings met so far in this read (see {@link shareStrings}). */
+  strings: Map<string, string>;
+}
+
+/** The read's copy of a text. */
+function shared(text: string, strings: Map<string, string>): string {
+  const known = strings.get(text);
+  if (known !== undefined) return known;
+  strings.set(text, text);
+  return text;
+}
+
+/**
+ * Makes a freshly mapped record use the read's copy of every string it holds.
+ * Orders of one account repeat most of their text (product names and texts,
+ * campaign ids, amounts, countries), and every order parsed from JSON or
+ * mapped has its own copies: sharing them takes about a third off what a
+ * large fetched set keeps for its TTL. Strings are immutable, so this changes
+ * no value; it only walks the record's own plain objects and arrays.
+ */
+function shareStrings<T extends object>(record: T, strings: Map<string, string>): T {
+  const fields = record as Record<string, unknown>;
+  for (const key in fields) {
+    const value = fields[key];
+    if (typeof value === "string") {
+      fields[key] = shared(value, strings);
+    } else if (value !== null && typeof value === "object" && !(value instanceof Date)) {
+      shareStrings(value, strings);
+    }
+  }
+  return record;
 }
 
 interface CacheEntry {
@@ -201,39 +254,81 @@ export class IterasConnector implements Connector {
     if (response.status !== 200) {
       throw unexpectedStatus(this.id, response.status, what);
     }
+    // The answer as a whole must be a list; its rows are validated one by one where they are kept.
     const parsed = iterasListSchema.safeParse(response.body);
     if (!parsed.success) throw invalidResponse(this.id, what);
     return parsed.data;
   }
 
-  private parseAll(list: unknown[], what: string): IterasRawOrder[] {
-    return list.map((raw, index) => {
-      const parsed = iterasOrderSchema.safeParse(raw);
-      if (parsed.success) return parsed.data;
-      const id = rawOrderId(raw);
-      throw invalidResponse(this.id, `${id !== undefined ? `order ${id.slice(0, 20)}` : `order #${index + 1}`} of ${what}`);
-    });
+  /** The placeholder of a list row that failed validation, named by its id as Iteras' ids are compared (no leading zeros). */
+  private placeholder(raw: unknown): OrderRecord {
+    const row = malformedRow(this.id, "ITERAS", raw, "an order list");
+    const id = /^\d+$/.test(row.nativeId) ? row.nativeId.replace(/^0+(?=\d)/, "") : row.nativeId;
+    return id === row.nativeId ? row : { ...row, nativeId: id };
   }
 
-  /** Every order of a window (split as often as the cap requires). */
-  private async fetchWindowed(
-    call: CallContext,
-    base: { statuses: string[]; customer?: string; invoiceLines: boolean },
-    window: DayWindow,
-  ): Promise<IterasRawOrder[]> {
+  /**
+   * Validates and maps the answer of one kept window, in answer order: a row
+   * that fails validation becomes a placeholder; id-less twins of one second
+   * get -2, -3... suffixes (twins share a day, so always a window).
+   */
+  private mapWindow(answer: readonly unknown[], read: WindowedRead): OrderRecord[] {
+    const seenSynthetic = new Map<string, number>();
+    const rows: OrderRecord[] = [];
+    for (const raw of answer) {
+      const parsed = iterasOrderSchema.safeParse(raw);
+      if (!parsed.success) {
+        rows.push(this.placeholder(raw));
+        continue;
+      }
+      const order = parsed.data;
+      let nativeId: string | undefined;
+      if (order.id === null || order.id === undefined) {
+        const base = iterasSyntheticId(order, this.mapContext);
+        const n = (seenSynthetic.get(base) ?? 0) + 1;
+        seenSynthetic.set(base, n);
+        nativeId = n === 1 ? base : `${base}-${n}`;
+      } else if (read.learnDays) {
+        const day = iterasOrderDay(order, this.mapContext.timeZone);
+        if (day !== null) this.learnDay(order.id, shared(day, read.strings));
+      }
+      rows.push(shareStrings(iterasToOrder(order, this.mapContext, { withInvoiceLines: read.invoiceLines, nativeId }), read.strings));
+    }
+    return rows;
+  }
+
+  private learnDay(id: string, day: string): void {
+    if (this.dayHints.has(id)) return;
+    if (this.dayHints.size >= MAX_DAY_HINTS) {
+      this.dayHints.clear();
+      this.dayCounts.clear();
+    }
+    this.dayHints.set(id, day);
+    this.dayCounts.set(day, (this.dayCounts.get(day) ?? 0) + 1);
+  }
+
+  /**
+   * Every order of a window (split as often as the cap requires), as records
+   * and placeholders, oldest window first. A capped answer is only read for
+   * the days of its rows (malformed rows count toward the cap like any other;
+   * those without a readable `created` just do not steer the split); each
+   * kept answer is mapped at once, so no raw answer outlives its window.
+   */
+  private async fetchWindowed(call: CallContext, read: WindowedRead, window: DayWindow): Promise<OrderRecord[]> {
     try {
-      return await fetchAllWindows(window, {
+      return await fetchAllWindows<unknown, OrderRecord>(window, {
         cap: this.cap,
         concurrency: this.concurrency,
-        dayOf: (raw) => iterasOrderDay(raw, this.mapContext.timeZone),
-        fetch: async (w) => {
+        dayOf: (raw) => iterasRowDay(raw, this.mapContext.timeZone),
+        keep: (answer) => this.mapWindow(answer, read),
+        fetch: (w) => {
           const params = new URLSearchParams();
-          if (base.invoiceLines) params.set("fields", "data,invoice_lines");
-          for (const status of base.statuses) params.append("status", status);
-          if (base.customer !== undefined) params.set("customer", base.customer);
+          if (read.invoiceLines) params.set("fields", "data,invoice_lines");
+          for (const status of read.statuses) params.append("status", status);
+          if (read.customer !== undefined) params.set("customer", read.customer);
           if (w.after !== undefined) params.set("created_after", w.after);
           if (w.before !== undefined) params.set("created_before", w.before);
-          return this.parseAll(await this.get(call, params, "an order list"), "an order list");
+          return this.get(call, params, "an order list");
         },
       });
     } catch (error) {
@@ -255,45 +350,28 @@ export class IterasConnector implements Connector {
     }
   }
 
-  /** Maps raw orders in answer order; id-less twins of one second get -2, -3... suffixes. */
-  private mapAll(raws: IterasRawOrder[], withInvoiceLines: boolean): OrderRecord<IterasNative>[] {
-    const seenSynthetic = new Map<string, number>();
-    const seen = new Set<string>();
-    const rows: OrderRecord<IterasNative>[] = [];
-    for (const raw of raws) {
-      let nativeId: string | undefined;
-      if (raw.id === null || raw.id === undefined) {
-        const base = iterasSyntheticId(raw, this.mapContext);
-        const n = (seenSynthetic.get(base) ?? 0) + 1;
-        seenSynthetic.set(base, n);
-        nativeId = n === 1 ? base : `${base}-${n}`;
-      }
-      const row = iterasToOrder(raw, this.mapContext, { withInvoiceLines, nativeId });
-      // Windows do not overlap, so a repeat can only come from a provider that ignored a filter.
-      if (seen.has(row.nativeId)) continue;
-      seen.add(row.nativeId);
-      rows.push(row);
-    }
-    return rows;
-  }
-
   private async load(params: NativeParams, call: CallContext): Promise<FetchedSet> {
     const customers: Array<string | undefined> = params.customers.length > 0 ? params.customers : [undefined];
+    const strings = new Map<string, string>();
     const answers = await mapConcurrent(customers, this.concurrency, (customer) =>
-      this.fetchWindowed(call, { statuses: params.statuses, customer, invoiceLines: false }, params.window),
+      this.fetchWindowed(call, { statuses: params.statuses, customer, invoiceLines: false, learnDays: true, strings }, params.window),
     );
-    const raws = answers.flat();
-    if (this.dayHints.size > MAX_DAY_HINTS) {
-      this.dayHints.clear();
-      this.dayCounts.clear();
+    const rows: OrderRecord[] = [];
+    const seen = new Set<string>();
+    for (const answer of answers) {
+      for (const row of answer) {
+        // Windows and customers do not overlap, so a repeat can only come from a provider that ignored a filter.
+        // Placeholders are all kept: each stands for a row of its own.
+        if (!row.malformed) {
+          if (seen.has(row.nativeId)) continue;
+          seen.add(row.nativeId);
+        }
+        rows.push(row);
+      }
     }
-    for (const raw of raws) {
-      const day = raw.id ? iterasOrderDay(raw, this.mapContext.timeZone) : null;
-      if (!raw.id || !day || this.dayHints.has(raw.id)) continue;
-      this.dayHints.set(raw.id, day);
-      this.dayCounts.set(day, (this.dayCounts.get(day) ?? 0) + 1);
-    }
-    return { rows: this.mapAll(raws, false), views: new Map() };
+    // Iteras answers oldest first, window by window: this is nearly always sorted already.
+    rows.sort(OLDEST_FIRST);
+    return { rows, views: new Map() };
   }
 
   /** The fetched set of a native filter: from the cache while fresh, else read whole. */
@@ -324,18 +402,33 @@ export class IterasConnector implements Connector {
 
   async list(request: ListRequest, call: CallContext): Promise<ListResult> {
     const set = await this.fetchSet(request.filter, call);
-    let rows: OrderRecord[] = set.rows;
-    if (request.sort) {
-      const key = `${request.sort.field}:${request.sort.direction}`;
-      let view = set.views.get(key);
-      if (!view) {
-        view = [...set.rows].sort(orderComparator([request.sort]));
-        set.views.set(key, view);
+    const total = set.rows.length;
+    const from = Math.min(request.offset, total);
+    const to = Math.min(total, request.offset + request.limit);
+    let rows: OrderRecord[];
+    if (!request.sort) {
+      rows = set.rows.slice(from, to);
+    } else {
+      const ascending = this.ascendingView(set, request.sort.field);
+      if (request.sort.direction === "ASC") {
+        rows = ascending.slice(from, to);
+      } else {
+        rows = [];
+        for (let i = from; i < to; i++) rows.push(ascending[total - 1 - i] as OrderRecord);
       }
-      rows = view;
     }
-    const window = rows.slice(request.offset, request.offset + request.limit);
-    return { rows: window, total: rows.length, end: request.offset + window.length >= rows.length };
+    return { rows, total, end: to >= total };
+  }
+
+  /** The set in the global order of one field, ascending (made once per set and field). */
+  private ascendingView(set: FetchedSet, field: SortKey["field"]): OrderRecord[] {
+    if (field === "CREATED_AT") return set.rows;
+    let view = set.views.get(field);
+    if (!view) {
+      view = [...set.rows].sort(orderComparator([{ field, direction: "ASC" }]));
+      set.views.set(field, view);
+    }
+    return view;
   }
 
   async getMany(nativeIds: readonly string[], call: CallContext): Promise<Map<string, OrderRecord | Error>> {
@@ -349,13 +442,14 @@ export class IterasConnector implements Connector {
     // Details of list rows (asked for invoice lines, or for a field Iteras never has) come in
     // batches: orders of nearby days are read in one windowed call rather than one call each.
     const single = new Set(numeric);
+    const detailRead: WindowedRead = { statuses: [], invoiceLines: true, learnDays: false, strings: new Map() };
     for (const cluster of this.clusters(numeric)) {
       try {
-        const raws = await this.fetchWindowed(call, { statuses: [], invoiceLines: true }, cluster.window);
+        const rows = await this.fetchWindowed(call, detailRead, cluster.window);
         const wanted = new Set(cluster.ids);
-        for (const row of this.mapAll(raws, true)) {
+        for (const row of rows) {
           if (!wanted.has(row.nativeId)) continue;
-          found.set(row.nativeId, row);
+          found.set(row.nativeId, this.asFound(row));
           single.delete(row.nativeId);
         }
       } catch (error) {
@@ -376,10 +470,15 @@ export class IterasConnector implements Connector {
     });
     // An order without id is found again by reading its day.
     await mapConcurrent([...byDay], this.concurrency, async ([day, ids]) => {
-      const raws = await this.fetchWindowed(call, { statuses: [], invoiceLines: true }, { after: day, before: day });
-      for (const row of this.mapAll(raws, true)) if (ids.includes(row.nativeId)) found.set(row.nativeId, row);
+      const rows = await this.fetchWindowed(call, detailRead, { after: day, before: day });
+      for (const row of rows) if (ids.includes(row.nativeId)) found.set(row.nativeId, this.asFound(row));
     });
     return found;
+  }
+
+  /** A row read by id: the order, or for a placeholder the error of that order (never the placeholder itself). */
+  private asFound(row: OrderRecord): OrderRecord | Error {
+    return row.malformed ? invalidResponse(this.id, `order ${row.nativeId}`) : row;
   }
 
   /**

@@ -247,6 +247,16 @@ export function iterasOrderDay(raw: IterasRawOrder, timeZone: string): string | 
 }
 
 /**
+ * The local day of a row not validated (yet), from its `created` text when
+ * that is a readable time, else null. Only for choosing where a capped
+ * answer is split: nothing else of the row is trusted.
+ */
+export function iterasRowDay(raw: unknown, timeZone: string): string | null {
+  const created = raw !== null && typeof raw === "object" ? (raw as { created?: unknown }).created : undefined;
+  return typeof created === "string" ? createdDay(created, timeZone) : null;
+}
+
+/**
  * Maps one order. `withInvoiceLines` says whether the answer was asked for
  * `invoice_lines`: then an order without the key has none, and the record is
  * complete; otherwise its invoice lines are unknown (undefined).

@@ -101,13 +101,24 @@ export class WindowSplitError extends Error {
 }
 
 /** What {@link fetchAllWindows} needs. */
-export interface WindowFetchOptions<T> {
+export interface WindowFetchOptions<T, R = T> {
   /** Most orders one answer holds; an answer of this size may have been cut. */
   cap: number;
   /** Fetches one window (adds created_after/created_before to the other params). */
   fetch(window: DayWindow): Promise<T[]>;
-  /** The local day of an item, null when it has none. */
+  /**
+   * The local day of an item of an answer, null when it has none readable.
+   * Days only choose where a capped window is split (the parts always cover
+   * the whole window), so an item without one still counts toward the cap.
+   */
   dayOf(item: T): string | null;
+  /**
+   * Turns the answer of a window that is kept (under the cap) into what is
+   * returned. It runs as soon as that answer arrives, so the answer itself is
+   * dropped before the other windows' answers pile up; a capped answer never
+   * reaches it. Default: the answer as it is.
+   */
+  keep?(answer: T[], window: DayWindow): R[];
   /** Calls in flight at once. */
   concurrency: number;
   /** Most calls before giving up (a provider that ignores the dates would loop). */
@@ -129,30 +140,42 @@ function limiter(concurrency: number): <R>(task: () => Promise<R>) => Promise<R>
   };
 }
 
+/** The first and last days among the items of an answer (null when none has one). */
+function answerDays<T>(answer: readonly T[], dayOf: (item: T) => string | null): { min: string; max: string } | null {
+  let min: string | undefined;
+  let max: string | undefined;
+  for (const item of answer) {
+    const day = dayOf(item);
+    if (day === null) continue;
+    if (min === undefined || day < min) min = day;
+    if (max === undefined || day > max) max = day;
+  }
+  return min !== undefined && max !== undefined ? { min, max } : null;
+}
+
 /**
  * Fetches every item of `initial`, splitting windows whose answer hits the cap
  * until each answer is under it. Items come back window by window, from the
- * oldest window to the newest; each leaf window's answer is taken as given.
+ * oldest window to the newest; each leaf window's answer is taken as given
+ * (through `keep`), and a capped answer is only read for its days.
  */
-export async function fetchAllWindows<T>(initial: DayWindow, options: WindowFetchOptions<T>): Promise<T[]> {
+export async function fetchAllWindows<T, R = T>(initial: DayWindow, options: WindowFetchOptions<T, R>): Promise<R[]> {
   const run = limiter(Math.max(1, options.concurrency));
   const maxCalls = options.maxCalls ?? 5_000;
+  const keep = options.keep ?? ((answer: T[]) => answer as unknown as R[]);
   let calls = 0;
-  const visit = async (window: DayWindow): Promise<T[]> => {
+  const visit = async (window: DayWindow): Promise<R[]> => {
     if (isEmptyWindow(window)) return [];
     calls += 1;
     if (calls > maxCalls) throw new WindowSplitError(`more than ${maxCalls} date windows were needed`);
-    const answer = await run(() => options.fetch(window));
-    if (answer.length < options.cap) return answer;
-    let min: string | undefined;
-    let max: string | undefined;
-    for (const item of answer) {
-      const day = options.dayOf(item);
-      if (day === null) continue;
-      if (min === undefined || day < min) min = day;
-      if (max === undefined || day > max) max = day;
-    }
-    const split = splitCappedWindow(window, min !== undefined && max !== undefined ? { min, max } : null);
+    // The answer lives only inside this task: kept as R, or reduced to the split, before any other window is awaited.
+    const outcome = await run(async (): Promise<{ kept: R[] } | { split: SplitResult }> => {
+      const answer = await options.fetch(window);
+      if (answer.length < options.cap) return { kept: keep(answer, window) };
+      return { split: splitCappedWindow(window, answerDays(answer, options.dayOf)) };
+    });
+    if ("kept" in outcome) return outcome.kept;
+    const split = outcome.split;
     if ("overflowDay" in split) throw new DayOverflowError(split.overflowDay, options.cap);
     if ("unsplittable" in split) throw new WindowSplitError("a capped answer carried no readable created dates to split by");
     const parts = await Promise.all(split.windows.map(visit));
@@ -199,11 +222,39 @@ function wallClockParts(instant: number, timeZone: string): Record<string, numbe
   return parts;
 }
 
-/** The offset of a zone from UTC at an instant, in ms (positive east of Greenwich). */
-function offsetAt(instant: number, timeZone: string): number {
+/** The offset of a zone from UTC at an instant, in ms (positive east of Greenwich), asked of Intl. */
+function exactOffsetAt(instant: number, timeZone: string): number {
   const p = wallClockParts(instant, timeZone);
   const asUtc = Date.UTC(p.year ?? 1970, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0);
   return asUtc - Math.floor(instant / 1000) * 1000;
+}
+
+/** Per zone: UTC day number -> the zone's offset all that day, or NaN when it changes during the day. */
+const dayOffsets = new Map<string, Map<number, number>>();
+/** Days remembered per zone (a few thousand cover any real order history). */
+const MAX_OFFSET_DAYS = 100_000;
+
+/**
+ * The offset of a zone at an instant, in ms. A whole UTC day whose first and
+ * last second have the same offset is taken to have it throughout (no zone
+ * changes its offset twice within a day), so reading thousands of orders asks
+ * Intl a couple of times per day instead of several times per order.
+ */
+function offsetAt(instant: number, timeZone: string): number {
+  let days = dayOffsets.get(timeZone);
+  if (!days) {
+    days = new Map();
+    dayOffsets.set(timeZone, days);
+  }
+  const day = Math.floor(instant / DAY_MS);
+  let offset = days.get(day);
+  if (offset === undefined) {
+    const first = exactOffsetAt(day * DAY_MS, timeZone);
+    offset = first === exactOffsetAt(day * DAY_MS + DAY_MS - 1000, timeZone) ? first : Number.NaN;
+    if (days.size >= MAX_OFFSET_DAYS) days.clear();
+    days.set(day, offset);
+  }
+  return Number.isNaN(offset) ? exactOffsetAt(instant, timeZone) : offset;
 }
 
 /** The local wall-clock time ("YYYY-MM-DDTHH:MM:SS") of an instant in a time zone. */
