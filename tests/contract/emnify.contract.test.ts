@@ -297,6 +297,30 @@ describe("emnify connector: upstream faults", () => {
   });
 });
 
+describe("emnify connector: a malformed order read by id range", () => {
+  let emulator: EmnifyEmulator;
+  beforeAll(async () => {
+    emulator = await startEmnifyEmulator({ port: 0, seed: 5, size: 20 });
+  });
+  afterAll(async () => {
+    await emulator.close();
+  });
+
+  it("is an error for that order, and its neighbours in the range are orders", async () => {
+    const connector = connect(emulator);
+    const [first, second, third, ...rest] = [...emulator.orders].sort((a, b) => a.id - b.id);
+    emulator.orders = [first as EmnifyOrder, { ...(second as EmnifyOrder), paid: "yes" as unknown as boolean }, third as EmnifyOrder, ...rest];
+    const ids = [first, second, third].map((order) => String(order?.id));
+    const found = await connector.getMany(ids, standaloneCall());
+    expect(found.get(ids[0] as string)).toMatchObject({ nativeId: ids[0] });
+    expect(found.get(ids[2] as string)).toMatchObject({ nativeId: ids[2] });
+    const bad = found.get(ids[1] as string);
+    expect(bad).toBeInstanceOf(UpstreamError);
+    expect(bad).toMatchObject({ code: "UPSTREAM_INVALID_RESPONSE", provider: connector.id });
+    await connector.close();
+  });
+});
+
 describe("emnify config entry", () => {
   const base = { id: "sims", kind: "emnify", baseUrl: "https://cdn.emnify.net" };
 

@@ -110,15 +110,18 @@ export class ProviderHttpClient {
     const base = new URL(options.baseUrl);
     this.basePath = base.pathname.replace(/\/+$/, "");
     this.pool = new Pool(base.origin, { connections: options.connections ?? 16, keepAliveTimeout: 10_000, pipelining: 1 });
+    this.secretParamPatterns = (options.secretQueryParams ?? []).map(
+      (name) => new RegExp(`([?&]${name.replace(/[[\]]/g, "\\$&")}=)[^&#\\s"']*`, "gi"),
+    );
   }
+
+  /** One pattern per secret query parameter (global: `replace` starts each from the beginning). */
+  private readonly secretParamPatterns: RegExp[];
 
   /** Removes secret values and secret query parameters from a text. */
   redact(text: string): string {
     let out = text;
-    for (const name of this.options.secretQueryParams ?? []) {
-      const pattern = new RegExp(`([?&]${name.replace(/[[\]]/g, "\\$&")}=)[^&#\\s"']*`, "gi");
-      out = out.replace(pattern, `$1${REDACTED}`);
-    }
+    for (const pattern of this.secretParamPatterns) out = out.replace(pattern, `$1${REDACTED}`);
     for (const secret of this.options.secrets ?? []) {
       if (secret.length >= 4) out = out.split(secret).join(REDACTED);
     }

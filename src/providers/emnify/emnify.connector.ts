@@ -194,7 +194,11 @@ export class EmnifyConnector implements Connector {
       base.set("sort", "+id");
       const answer = await this.fetchPage(call, base, { page: 1, perPage: range.span, skip: 0, take: range.span });
       const wanted = new Set(range.ids);
-      for (const row of answer.rows) if (wanted.has(row.nativeId)) found.set(row.nativeId, row);
+      for (const row of answer.rows) {
+        if (!wanted.has(row.nativeId)) continue;
+        // A list row that failed validation is an error for that order, never the order itself.
+        found.set(row.nativeId, row.malformed ? invalidResponse(this.id, `order ${row.nativeId}`) : row);
+      }
     });
     return found;
   }
