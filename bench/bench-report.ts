@@ -36,6 +36,28 @@ export interface WalkResult {
   peakRssMb: number;
 }
 
+/** The scenarios the sequential probe measures: one provider, and five merged (their difference is the cost of merging). */
+export const PROBE_SCENARIOS = ["one-provider-50", "merged-5x50"];
+
+/** One scenario on one target at one latency, sent one request at a time over one connection. */
+export interface ProbeResult {
+  scenario: string;
+  target: "ordergraph" | "limit";
+  latencyMs: number;
+  /** Requests measured (after `warmup` unmeasured ones). */
+  requests: number;
+  warmup: number;
+  p50Ms: number;
+  p99Ms: number;
+  minMs: number;
+  meanMs: number;
+  /** Non-200 answers (and, for ordergraph, answers with GraphQL errors); `firstError` shows the first. */
+  errors: number;
+  firstError?: string;
+  /** Upstream calls per measured request, as the emulators counted them. */
+  upstreamCallsPerOp: number;
+}
+
 /** The whole report (bench/results/*.json). */
 export interface Report {
   createdAt: string;
@@ -44,6 +66,8 @@ export interface Report {
   scenarios: Array<{ name: string; title: string; minimumCalls: number; expectedCalls: number }>;
   loads: LoadResult[];
   walks: WalkResult[];
+  /** The sequential probe (absent in reports older than it). */
+  probes?: ProbeResult[];
   elapsedSeconds: number;
 }
 
@@ -84,6 +108,30 @@ export function formatReport(report: Report): string {
     );
     for (const w of report.walks) {
       lines.push(`| ${w.latencyMs} | ${w.target} | ${w.orders} | ${w.pages} | ${w.seconds} | ${w.upstreamCalls} | ${w.peakRssMb} |`);
+    }
+  }
+  const probes = report.probes ?? [];
+  if (probes.length > 0) {
+    const first = probes[0] as ProbeResult;
+    const [single, merged] = PROBE_SCENARIOS as [string, string];
+    lines.push(
+      "",
+      `Sequential probe: ${first.requests} requests one at a time over one connection, after ${first.warmup} warm-up (merged − one: the cost of merging five providers)`,
+      "",
+      `| latency ms | target | ${single} p50 | p99 | ${merged} p50 | p99 | merged − one p50 ms | calls/op (one, merged) | errors |`,
+      "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    );
+    for (const latency of new Set(probes.map((p) => p.latencyMs))) {
+      for (const target of ["ordergraph", "limit"] as const) {
+        const of = (scenario: string) => probes.find((p) => p.scenario === scenario && p.target === target && p.latencyMs === latency);
+        const one = of(single);
+        const five = of(merged);
+        if (!one && !five) continue;
+        const difference = one && five ? (five.p50Ms - one.p50Ms).toFixed(1) : "–";
+        lines.push(
+          `| ${latency} | ${target} | ${one?.p50Ms ?? "–"} | ${one?.p99Ms ?? "–"} | ${five?.p50Ms ?? "–"} | ${five?.p99Ms ?? "–"} | ${difference} | ${one?.upstreamCallsPerOp ?? "–"}, ${five?.upstreamCallsPerOp ?? "–"} | ${(one?.errors ?? 0) + (five?.errors ?? 0)} |`,
+        );
+      }
     }
   }
   lines.push("", `peer: ${String(report.settings["peer"])}; elapsed ${report.elapsedSeconds} s`);

@@ -3,11 +3,16 @@
  * ordergraph, the limit baseline and (full form) the peer, each in its own
  * process, then runs every scenario at fixed concurrency after a warm-up and
  * reports req/s, p50/p99 latency, upstream calls per operation and peak RSS,
- * as a table on stdout and as JSON.
+ * as a table on stdout and as JSON. After the load scenarios of each latency,
+ * a sequential probe sends one-provider-50 and merged-5x50 one request at a
+ * time over one connection (to ordergraph and the limit), so their p50s show
+ * whether the provider calls of a merged query run in parallel, without the
+ * queueing of a saturated CPU.
  *
  * Flags: --short, --no-peer, --cpu-prof (ordergraph writes a .cpuprofile to
  * bench/results/profiles), --only=<scenario,...>, --latency=<ms,...>,
- * --duration=<s>, --warmup=<s>, --connections=<n>, --out=<file.json>.
+ * --duration=<s>, --warmup=<s>, --connections=<n>, --probe=<n> (sequential
+ * requests per probe, 0: none), --out=<file.json>.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -16,9 +21,10 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
-import { BENCH_PROVIDERS } from "./bench-emulators.ts";
+import { Client } from "undici";
+import { BENCH_PROVIDERS, type DescribedEmulator } from "./bench-emulators.ts";
 import { type BenchProcess, startBenchProcess } from "./bench-process.ts";
-import { formatReport, type LoadResult, type Report, type WalkResult } from "./bench-report.ts";
+import { formatReport, type LoadResult, PROBE_SCENARIOS, type ProbeResult, type Report, type WalkResult } from "./bench-report.ts";
 import {
   type BenchFixtures,
   ITERAS_PAGE_QUERY,
@@ -27,6 +33,7 @@ import {
   PEER_TYPEDEFS,
   type RequestSpec,
 } from "./bench-scenarios.ts";
+import { type EmulatorFleet, startEmulatorFleet } from "./emulator-fleet.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
@@ -41,6 +48,7 @@ const { values: flags } = parseArgs({
     duration: { type: "string" },
     warmup: { type: "string" },
     connections: { type: "string" },
+    probe: { type: "string" },
     out: { type: "string" },
   },
 });
@@ -51,6 +59,9 @@ const settings = {
   connections: Number(flags.connections ?? 10),
   warmupSeconds: Number(flags.warmup ?? (short ? 0.5 : 2)),
   durationSeconds: Number(flags.duration ?? (short ? 1.5 : 6)),
+  /** Sequential probe: requests measured one at a time over one connection, after `probeWarmup` unmeasured ones. */
+  probeRequests: Number(flags.probe ?? (short ? 20 : 100)),
+  probeWarmup: short ? 5 : 10,
   latenciesMs: (flags.latency ?? (short ? "0" : "0,20")).split(",").map(Number),
   size: 300,
   archiveSize: short ? 2_000 : 12_000,
@@ -62,15 +73,6 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 
 /** The client key of the bench's ordergraph (all scopes). */
 const KEY = "bench-admin-key-0123456789";
-
-interface Described {
-  id: string;
-  kind: string;
-  root: string;
-  baseUrl: string;
-  credentials: Record<string, string>;
-  entry: Record<string, unknown>;
-}
 
 interface Target {
   name: "ordergraph" | "limit" | "peer";
@@ -126,7 +128,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * for requests the load generator gave up on), then clears their logs, so the
  * next count belongs to the next operation alone.
  */
-async function settle(emulators: BenchProcess<unknown>): Promise<void> {
+async function settle(emulators: EmulatorFleet): Promise<void> {
   let last = -1;
   for (let i = 0; i < 100; i++) {
     const now = sum(await emulators.call<Record<string, number>>("requests"));
@@ -143,15 +145,13 @@ async function main(): Promise<void> {
   const peerWanted = settings.peer;
   if (peerWanted) ensurePeerInstalled();
 
-  const processes: Array<BenchProcess<unknown>> = [];
+  const processes: Array<Pick<BenchProcess<unknown>, "stop">> = [];
   const stopAll = () => Promise.all(processes.reverse().map((p) => p.stop()));
   try {
-    log(`bench (${settings.form}): starting emulators ...`);
-    const emulators = await startBenchProcess<{ emulators: Described[] }>(join(here, "emulators-process.ts"), {
-      env: { BENCH_SIZE: String(settings.size), BENCH_ARCHIVE_SIZE: String(settings.archiveSize) },
-    });
+    log(`bench (${settings.form}): starting emulators (one process each) ...`);
+    const emulators = await startEmulatorFleet({ size: settings.size, archiveSize: settings.archiveSize });
     processes.push(emulators);
-    const described = emulators.info.emulators;
+    const described: DescribedEmulator[] = emulators.info.emulators;
     const byId = new Map(described.map((e) => [e.id, e]));
 
     const config = {
@@ -206,6 +206,7 @@ async function main(): Promise<void> {
     const loads: LoadResult[] = [];
     const peerFailures: string[] = [];
     const walks: WalkResult[] = [];
+    const probes: ProbeResult[] = [];
     for (const latencyMs of settings.latenciesMs) {
       await emulators.call("latency", latencyMs);
       // The walk goes first in each pass, so the Iteras set is not cached from an earlier pass.
@@ -240,6 +241,20 @@ async function main(): Promise<void> {
           );
         }
       }
+      if (settings.probeRequests > 0) {
+        for (const scenario of LOAD_SCENARIOS) {
+          if (!PROBE_SCENARIOS.includes(scenario.name) || (only && !only.has(scenario.name))) continue;
+          for (const target of targets.filter((t) => t.name === "ordergraph" || t.name === "limit")) {
+            const spec = specOf(scenario, target, fixtures);
+            if (!spec) continue;
+            const result = await probe(scenario, target, spec, latencyMs, emulators);
+            probes.push(result);
+            log(
+              `  ${latencyMs} ms  probe ${scenario.name.padEnd(16)} ${target.name.padEnd(10)} ${result.requests} sequential  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  calls/op ${result.upstreamCallsPerOp}  errors ${result.errors}`,
+            );
+          }
+        }
+      }
     }
 
     const report: Report = {
@@ -260,6 +275,7 @@ async function main(): Promise<void> {
       })),
       loads,
       walks,
+      probes,
       elapsedSeconds: Math.round((Date.now() - started) / 1000),
     };
     mkdirSync(dirname(out), { recursive: true });
@@ -315,7 +331,7 @@ async function measure(
   target: Target,
   spec: RequestSpec,
   latencyMs: number,
-  emulators: BenchProcess<unknown>,
+  emulators: EmulatorFleet,
 ): Promise<LoadResult> {
   const bodyAt = typeof spec.body === "function" ? (spec.body as (n: number) => unknown) : () => spec.body;
   let n = 0;
@@ -371,8 +387,86 @@ async function measure(
   };
 }
 
+/** Nearest-rank percentile of sorted values, to 0.1 ms. */
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const value = sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
+  return Math.round(value * 10) / 10;
+}
+
+/**
+ * The sequential probe: `probeWarmup` then `probeRequests` requests, one at a
+ * time over one keep-alive connection, each timed from sending to the last
+ * byte of the answer. One request in flight, so the latency is that of one
+ * operation and its provider calls, not of a queue for the CPU.
+ */
+async function probe(
+  scenario: LoadScenario,
+  target: Target,
+  spec: RequestSpec,
+  latencyMs: number,
+  emulators: EmulatorFleet,
+): Promise<ProbeResult> {
+  const bodyAt = typeof spec.body === "function" ? (spec.body as (n: number) => unknown) : () => spec.body;
+  const client = new Client(target.url, { pipelining: 1 });
+  const timings: number[] = [];
+  let errors = 0;
+  let firstError: string | undefined;
+  let upstream = 0;
+  try {
+    await settle(emulators);
+    for (let i = 0; i < settings.probeWarmup + settings.probeRequests; i++) {
+      if (i === settings.probeWarmup) await settle(emulators);
+      const body = JSON.stringify(bodyAt(i));
+      const t0 = performance.now();
+      let status = 0;
+      let text = "";
+      try {
+        const response = await client.request({
+          path: spec.path,
+          method: "POST",
+          headers: { "content-type": "application/json", ...target.headers },
+          body,
+        });
+        status = response.statusCode;
+        text = await response.body.text();
+      } catch (error) {
+        text = error instanceof Error ? error.message : String(error);
+      }
+      const elapsed = performance.now() - t0;
+      if (i < settings.probeWarmup) continue;
+      timings.push(elapsed);
+      let failed = status !== 200;
+      if (!failed && target.name === "ordergraph") failed = ((JSON.parse(text) as GraphQLAnswer).errors?.length ?? 0) > 0;
+      if (failed) {
+        errors += 1;
+        firstError ??= `HTTP ${status} ${text.slice(0, 200)}`;
+      }
+    }
+    upstream = sum(await emulators.call<Record<string, number>>("requests"));
+  } finally {
+    await client.close();
+  }
+  await settle(emulators);
+  const sorted = [...timings].sort((a, b) => a - b);
+  return {
+    scenario: scenario.name,
+    target: target.name as ProbeResult["target"],
+    latencyMs,
+    requests: timings.length,
+    warmup: settings.probeWarmup,
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+    minMs: percentile(sorted, 0),
+    meanMs: Math.round((timings.reduce((a, b) => a + b, 0) / Math.max(1, timings.length)) * 10) / 10,
+    errors,
+    ...(firstError === undefined ? {} : { firstError }),
+    upstreamCallsPerOp: Math.round((upstream / Math.max(1, timings.length)) * 100) / 100,
+  };
+}
+
 /** Scenario 6: every page (first: 250) of the Iteras archive, one after the other; or the limit's one read of the whole set. */
-async function walk(target: Target, latencyMs: number, emulators: BenchProcess<unknown>): Promise<WalkResult> {
+async function walk(target: Target, latencyMs: number, emulators: EmulatorFleet): Promise<WalkResult> {
   await settle(emulators);
   await target.process.call("resetPeak");
   const t0 = performance.now();

@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { FaultSettings } from "../emulators/shared/emulator-http.ts";
 import { type BenchProcess, startBenchProcess } from "./bench-process.ts";
+import { startEmulatorFleet } from "./emulator-fleet.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const KEY = "soak-admin-key-0123456789";
@@ -125,14 +126,9 @@ async function runPhase(url: string, seconds: number): Promise<Omit<PhaseResult,
 }
 
 async function main(): Promise<number> {
-  const processes: Array<BenchProcess<unknown>> = [];
+  const processes: Array<Pick<BenchProcess<unknown>, "stop">> = [];
   try {
-    const emulators = await startBenchProcess<{ emulators: Array<{ entry: Record<string, unknown> }> }>(
-      join(here, "emulators-process.ts"),
-      {
-        env: { BENCH_SIZE: "200", BENCH_ARCHIVE_SIZE: "1000" },
-      },
-    );
+    const emulators = await startEmulatorFleet({ size: 200, archiveSize: 1000 });
     processes.push(emulators);
     const config = {
       server: { host: "127.0.0.1", port: 0 },

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Report } from "../../bench/bench-report.ts";
+import { PROBE_SCENARIOS, type Report } from "../../bench/bench-report.ts";
 import { LOAD_SCENARIOS } from "../../bench/bench-scenarios.ts";
 
 const run = promisify(execFile);
@@ -66,6 +66,23 @@ describe("npm run bench:short", () => {
     expect(walk?.pages).toBe(8);
     expect(walk?.upstreamCalls).toBeGreaterThan(0);
     expect(report.walks.find((w) => w.target === "limit")?.orders).toBe(2000);
+  });
+
+  it("probes one provider and five merged, one request at a time, on ordergraph and the limit, without errors", () => {
+    expect(PROBE_SCENARIOS).toEqual(["one-provider-50", "merged-5x50"]);
+    for (const scenario of PROBE_SCENARIOS) {
+      for (const target of ["ordergraph", "limit"] as const) {
+        const probe = report.probes?.find((p) => p.scenario === scenario && p.target === target && p.latencyMs === 0);
+        expect(probe, `probe ${scenario} on ${target}`).toBeDefined();
+        expect(probe?.requests, `probe ${scenario} on ${target}`).toBe(report.settings["probeRequests"]);
+        expect(probe?.errors, `probe ${scenario} on ${target}: ${probe?.firstError}`).toBe(0);
+        expect(probe?.p50Ms).toBeGreaterThan(0);
+        expect(probe?.p99Ms).toBeGreaterThanOrEqual(probe?.p50Ms ?? 0);
+        expect(probe?.upstreamCallsPerOp).toBeGreaterThan(0);
+      }
+    }
+    expect(stdout).toContain("Sequential probe");
+    expect(stdout).toContain("merged − one p50 ms");
   });
 
   it("says that the peer was skipped and prints the table with ratios", () => {
