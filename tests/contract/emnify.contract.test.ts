@@ -309,7 +309,12 @@ describe("emnify connector: a malformed order read by id range", () => {
   it("is an error for that order, and its neighbours in the range are orders", async () => {
     const connector = connect(emulator);
     const [first, second, third, ...rest] = [...emulator.orders].sort((a, b) => a.id - b.id);
-    emulator.orders = [first as EmnifyOrder, { ...(second as EmnifyOrder), paid: "yes" as unknown as boolean }, third as EmnifyOrder, ...rest];
+    emulator.orders = [
+      first as EmnifyOrder,
+      { ...(second as EmnifyOrder), paid: "yes" as unknown as boolean },
+      third as EmnifyOrder,
+      ...rest,
+    ];
     const ids = [first, second, third].map((order) => String(order?.id));
     const found = await connector.getMany(ids, standaloneCall());
     expect(found.get(ids[0] as string)).toMatchObject({ nativeId: ids[0] });
