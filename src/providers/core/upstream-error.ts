@@ -90,3 +90,8 @@ export function malformedRow(provider: string, kind: ProviderKind, raw: unknown,
     malformed: invalidResponse(provider, `${id === null ? "an order" : `order ${id}`} in ${what}`),
   };
 }
+
+/** A list row read by id: the order, or for a placeholder the error of that order (never the placeholder itself). */
+export function orderOrError(row: OrderRecord): OrderRecord | UpstreamError {
+  return row.malformed ? invalidResponse(row.provider, `order ${row.nativeId}`) : row;
+}

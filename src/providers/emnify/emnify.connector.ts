@@ -19,7 +19,7 @@ import { baseHttpOptions, headerValue, ProviderHttpClient, type UpstreamRequest,
 import type { OrderRecord } from "../core/model.ts";
 import { idRanges, mapConcurrent, type PagePlan, planPages } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
-import { credentialsRejected, invalidResponse, malformedRow, unexpectedStatus } from "../core/upstream-error.ts";
+import { credentialsRejected, invalidResponse, malformedRow, orderOrError, unexpectedStatus } from "../core/upstream-error.ts";
 import { EmnifyAuth } from "./emnify.auth.ts";
 import type { EmnifyConfig } from "./emnify.definition.ts";
 import { type EmnifyMapContext, type EmnifyNative, emnifyToOrder } from "./emnify.mapper.ts";
@@ -194,11 +194,7 @@ export class EmnifyConnector implements Connector {
       base.set("sort", "+id");
       const answer = await this.fetchPage(call, base, { page: 1, perPage: range.span, skip: 0, take: range.span });
       const wanted = new Set(range.ids);
-      for (const row of answer.rows) {
-        if (!wanted.has(row.nativeId)) continue;
-        // A list row that failed validation is an error for that order, never the order itself.
-        found.set(row.nativeId, row.malformed ? invalidResponse(this.id, `order ${row.nativeId}`) : row);
-      }
+      for (const row of answer.rows) if (wanted.has(row.nativeId)) found.set(row.nativeId, orderOrError(row));
     });
     return found;
   }

@@ -24,7 +24,15 @@ import type { OrderRecord } from "../core/model.ts";
 import { orderComparator } from "../core/order-compare.ts";
 import { mapConcurrent } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
-import { credentialsRejected, invalidResponse, malformedRow, rawOrderId, UpstreamError, unexpectedStatus } from "../core/upstream-error.ts";
+import {
+  credentialsRejected,
+  invalidResponse,
+  malformedRow,
+  orderOrError,
+  rawOrderId,
+  UpstreamError,
+  unexpectedStatus,
+} from "../core/upstream-error.ts";
 import type { IterasConfig } from "./iteras.definition.ts";
 import {
   type IterasMapContext,
@@ -35,7 +43,7 @@ import {
   iterasToOrder,
   syntheticIdDay,
 } from "./iteras.mapper.ts";
-import { iterasListSchema, iterasOrderSchema } from "./iteras.schemas.ts";
+import { iterasIdText, iterasListSchema, iterasOrderSchema } from "./iteras.schemas.ts";
 import {
   ITERAS_STATUS_TABLE,
   ITERAS_UNKNOWN_PAYMENT,
@@ -220,7 +228,7 @@ export class IterasConnector implements Connector {
     }
     if (filter.customerIds) {
       // Customer ids are digit strings; anything else is nobody's.
-      const ids = [...new Set(filter.customerIds.filter((id) => /^\d{1,19}$/.test(id)).map((id) => id.replace(/^0+(?=\d)/, "")))];
+      const ids = [...new Set(filter.customerIds.filter((id) => /^\d{1,19}$/.test(id)).map(iterasIdText))];
       if (ids.length === 0) empty = true;
       if (ids.length <= MAX_PUSHED_CUSTOMERS) native.customerIds = ids.sort();
       else residual.customerIds = filter.customerIds;
@@ -263,7 +271,7 @@ export class IterasConnector implements Connector {
   /** The placeholder of a list row that failed validation, named by its id as Iteras' ids are compared (no leading zeros). */
   private placeholder(raw: unknown): OrderRecord {
     const row = malformedRow(this.id, "ITERAS", raw, "an order list");
-    const id = /^\d+$/.test(row.nativeId) ? row.nativeId.replace(/^0+(?=\d)/, "") : row.nativeId;
+    const id = /^\d+$/.test(row.nativeId) ? iterasIdText(row.nativeId) : row.nativeId;
     return id === row.nativeId ? row : { ...row, nativeId: id };
   }
 
@@ -449,7 +457,7 @@ export class IterasConnector implements Connector {
         const wanted = new Set(cluster.ids);
         for (const row of rows) {
           if (!wanted.has(row.nativeId)) continue;
-          found.set(row.nativeId, this.asFound(row));
+          found.set(row.nativeId, orderOrError(row));
           single.delete(row.nativeId);
         }
       } catch (error) {
@@ -460,7 +468,10 @@ export class IterasConnector implements Connector {
     // Iteras takes one order_id per call.
     await mapConcurrent([...single], this.concurrency, async (id) => {
       const list = await this.get(call, new URLSearchParams({ order_id: id, fields: "data,invoice_lines" }), `order ${id}`);
-      const raw = list.find((item) => rawOrderId(item)?.replace(/^0+(?=\d)/, "") === id);
+      const raw = list.find((item) => {
+        const itemId = rawOrderId(item);
+        return itemId !== undefined && iterasIdText(itemId) === id;
+      });
       if (raw === undefined) return;
       const parsed = iterasOrderSchema.safeParse(raw);
       found.set(
@@ -471,14 +482,9 @@ export class IterasConnector implements Connector {
     // An order without id is found again by reading its day.
     await mapConcurrent([...byDay], this.concurrency, async ([day, ids]) => {
       const rows = await this.fetchWindowed(call, detailRead, { after: day, before: day });
-      for (const row of rows) if (ids.includes(row.nativeId)) found.set(row.nativeId, this.asFound(row));
+      for (const row of rows) if (ids.includes(row.nativeId)) found.set(row.nativeId, orderOrError(row));
     });
     return found;
-  }
-
-  /** A row read by id: the order, or for a placeholder the error of that order (never the placeholder itself). */
-  private asFound(row: OrderRecord): OrderRecord | Error {
-    return row.malformed ? invalidResponse(this.id, `order ${row.nativeId}`) : row;
   }
 
   /**

@@ -6,10 +6,13 @@
  */
 import { z } from "zod";
 
+/** An Iteras id as ordergraph compares it: digits without leading zeros ("007" is 7). */
+export function iterasIdText(digits: string): string {
+  return digits.replace(/^0+(?=\d)/, "");
+}
+
 const numeric = z.union([z.number(), z.string()]);
-const idText = z
-  .union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)])
-  .transform((value) => String(value).replace(/^0+(?=\d)/, ""));
+const idText = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]).transform((value) => iterasIdText(String(value)));
 const looseId = z.union([z.number(), z.string()]).transform(String);
 const optionalText = z.string().nullish();
 
