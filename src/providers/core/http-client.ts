@@ -11,6 +11,7 @@
 import { Pool } from "undici";
 import type { ProviderBaseConfig } from "../../config/config.schema.ts";
 import type { CallContext } from "./call-context.ts";
+import { JsonStreamDecoder } from "./json-stream.ts";
 import type { ConnectorServices } from "./provider-definition.ts";
 import type { ResponseCache } from "./response-cache.ts";
 import { UpstreamError } from "./upstream-error.ts";
@@ -209,23 +210,13 @@ export class ProviderHttpClient {
         await response.body.dump({ limit: 64 * 1024 }).catch(() => {});
         throw this.statusFailure(status, response.headers);
       }
-      const text = await readLimited(response.body, this.maxBodyBytes, this.provider);
-      let parsed: unknown;
-      if (text.trim() !== "") {
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          if (response.statusCode < 400) {
-            throw new UpstreamError(
-              "UPSTREAM_INVALID_RESPONSE",
-              this.provider,
-              `provider ${this.provider} answered a body that is not JSON`,
-              response.statusCode,
-            );
-          }
-          parsed = undefined;
-        }
-      }
+      const parsed = await readJson(
+        response.body,
+        status,
+        headerValue(response.headers, "content-length"),
+        this.maxBodyBytes,
+        this.provider,
+      );
       return { status: response.statusCode, headers: response.headers, body: parsed };
     } catch (error) {
       const translated = this.translate(error, timeout, call.signal);
@@ -304,17 +295,57 @@ export class ProviderHttpClient {
   }
 }
 
-async function readLimited(body: AsyncIterable<Buffer>, limit: number, provider: string): Promise<string> {
-  const chunks: Buffer[] = [];
+/**
+ * Bodies of at least this many bytes (or of unknown length) are parsed as they
+ * arrive; smaller ones are read whole and parsed at once, which costs less CPU.
+ */
+const STREAM_FROM_BYTES = 512 * 1024;
+
+/**
+ * Reads and parses a JSON body under the size limit: undefined when it is
+ * empty, or when an error status (4xx) came with a body that is not JSON.
+ */
+async function readJson(
+  body: AsyncIterable<Buffer>,
+  status: number,
+  contentLength: string | undefined,
+  limit: number,
+  provider: string,
+): Promise<unknown> {
+  const tooLarge = () =>
+    new UpstreamError("UPSTREAM_INVALID_RESPONSE", provider, `provider ${provider} answered a body larger than ${limit} bytes`);
+  const notJson = () =>
+    new UpstreamError("UPSTREAM_INVALID_RESPONSE", provider, `provider ${provider} answered a body that is not JSON`, status);
   let size = 0;
+  const length = contentLength === undefined ? Number.NaN : Number(contentLength);
+  if (status < 400 && !(length < STREAM_FROM_BYTES)) {
+    // A large answer is never held whole as bytes, text and values at once (see json-stream.ts).
+    const decoder = new JsonStreamDecoder();
+    try {
+      for await (const chunk of body) {
+        size += chunk.length;
+        if (size > limit) throw tooLarge();
+        decoder.write(chunk);
+      }
+      return decoder.end();
+    } catch (error) {
+      throw error instanceof SyntaxError ? notJson() : error;
+    }
+  }
+  const chunks: Buffer[] = [];
   for await (const chunk of body) {
     size += chunk.length;
-    if (size > limit) {
-      throw new UpstreamError("UPSTREAM_INVALID_RESPONSE", provider, `provider ${provider} answered a body larger than ${limit} bytes`);
-    }
+    if (size > limit) throw tooLarge();
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    if (status < 400) throw notJson();
+    return undefined;
+  }
 }
 
 function queryString(query: UpstreamRequest["query"]): string {

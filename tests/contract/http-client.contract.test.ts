@@ -1,0 +1,124 @@
+/**
+ * The HTTP client's body reading over real HTTP: small answers are read whole,
+ * large ones (or of unknown length) are parsed as they arrive. Both give the
+ * same values and the same errors.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { standaloneCall } from "../../src/providers/core/call-context.ts";
+import { ProviderHttpClient } from "../../src/providers/core/http-client.ts";
+import { DEFAULT_RESILIENCE } from "../../src/providers/core/upstream-policy.ts";
+
+/** An answer of about 1.7 MB, shaped like Iteras' list, with text that is not ASCII. */
+const LARGE = {
+  orders: Array.from({ length: 6000 }, (_, i) => ({
+    id: 70000 + i,
+    created: "2022-11-01T12:57:45",
+    address: { name: `Søren Ærø "${i}"`, address: "Baker Street 8\n1050 København", country: "DK" },
+    products: [{ campaign_id: "3months", price: 100.5, quantity: 1, subscribed_to: [{ name: "Test Magazine 📰" }] }],
+    status: i % 3 === 0 ? "approved" : "pending",
+  })),
+};
+const LARGE_TEXT = JSON.stringify(LARGE);
+
+/** How the test server answers a path: a status, the body text, and whether it sends its length. */
+const ROUTES: Record<string, { status: number; text: string; sized: boolean }> = {
+  "/large-sized": { status: 200, text: LARGE_TEXT, sized: true },
+  "/large-chunked": { status: 200, text: LARGE_TEXT, sized: false },
+  "/large-truncated": { status: 200, text: LARGE_TEXT.slice(0, 900_001), sized: true },
+  "/large-trailing": { status: 200, text: `${LARGE_TEXT} {}`, sized: false },
+  "/small": { status: 200, text: '{"orders":[{"id":1}]}', sized: true },
+  "/empty-chunked": { status: 200, text: "  \n", sized: false },
+  "/not-found-text": { status: 404, text: "<html>not here</html>", sized: false },
+};
+
+let server: Server;
+let baseUrl: string;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const route = ROUTES[req.url ?? ""];
+    if (!route) {
+      res.writeHead(500).end();
+      return;
+    }
+    const bytes = Buffer.from(route.text, "utf8");
+    res.writeHead(route.status, {
+      "content-type": "application/json",
+      ...(route.sized ? { "content-length": String(bytes.length) } : {}),
+    });
+    // Uneven pieces, so rows and multi-byte characters are cut across chunks.
+    for (let at = 0; at < bytes.length; at += 7_777) res.write(bytes.subarray(at, at + 7_777));
+    res.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+function client(maxBodyBytes = 8 * 1024 * 1024): ProviderHttpClient {
+  return new ProviderHttpClient({
+    provider: "test-provider",
+    baseUrl,
+    timeoutMs: 5_000,
+    maxBodyBytes,
+    resilience: { ...DEFAULT_RESILIENCE, retries: 0, maxBodyBytes },
+  });
+}
+
+describe("ProviderHttpClient body reading", () => {
+  it("parses a large answer as it arrives, to the same values, with or without a content-length", async () => {
+    const http = client();
+    try {
+      for (const path of ["/large-sized", "/large-chunked"]) {
+        const response = await http.request(standaloneCall(), { path });
+        expect(response.status).toBe(200);
+        expect(response.body).toEqual(LARGE);
+      }
+    } finally {
+      await http.close();
+    }
+  });
+
+  it("refuses a large answer that is cut short or has data after its value, as not JSON", async () => {
+    const http = client();
+    try {
+      for (const path of ["/large-truncated", "/large-trailing"]) {
+        await expect(http.request(standaloneCall(), { path })).rejects.toMatchObject({
+          code: "UPSTREAM_INVALID_RESPONSE",
+          message: "provider test-provider answered a body that is not JSON",
+        });
+      }
+    } finally {
+      await http.close();
+    }
+  });
+
+  it("refuses a large answer over the body limit while it streams", async () => {
+    const http = client(1_000_000);
+    try {
+      await expect(http.request(standaloneCall(), { path: "/large-chunked" })).rejects.toMatchObject({
+        code: "UPSTREAM_INVALID_RESPONSE",
+        message: "provider test-provider answered a body larger than 1000000 bytes",
+      });
+    } finally {
+      await http.close();
+    }
+  });
+
+  it("reads small answers whole; an empty body is undefined; a 4xx body that is not JSON is undefined", async () => {
+    const http = client();
+    try {
+      expect((await http.request(standaloneCall(), { path: "/small" })).body).toEqual({ orders: [{ id: 1 }] });
+      expect(await http.request(standaloneCall(), { path: "/empty-chunked" })).toMatchObject({ status: 200, body: undefined });
+      expect(await http.request(standaloneCall(), { path: "/not-found-text" })).toMatchObject({ status: 404, body: undefined });
+    } finally {
+      await http.close();
+    }
+  });
+});
