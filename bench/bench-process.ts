@@ -6,7 +6,9 @@
  * answers commands (peak RSS, CPU time, stop, and its own ones); the parent
  * forks, waits for "ready" and calls commands.
  */
-import { type ChildProcess, fork } from "node:child_process";
+import { type ChildProcess, execFileSync, fork } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /** A command a child answers. */
 export type CommandHandler = (args: unknown) => unknown;
@@ -144,3 +146,28 @@ export async function startBenchProcess<Info>(
     },
   };
 }
+
+/**
+ * Compiles the measured servers (ordergraph and the limit) with the project's
+ * `tsc` into dist/bench/ and returns the path of the compiled `name`, so they
+ * run as shipped JavaScript (`ordergraph serve` runs dist/src/cli.js). Run
+ * from the TypeScript sources, Node loads its type stripper (about 20 MB of
+ * RSS) into the process whose memory is measured.
+ */
+export function compiledBenchScript(name: "ordergraph-process" | "baseline-limit"): string {
+  const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+  if (!compiled) {
+    const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+    execFileSync(process.execPath, [tsc, "-p", join(root, "bench", "tsconfig.build.json")], { stdio: ["ignore", "inherit", "inherit"] });
+    compiled = true;
+  }
+  return join(root, "dist", "bench", `${name}.js`);
+}
+let compiled = false;
+
+/**
+ * Node flags of the ordergraph process: those docs/operations.md recommends
+ * for production. A young generation of 2 × 4 MB: V8's default grows it to
+ * 2 × 32 MB on this machine, all of it resident.
+ */
+export const RECOMMENDED_NODE_OPTIONS = ["--max-semi-space-size=4"];

@@ -33,6 +33,8 @@ export interface WalkResult {
   orders: number;
   seconds: number;
   upstreamCalls: number;
+  /** RSS just before the walk (absent in reports older than it). */
+  startRssMb?: number;
   peakRssMb: number;
 }
 
@@ -103,11 +105,13 @@ export function formatReport(report: Report): string {
       "",
       "Paging the Iteras archive (first: 250 per page; the limit reads the whole set in one request)",
       "",
-      "| latency ms | target | orders | pages | seconds | upstream calls | peak RSS MB |",
-      "| ---: | --- | ---: | ---: | ---: | ---: | ---: |",
+      "| latency ms | target | orders | pages | seconds | upstream calls | RSS before MB | peak RSS MB |",
+      "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     );
     for (const w of report.walks) {
-      lines.push(`| ${w.latencyMs} | ${w.target} | ${w.orders} | ${w.pages} | ${w.seconds} | ${w.upstreamCalls} | ${w.peakRssMb} |`);
+      lines.push(
+        `| ${w.latencyMs} | ${w.target} | ${w.orders} | ${w.pages} | ${w.seconds} | ${w.upstreamCalls} | ${num(w.startRssMb, 1)} | ${w.peakRssMb} |`,
+      );
     }
   }
   const probes = report.probes ?? [];

@@ -12,7 +12,8 @@
  * Flags: --short, --no-peer, --cpu-prof (ordergraph writes a .cpuprofile to
  * bench/results/profiles), --only=<scenario,...>, --latency=<ms,...>,
  * --duration=<s>, --warmup=<s>, --connections=<n>, --probe=<n> (sequential
- * requests per probe, 0: none), --out=<file.json>.
+ * requests per probe, 0: none), --out=<file.json>, --node-options="<flags>"
+ * (of the ordergraph process; default: the recommended production flags).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -23,7 +24,7 @@ import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { Client } from "undici";
 import { BENCH_PROVIDERS, type DescribedEmulator } from "./bench-emulators.ts";
-import { type BenchProcess, startBenchProcess } from "./bench-process.ts";
+import { type BenchProcess, compiledBenchScript, RECOMMENDED_NODE_OPTIONS, startBenchProcess } from "./bench-process.ts";
 import { formatReport, type LoadResult, PROBE_SCENARIOS, type ProbeResult, type Report, type WalkResult } from "./bench-report.ts";
 import {
   type BenchFixtures,
@@ -50,6 +51,7 @@ const { values: flags } = parseArgs({
     connections: { type: "string" },
     probe: { type: "string" },
     out: { type: "string" },
+    "node-options": { type: "string" },
   },
 });
 
@@ -66,6 +68,7 @@ const settings = {
   size: 300,
   archiveSize: short ? 2_000 : 12_000,
   peer: !short && !flags["no-peer"],
+  nodeOptions: (flags["node-options"] ?? RECOMMENDED_NODE_OPTIONS.join(" ")).split(" ").filter((flag) => flag !== ""),
 };
 const only = flags.only ? new Set(flags.only.split(",")) : null;
 const out = flags.out ?? join(root, "bench", "results", short ? "short.json" : "latest.json");
@@ -161,12 +164,12 @@ async function main(): Promise<void> {
     };
     const profileDir = join(root, "bench", "results", "profiles");
     if (flags["cpu-prof"]) mkdirSync(profileDir, { recursive: true });
-    const ordergraph = await startBenchProcess<{ url: string }>(join(here, "ordergraph-process.ts"), {
+    const ordergraph = await startBenchProcess<{ url: string }>(compiledBenchScript("ordergraph-process"), {
       env: { BENCH_CONFIG: JSON.stringify(config), NODE_ENV: "production" },
-      execArgv: flags["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
+      execArgv: [...settings.nodeOptions, ...(flags["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [])],
     });
     processes.push(ordergraph);
-    const limit = await startBenchProcess<{ url: string }>(join(here, "baseline-limit.ts"), {
+    const limit = await startBenchProcess<{ url: string }>(compiledBenchScript("baseline-limit"), {
       env: { BENCH_EMULATORS: JSON.stringify(described) },
     });
     processes.push(limit);
@@ -215,7 +218,7 @@ async function main(): Promise<void> {
           const result = await walk(target, latencyMs, emulators);
           walks.push(result);
           log(
-            `  ${latencyMs} ms  iteras-walk  ${target.name.padEnd(10)} ${result.orders} orders in ${result.seconds.toFixed(2)} s, ${result.upstreamCalls} calls, peak ${result.peakRssMb} MB`,
+            `  ${latencyMs} ms  iteras-walk  ${target.name.padEnd(10)} ${result.orders} orders in ${result.seconds.toFixed(2)} s, ${result.upstreamCalls} calls, RSS ${result.startRssMb} → peak ${result.peakRssMb} MB`,
           );
         }
       }
@@ -468,7 +471,7 @@ async function probe(
 /** Scenario 6: every page (first: 250) of the Iteras archive, one after the other; or the limit's one read of the whole set. */
 async function walk(target: Target, latencyMs: number, emulators: EmulatorFleet): Promise<WalkResult> {
   await settle(emulators);
-  await target.process.call("resetPeak");
+  const startRss = await target.process.call<number>("resetPeak");
   const t0 = performance.now();
   let pages = 0;
   let orders = 0;
@@ -500,6 +503,7 @@ async function walk(target: Target, latencyMs: number, emulators: EmulatorFleet)
     orders,
     seconds: Math.round(seconds * 100) / 100,
     upstreamCalls: target.name === "ordergraph" ? calls : observed,
+    startRssMb: mb(startRss),
     peakRssMb: mb(await target.process.call<number>("peak")),
   };
 }

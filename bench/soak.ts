@@ -13,7 +13,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { FaultSettings } from "../emulators/shared/emulator-http.ts";
-import { type BenchProcess, startBenchProcess } from "./bench-process.ts";
+import { type BenchProcess, compiledBenchScript, RECOMMENDED_NODE_OPTIONS, startBenchProcess } from "./bench-process.ts";
 import { startEmulatorFleet } from "./emulator-fleet.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -139,8 +139,9 @@ async function main(): Promise<number> {
         resilience: { ...(e.entry.resilience as Record<string, unknown> | undefined), breakerHalfOpenAfterMs: 500 },
       })),
     };
-    const ordergraph = await startBenchProcess<{ url: string }>(join(here, "ordergraph-process.ts"), {
+    const ordergraph = await startBenchProcess<{ url: string }>(compiledBenchScript("ordergraph-process"), {
       env: { BENCH_CONFIG: JSON.stringify(config), NODE_ENV: "production" },
+      execArgv: RECOMMENDED_NODE_OPTIONS,
     });
     processes.push(ordergraph);
     let crashed = false;
