@@ -15,6 +15,7 @@ import {
   type RunningServer,
   startEmulatorServer,
 } from "../shared/emulator-http.ts";
+import { JsonRows } from "../shared/json-rows.ts";
 import { type ActivePlatformOrder, generateActivePlatformData } from "./activeplatform.data.ts";
 import { ACTIVEPLATFORM_OPENAPI } from "./activeplatform.openapi.ts";
 
@@ -71,6 +72,11 @@ export interface ActivePlatformHandlerConfig {
   apiToken: string;
   /** The store, or a function returning it; read on every request, never copied. */
   orders: readonly ActivePlatformOrder[] | (() => readonly ActivePlatformOrder[]);
+  /**
+   * The orders' JSON, reused between requests while the store is the
+   * emulator's own (see JsonRows); absent, every answer is serialised afresh.
+   */
+  rows?: JsonRows<ActivePlatformOrder>;
 }
 
 /**
@@ -143,12 +149,26 @@ function sortValue(order: ActivePlatformOrder, field: ActivePlatformSortField): 
   if (raw === null || raw === undefined) return null;
   switch (SORT_KINDS[field]) {
     case "instant":
-      return Date.parse(String(raw));
+      return instant(String(raw));
     case "number":
       return typeof raw === "number" ? raw : Number.parseFloat(String(raw));
     default:
       return raw as number | string;
   }
+}
+
+/** Timestamps already read: parsing is pure, and every list sorted by time reads all of them. */
+const instants = new Map<string, number>();
+
+function instant(text: string): number {
+  let ms = instants.get(text);
+  if (ms === undefined) {
+    ms = Date.parse(text);
+    // Bounded, in case a test plants timestamps without end.
+    if (instants.size >= 100_000) instants.clear();
+    instants.set(text, ms);
+  }
+  return ms;
 }
 
 function compareValues(a: number | string | null, b: number | string | null): number {
@@ -220,6 +240,7 @@ function listOrders(store: readonly ActivePlatformOrder[], query: URLSearchParam
  */
 export function createActivePlatformHandler(config: ActivePlatformHandlerConfig): EmulatorHandler {
   const store = typeof config.orders === "function" ? config.orders : () => config.orders as readonly ActivePlatformOrder[];
+  const rows = config.rows ?? JsonRows.shared<ActivePlatformOrder>();
   return (req: EmulatorRequest): EmulatorResponse => {
     // The API description is public: tools read it before they hold a token.
     if (req.method === "GET" && req.path === "/openapi.json") return json(200, ACTIVEPLATFORM_OPENAPI);
@@ -234,7 +255,7 @@ export function createActivePlatformHandler(config: ActivePlatformHandlerConfig)
     }
     const result = listOrders(store(), req.query);
     // A bare array: the v1 list carries no count and no next marker; a short page is the end.
-    return result.ok ? json(200, result.orders) : result.response;
+    return result.ok ? json(200, rows.array(result.orders)) : result.response;
   };
 }
 
@@ -244,11 +265,24 @@ export function createActivePlatformHandler(config: ActivePlatformHandlerConfig)
  */
 export async function startActivePlatformEmulator(options: ActivePlatformEmulatorOptions = {}): Promise<ActivePlatformEmulator> {
   const apiToken = options.apiToken ?? ACTIVEPLATFORM_DEFAULT_TOKEN;
-  const orders = options.orders ?? generateActivePlatformData({ seed: options.seed, size: options.size }).orders;
-  let emulator: ActivePlatformEmulator | undefined;
-  // The handler reads the handle's `orders` so that a test may swap the whole array.
-  const handler = createActivePlatformHandler({ apiToken, orders: () => emulator?.orders ?? orders });
+  const initial = options.orders ?? generateActivePlatformData({ seed: options.seed, size: options.size }).orders;
+  let orders = initial;
+  // Orders passed in are the caller's: they may change at any time, so their JSON is never kept.
+  const rows = options.orders ? JsonRows.shared<ActivePlatformOrder>() : new JsonRows<ActivePlatformOrder>();
+  // The handler reads the current store so that a test may swap the whole array.
+  const handler = createActivePlatformHandler({ apiToken, orders: () => orders ?? initial, rows });
   const server = await startEmulatorServer(handler, options);
-  emulator = Object.assign(server, { apiToken, orders });
-  return emulator;
+  const emulator = Object.assign(server, { apiToken });
+  return Object.defineProperty(emulator, "orders", {
+    enumerable: true,
+    // Handing the store out ends the reuse of order JSON: a test may now edit orders in place.
+    get: () => {
+      rows.share();
+      return orders;
+    },
+    set: (replaced: ActivePlatformOrder[]) => {
+      rows.share();
+      orders = replaced;
+    },
+  }) as ActivePlatformEmulator;
 }

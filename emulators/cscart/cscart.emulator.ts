@@ -16,6 +16,7 @@ import {
   type RunningServer,
   startEmulatorServer,
 } from "../shared/emulator-http.ts";
+import { JsonRows } from "../shared/json-rows.ts";
 import { CSCART_STATUSES, type CsCartOrder, type CsCartStatusCode, generateCsCartData } from "./cscart.data.ts";
 import { CSCART_OPENAPI } from "./cscart.openapi.ts";
 
@@ -71,6 +72,11 @@ export interface CsCartStore {
   outbox: CsCartNotification[];
   /** Clock for writes, in epoch milliseconds (default Date.now). */
   clock?: () => number;
+  /**
+   * The list rows' JSON, reused between requests while the store is the
+   * emulator's own (see JsonRows); absent, every answer is serialised afresh.
+   */
+  rows?: JsonRows<CsCartOrder>;
 }
 
 /** Fields of a list row, in CS-Cart's order; details carry many more. */
@@ -190,13 +196,19 @@ function listValues(value: string | string[]): string[] {
 
 type Comparator = (a: CsCartOrder, b: CsCartOrder) => number;
 
-const byKey: Record<(typeof CSCART_SORT_FIELDS)[number], Comparator> = {
-  order_id: () => 0,
+type SortField = (typeof CSCART_SORT_FIELDS)[number];
+
+/** Sort keys that are numbers, read once per order rather than once per comparison. */
+const numericKey: Partial<Record<SortField, (order: CsCartOrder) => number>> = {
+  date: (o) => num(o.timestamp),
+  total: (o) => num(o.total),
+};
+
+/** Sort keys that are text. */
+const textCompare: Partial<Record<SortField, Comparator>> = {
   status: (a, b) => (a.status < b.status ? -1 : a.status > b.status ? 1 : 0),
   customer: (a, b) => collator.compare(a.lastname, b.lastname) || collator.compare(a.firstname, b.firstname),
   email: (a, b) => collator.compare(a.email, b.email),
-  date: (a, b) => num(a.timestamp) - num(b.timestamp),
-  total: (a, b) => num(a.total) - num(b.total),
 };
 
 function listRow(order: CsCartOrder): Record<string, unknown> {
@@ -204,6 +216,9 @@ function listRow(order: CsCartOrder): Record<string, unknown> {
   for (const field of CSCART_LIST_FIELDS) row[field] = order[field];
   return row;
 }
+
+/** A store handed in from outside: its rows may change at any time, so no JSON is kept. */
+const unkeptRows = JsonRows.shared<CsCartOrder>(listRow);
 
 function listOrders(store: CsCartStore, req: EmulatorRequest): EmulatorResponse {
   const received = phpQuery(req.query);
@@ -263,11 +278,14 @@ function listOrders(store: CsCartStore, req: EmulatorRequest): EmulatorResponse 
   }
 
   const direction = sortOrder === "asc" ? 1 : -1;
-  const compare = byKey[sortBy as (typeof CSCART_SORT_FIELDS)[number]];
+  const key = numericKey[sortBy as SortField] ?? (() => 0);
+  const compare = textCompare[sortBy as SortField] ?? (() => 0);
   // Ties fall back to order_id in the same direction, so pages never overlap or skip.
   const matching = store.orders
     .filter((o) => filters.every((f) => f(o)))
-    .sort((a, b) => direction * (compare(a, b) || num(a.order_id) - num(b.order_id)));
+    .map((order) => ({ order, key: key(order), id: num(order.order_id) }))
+    .sort((a, b) => direction * (a.key - b.key || compare(a.order, b.order) || a.id - b.id))
+    .map((entry) => entry.order);
 
   const start = (page - 1) * itemsPerPage;
   const params: Record<string, unknown> = Object.fromEntries(received);
@@ -279,7 +297,9 @@ function listOrders(store: CsCartStore, req: EmulatorRequest): EmulatorResponse 
     sort_order_rev: sortOrder === "asc" ? "desc" : "asc",
     total_items: String(matching.length),
   });
-  return json(200, { orders: matching.slice(start, start + itemsPerPage).map(listRow), params });
+  const shown = matching.slice(start, start + itemsPerPage);
+  // The bytes of JSON.stringify({ orders: shown.map(listRow), params }).
+  return json(200, (store.rows ?? unkeptRows).array(shown, '{"orders":', `,"params":${JSON.stringify(params)}}`));
 }
 
 function searchByVendorRef(store: CsCartStore, req: EmulatorRequest): EmulatorResponse {
@@ -352,6 +372,7 @@ function updateOrder(store: CsCartStore, id: number | undefined, body: string): 
   if (statusChanged) order.status = newStatus!;
   if (refChanged) order.vendor_ref = newRef!;
   if (statusChanged || refChanged) {
+    store.rows?.forget(order);
     // updated_at must move forward even when the clock is pinned or behind the data.
     order.updated_at = String(Math.max(Math.floor(nowMs / 1000), num(order.updated_at) + 1));
   }
@@ -405,9 +426,22 @@ export function createCsCartHandler(store: CsCartStore, credentials: CsCartCrede
 export async function startCsCartEmulator(options: CsCartEmulatorOptions = {}): Promise<CsCartEmulator> {
   const credentials: CsCartCredentials = { ...(options.credentials ?? CSCART_DEFAULT_CREDENTIALS) };
   const { orders } = generateCsCartData({ seed: options.seed ?? 1, size: options.size ?? 400 });
-  const store: CsCartStore = { orders, outbox: [] };
+  const rows = new JsonRows<CsCartOrder>(listRow);
+  const store: CsCartStore = { orders, outbox: [], rows };
   if (options.clock) store.clock = options.clock;
   const server = await startEmulatorServer(createCsCartHandler(store, credentials), options);
   // Extend the shared handle in place: the server reads `faults` from this very object.
-  return Object.assign(server, { credentials, orders: store.orders, outbox: store.outbox });
+  const emulator = Object.assign(server, { credentials, outbox: store.outbox });
+  return Object.defineProperty(emulator, "orders", {
+    enumerable: true,
+    // Handing the store out ends the reuse of row JSON: a test may now edit orders in place.
+    get: () => {
+      rows.share();
+      return store.orders;
+    },
+    set: (replaced: CsCartOrder[]) => {
+      rows.share();
+      store.orders = replaced;
+    },
+  }) as CsCartEmulator;
 }

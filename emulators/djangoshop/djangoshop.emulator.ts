@@ -15,6 +15,7 @@ import {
   type RunningServer,
   startEmulatorServer,
 } from "../shared/emulator-http.ts";
+import { JsonRows } from "../shared/json-rows.ts";
 import {
   DJANGOSHOP_STATUSES,
   type DjangoShopCustomer,
@@ -65,6 +66,11 @@ export interface DjangoShopHandlerSettings {
   maxLimit: number | null;
   /** Host used for `next`/`previous` when a request has no Host header (HTTP/1.0). */
   fallbackHost?: string;
+  /**
+   * The orders' JSON, reused between requests while the data set is the
+   * emulator's own (see JsonRows); absent, every answer is serialised afresh.
+   */
+  rows?: JsonRows<DjangoShopOrder>;
 }
 
 /** Fields `search` looks into, exactly the excerpt's list. */
@@ -537,16 +543,33 @@ function authenticate(req: EmulatorRequest, settings: DjangoShopHandlerSettings)
   return fail(401, "Invalid token.");
 }
 
+/** Stored timestamps already parsed: parsing is pure, and every list request reads all of them. */
+const storedTimes = new Map<string, number>();
+
+/** A stored timestamp in epoch microseconds; an unparsable one (a test may plant it) sorts as the epoch rather than crashing. */
+function storedMicros(text: string): number {
+  let micros = storedTimes.get(text);
+  if (micros === undefined) {
+    micros = parseDjangoDateTime(text) ?? 0;
+    // Bounded, in case a test plants timestamps without end.
+    if (storedTimes.size >= 100_000) storedTimes.clear();
+    storedTimes.set(text, micros);
+  }
+  return micros;
+}
+
 function toRows(data: DjangoShopData): OrderRow[] {
   const customers = new Map(data.customers.map((c) => [c.id, c]));
   return data.orders.map((order) => ({
     order,
     customer: order.customer_data ? customers.get(order.customer_data.id) : undefined,
-    // An unparsable stored timestamp (a test may plant one) sorts as the epoch rather than crashing.
-    createdUs: parseDjangoDateTime(order.created_at) ?? 0,
-    updatedUs: parseDjangoDateTime(order.updated_at) ?? 0,
+    createdUs: storedMicros(order.created_at),
+    updatedUs: storedMicros(order.updated_at),
   }));
 }
+
+/** A data set handed in from outside: its orders may change at any time, so no JSON is kept. */
+const unkeptRows = JsonRows.shared<DjangoShopOrder>();
 
 function listOrders(req: EmulatorRequest, data: DjangoShopData, settings: DjangoShopHandlerSettings): EmulatorResponse {
   const { predicates, errors } = buildFilters(req.query);
@@ -579,7 +602,9 @@ function listOrders(req: EmulatorRequest, data: DjangoShopData, settings: Django
         ? base + rewriteQuery(req.query, { limit: String(limit) }, ["offset"])
         : base + rewriteQuery(req.query, { limit: String(limit), offset: String(offset - limit) }, []);
   }
-  return drf(200, { count, next, previous, results });
+  const envelope = `{"count":${JSON.stringify(count)},"next":${JSON.stringify(next)},"previous":${JSON.stringify(previous)},"results":`;
+  // The bytes of JSON.stringify({ count, next, previous, results }).
+  return drf(200, (settings.rows ?? unkeptRows).array(results, envelope, "}"));
 }
 
 function retrieveOrder(lookup: string, data: DjangoShopData): EmulatorResponse {
@@ -645,20 +670,32 @@ export async function startDjangoShopEmulator(options: DjangoShopEmulatorOptions
     size: options.size ?? 300,
     currencyExponent: options.currencyExponent ?? 2,
   });
-  const settings: DjangoShopHandlerSettings = { token, defaultLimit, maxLimit };
+  const rows = new JsonRows<DjangoShopOrder>();
+  const settings: DjangoShopHandlerSettings = { token, defaultLimit, maxLimit, rows };
   if (options.nonStaffTokens) settings.nonStaffTokens = options.nonStaffTokens;
   const server = await startEmulatorServer(createDjangoShopHandler(data, settings), options);
   settings.fallbackHost = new URL(server.url).host;
   // The server object itself must become the handle: the shared plumbing reads its
   // `faults` on every request, so a copy would stop fault injection from working.
   const emulator = server as DjangoShopEmulator;
+  // Handing the data set out ends the reuse of order JSON: a test may now edit orders in place.
   Object.defineProperties(emulator, {
     token: { value: token, enumerable: true },
-    data: { value: data, enumerable: true },
+    data: {
+      enumerable: true,
+      get: () => {
+        rows.share();
+        return data;
+      },
+    },
     orders: {
       enumerable: true,
-      get: () => data.orders,
+      get: () => {
+        rows.share();
+        return data.orders;
+      },
       set: (orders: DjangoShopOrder[]) => {
+        rows.share();
         data.orders = orders;
       },
     },

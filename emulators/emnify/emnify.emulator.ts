@@ -14,6 +14,7 @@ import {
   type RunningServer,
   startEmulatorServer,
 } from "../shared/emulator-http.ts";
+import { JsonRows } from "../shared/json-rows.ts";
 import { type EmnifyOrder, generateEmnifyData } from "./emnify.data.ts";
 import { EMNIFY_OPENAPI } from "./emnify.openapi.ts";
 
@@ -233,11 +234,22 @@ function parseDateValue(value: string): { start: number; end: number } | null {
   return { start, end: start + 1 };
 }
 
+/** `submit_date` values already read: parsing is pure, and every sorted list reads all of them. */
+const submitTimes = new Map<string, number | null>();
+
 /** Epoch ms of an order's `submit_date`, or null when absent or unreadable. */
 function submitMs(order: EmnifyOrder): number | null {
-  if (order.submit_date === null || order.submit_date === undefined) return null;
-  const ms = Date.parse(order.submit_date);
-  return Number.isNaN(ms) ? null : ms;
+  const text = order.submit_date;
+  if (text === null || text === undefined) return null;
+  let ms = submitTimes.get(text);
+  if (ms === undefined) {
+    const parsed = Date.parse(text);
+    ms = Number.isNaN(parsed) ? null : parsed;
+    // Bounded, in case a test plants dates without end.
+    if (submitTimes.size >= 100_000) submitTimes.clear();
+    submitTimes.set(text, ms);
+  }
+  return ms;
 }
 
 /** `^~` is SQL LIKE wrapped in `%…%`: a substring match where `%` is any run and `_` one character. */
@@ -367,19 +379,22 @@ function sortValue(order: EmnifyOrder, field: EmnifySortField): number | null {
  */
 export function sortEmnifyOrders(orders: readonly EmnifyOrder[], keys: readonly EmnifySortKey[]): EmnifyOrder[] {
   const all: EmnifySortKey[] = [...keys, { field: "id", descending: false }];
-  return [...orders].sort((a, b) => {
-    for (const key of all) {
-      const va = sortValue(a, key.field);
-      const vb = sortValue(b, key.field);
+  // Each order's values once, not once per comparison.
+  const decorated = orders.map((order) => ({ order, values: all.map((key) => sortValue(order, key.field)) }));
+  decorated.sort((a, b) => {
+    for (let k = 0; k < all.length; k++) {
+      const va = a.values[k] as number | null;
+      const vb = b.values[k] as number | null;
       let diff = 0;
       if (va === null && vb === null) diff = 0;
       else if (va === null) diff = -1;
       else if (vb === null) diff = 1;
       else diff = va - vb;
-      if (diff !== 0) return key.descending ? -Math.sign(diff) : Math.sign(diff);
+      if (diff !== 0) return (all[k] as EmnifySortKey).descending ? -Math.sign(diff) : Math.sign(diff);
     }
     return 0;
   });
+  return decorated.map((entry) => entry.order);
 }
 
 function errorResponse(status: number, kind: { code: number; token: string }, message: string, headers: Record<string, string> = {}) {
@@ -429,6 +444,9 @@ export function createEmnifyService(options: EmnifyEmulatorOptions = {}): Emnify
   const tokens = new Map<string, TokenRecord>();
   const windows = new Map<string, { start: number; count: number }>();
   let authCount = 0;
+  let orders = generateEmnifyData({ seed: options.seed ?? 1, size: options.size ?? 300 }).orders;
+  // The rows' JSON is reused until the store is handed out through `orders` (see JsonRows).
+  const rows = new JsonRows<EmnifyOrder>();
 
   const issue = (kind: TokenRecord["kind"], subject: Record<string, unknown>): string => {
     const now = clock();
@@ -548,7 +566,7 @@ export function createEmnifyService(options: EmnifyEmulatorOptions = {}): Emnify
     if (Number.isNaN(perPageRaw)) return errorResponse(400, EMNIFY_ERRORS.InvalidFormat, "per_page must be an integer");
     if (Number.isNaN(pageRaw)) return errorResponse(400, EMNIFY_ERRORS.InvalidFormat, "page must be an integer");
 
-    const matching = service.orders.filter((order) => filter.value.every((term) => term.test(order)));
+    const matching = orders.filter((order) => filter.value.every((term) => term.test(order)));
     const sorted = sortEmnifyOrders(matching, sort.value);
     // emnify's collection conventions: per_page < 1 -> default, too big -> the maximum;
     // page < 1 -> first page, page past the end -> last page.
@@ -556,7 +574,7 @@ export function createEmnifyService(options: EmnifyEmulatorOptions = {}): Emnify
     const count = sorted.length;
     const pages = Math.ceil(count / perPage);
     const page = pageRaw === null || pageRaw < 1 ? 1 : pages > 0 ? Math.min(pageRaw, pages) : 1;
-    const body = sorted.slice((page - 1) * perPage, page * perPage);
+    const body = rows.array(sorted.slice((page - 1) * perPage, page * perPage));
     return json(200, body, {
       "X-page": String(page),
       "X-per-page": String(perPage),
@@ -567,7 +585,7 @@ export function createEmnifyService(options: EmnifyEmulatorOptions = {}): Emnify
 
   const getOrder = (id: string): EmulatorResponse => {
     if (!/^\d+$/.test(id)) return errorResponse(400, EMNIFY_ERRORS.InvalidFormat, `Order id '${id}' is not an integer`);
-    const order = service.orders.find((candidate) => candidate.id === Number(id));
+    const order = orders.find((candidate) => candidate.id === Number(id));
     if (!order) return errorResponse(404, EMNIFY_ERRORS.NotFound, `Order with id ${id} not found`);
     return json(200, order);
   };
@@ -597,7 +615,14 @@ export function createEmnifyService(options: EmnifyEmulatorOptions = {}): Emnify
   const service: EmnifyService = {
     handler,
     credentials,
-    orders: generateEmnifyData({ seed: options.seed ?? 1, size: options.size ?? 300 }).orders,
+    get orders() {
+      rows.share();
+      return orders;
+    },
+    set orders(replaced: EmnifyOrder[]) {
+      rows.share();
+      orders = replaced;
+    },
     get authCount() {
       return authCount;
     },

@@ -13,6 +13,7 @@ import {
   type RunningServer,
   startEmulatorServer,
 } from "../shared/emulator-http.ts";
+import { JsonRows } from "../shared/json-rows.ts";
 import {
   buildIterasInvoiceLines,
   compareIterasOrders,
@@ -214,8 +215,10 @@ function present(order: IterasOrder, q: OrderQuery): IterasAnswerOrder {
 /**
  * The emulator's request handler, pure with respect to HTTP. It reads `state`
  * on every request, so changes to the store, key or cap apply at once.
+ * `rows` keeps the orders' JSON between requests, only for a store that is the
+ * emulator's own (see JsonRows); without it every answer is serialised afresh.
  */
-export function createIterasHandler(state: IterasEmulatorState): EmulatorHandler {
+export function createIterasHandler(state: IterasEmulatorState, rows: JsonRows<IterasOrder> = JsonRows.shared()): EmulatorHandler {
   return (req) => {
     const languageParam = lastValue(req.query, "language");
     // Unknown languages fall back to English, as Django's translation does.
@@ -238,6 +241,8 @@ export function createIterasHandler(state: IterasEmulatorState): EmulatorHandler
     const selected = state.orders.filter((o) => matches(o, q)).sort(compareIterasOrders);
     // Truncated silently at the cap, oldest first, as the docs describe.
     const page = selected.length > state.cap ? selected.slice(0, state.cap) : selected;
+    // The plain form of an order is the stored order itself, so its JSON can be reused.
+    if (q.data && !q.iframe && !q.invoiceLines) return json(200, rows.array(page, '{"orders":', "}"));
     return json(200, { orders: page.map((o) => present(o, q)) });
   };
 }
@@ -257,7 +262,8 @@ export async function startIterasEmulator(options: IterasEmulatorOptions = {}): 
     cap,
     orders: generateIterasData({ seed: options.seed, size: options.size, burst: options.burst, account }).orders,
   };
-  const running = await startEmulatorServer(createIterasHandler(state), options);
+  const rows = new JsonRows<IterasOrder>();
+  const running = await startEmulatorServer(createIterasHandler(state, rows), options);
   // Accessors rather than copies: the handler holds `state`, the tests hold the handle.
   const live = (name: keyof IterasEmulatorState): PropertyDescriptor => ({
     enumerable: true,
@@ -270,6 +276,17 @@ export async function startIterasEmulator(options: IterasEmulatorOptions = {}): 
     apiKey: live("apiKey"),
     account: { enumerable: true, value: account, writable: false },
     cap: live("cap"),
-    orders: live("orders"),
+    // Handing the store out ends the reuse of order JSON: a test may now edit orders in place.
+    orders: {
+      enumerable: true,
+      get: () => {
+        rows.share();
+        return state.orders;
+      },
+      set: (orders: IterasOrder[]) => {
+        rows.share();
+        state.orders = orders;
+      },
+    },
   }) as IterasEmulator;
 }

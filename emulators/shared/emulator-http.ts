@@ -103,7 +103,7 @@ export interface EmulatorRequest {
 export interface EmulatorResponse {
   status: number;
   headers?: Record<string, string>;
-  /** Serialised with JSON.stringify unless it is already a string. */
+  /** Serialised with JSON.stringify unless it is already a string, or a Buffer of UTF-8 JSON (sent as is). */
   body?: unknown;
 }
 
@@ -130,15 +130,15 @@ async function write(
   drip?: { ms: number; chunkBytes: number },
 ): Promise<void> {
   const headers: Record<string, string> = { ...answer.headers };
-  let payload = "";
+  let bytes: Buffer = Buffer.alloc(0);
   if (answer.body !== undefined) {
-    payload = typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
+    const body = answer.body;
+    bytes = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === "string" ? body : JSON.stringify(body), "utf8");
     if (!Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) {
       headers["content-type"] = "application/json; charset=utf-8";
     }
   }
-  if (distort) payload = distort(payload);
-  const bytes = Buffer.from(payload, "utf8");
+  if (distort) bytes = Buffer.from(distort(bytes.toString("utf8")), "utf8");
   headers["content-length"] = String(bytes.length);
   res.writeHead(answer.status, headers);
   if (!drip || bytes.length === 0) {
@@ -234,7 +234,11 @@ export async function startEmulatorServer(handler: EmulatorHandler, options: Emu
       const body = await readBody(req);
       const faults = running.faults;
       const latency = faults.latencyMs;
-      if (latency !== undefined && hits(latency)) await sleep(typeof latency === "number" ? latency : latency.ms);
+      if (latency !== undefined && hits(latency)) {
+        const ms = typeof latency === "number" ? latency : latency.ms;
+        // setTimeout(0) still waits about a millisecond: "0 ms" must add nothing.
+        if (ms > 0) await sleep(ms);
+      }
       if (faults.connectionReset && hits(faults.connectionReset)) {
         // A TCP reset, as a crashed process or a proxy dropping the connection gives.
         req.socket.resetAndDestroy();
