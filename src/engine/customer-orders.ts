@@ -21,6 +21,7 @@ import type { CallContext } from "../providers/core/call-context.ts";
 import type { Connector, OrderFilter, SortKey } from "../providers/core/connector.ts";
 import { encodeCursor } from "./cursor.ts";
 import {
+  type CursorEncoder,
   cursorFingerprint,
   type EngineLimits,
   effectiveSort,
@@ -196,12 +197,11 @@ function bucketPage(
   // Cursors (and the fingerprint they carry) are encoded only when a client reads one.
   let fingerprint: string | undefined;
   const taken = bucket.slice(0, query.first);
-  const edges = taken.map((item) =>
-    lazyEdge(item.record, () => {
-      fingerprint ??= cursorFingerprint({ filter, sort: query.sort, connectors: [query.connector] });
-      return encodeCursor({ owner: provider, index: item.index, resume: { [provider]: item.index + 1 } }, fingerprint);
-    }),
-  );
+  const encode: CursorEncoder = (item) => {
+    fingerprint ??= cursorFingerprint({ filter, sort: query.sort, connectors: [query.connector] });
+    return encodeCursor({ owner: provider, index: item.index, resume: { [provider]: item.index + 1 } }, fingerprint);
+  };
+  const edges = taken.map((item) => lazyEdge(item, encode));
   let counted: Promise<number | null> | undefined;
   return {
     edges,

@@ -33,9 +33,39 @@ export interface GraphContext extends ProblemReport {
   onBatch?: ((loader: string, size: number) => void) | undefined;
 }
 
+/**
+ * One operation's context. Its loaders are made when a resolver first needs
+ * one: most list queries never load by id, and three DataLoaders per request
+ * were garbage for them.
+ */
+class OperationContext implements GraphContext {
+  readonly client: ClientIdentity;
+  readonly connectors: ReadonlyMap<string, Connector>;
+  readonly call: CallContext;
+  readonly limits: EngineLimits;
+  readonly writes: WriteCoordinator;
+  readonly onBatch: ((loader: string, size: number) => void) | undefined;
+  readonly problems: ProblemReport["problems"] = [];
+  private made: Loaders | undefined;
+
+  constructor(input: Omit<GraphContext, "loaders" | "problems">) {
+    this.client = input.client;
+    this.connectors = input.connectors;
+    this.call = input.call;
+    this.limits = input.limits;
+    this.writes = input.writes;
+    this.onBatch = input.onBatch;
+  }
+
+  get loaders(): Loaders {
+    this.made ??= createLoaders(this);
+    return this.made;
+  }
+}
+
 /** Builds a context for one operation. */
 export function createGraphContext(input: Omit<GraphContext, "loaders" | "problems">): GraphContext {
-  return { ...input, loaders: createLoaders(input), problems: [] };
+  return new OperationContext(input);
 }
 
 /** Whether the client may use a provider. */

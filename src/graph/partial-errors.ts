@@ -4,7 +4,7 @@
  * response's `errors`, each with `extensions.code` and `extensions.provider`
  * and the path of the connection it concerns.
  */
-import type { ApolloServerPlugin } from "@apollo/server";
+import type { ApolloServerPlugin, GraphQLRequestListener } from "@apollo/server";
 import { type GraphQLResolveInfo, responsePathAsArray } from "graphql";
 import type { OrderPage } from "../engine/order-query.ts";
 import { UpstreamError } from "../providers/core/upstream-error.ts";
@@ -23,6 +23,7 @@ export interface ProblemReport {
 
 /** Records a page's problems against the field that returned it, once each. */
 export function reportPage<P extends Pick<OrderPage, "problems">>(report: ProblemReport, info: GraphQLResolveInfo, page: P): P {
+  if (page.problems.length === 0) return page;
   const path = responsePathAsArray(info.path);
   for (const problem of page.problems) {
     const extensions =
@@ -38,15 +39,17 @@ export function reportPage<P extends Pick<OrderPage, "problems">>(report: Proble
 
 /** Adds the collected problems to the response's errors (data stays as it is). */
 export function partialErrorsPlugin<Context extends ProblemReport>(): ApolloServerPlugin<Context> {
+  // The problems live in the context: one listener, without state, serves every request.
+  const listener: GraphQLRequestListener<Context> = {
+    async willSendResponse({ contextValue, response }) {
+      if (response.body.kind !== "single" || !contextValue?.problems?.length) return;
+      const result = response.body.singleResult;
+      result.errors = [...(result.errors ?? []), ...contextValue.problems.map((p) => ({ ...p, path: [...p.path] }))];
+    },
+  };
   return {
     async requestDidStart() {
-      return {
-        async willSendResponse({ contextValue, response }) {
-          if (response.body.kind !== "single" || !contextValue?.problems?.length) return;
-          const result = response.body.singleResult;
-          result.errors = [...(result.errors ?? []), ...contextValue.problems.map((p) => ({ ...p, path: [...p.path] }))];
-        },
-      };
+      return listener;
     },
   };
 }

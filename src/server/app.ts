@@ -3,7 +3,7 @@
  * GraphiQL on /graphiql, /healthz and /readyz, client auth, and the
  * `extensions.upstream` figures on every response.
  */
-import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import { ApolloServer, type ApolloServerPlugin, type GraphQLRequestListener } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from "@as-integrations/fastify";
 import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
@@ -13,7 +13,6 @@ import { createGraphContext, type GraphContext } from "../graph/context.ts";
 import { partialErrorsPlugin } from "../graph/partial-errors.ts";
 import { createResolvers } from "../graph/resolvers.ts";
 import { WriteCoordinator } from "../graph/write-coordinator.ts";
-import { UpstreamMeter } from "../providers/core/call-context.ts";
 import type { Connector } from "../providers/core/connector.ts";
 import type { ProviderDefinition } from "../providers/core/provider-definition.ts";
 import type { ObserverHub } from "../providers/core/upstream-events.ts";
@@ -24,6 +23,7 @@ import { graphiqlAsset, graphiqlHtml } from "./graphiql-page.ts";
 import { fastifyLogOptions, type Logger, logUpstreamCalls, operationLogPlugin, registerRequestLogging, serverLogger } from "./logging.ts";
 import { createServerMetrics } from "./metrics.ts";
 import { createQueryLimits } from "./query-limits.ts";
+import { RequestCall } from "./request-call.ts";
 import { buildApiSchema } from "./schema.ts";
 import { createServerTracing } from "./tracing.ts";
 
@@ -54,16 +54,26 @@ export interface OrdergraphServer {
   close(): Promise<void>;
 }
 
-const upstreamPlugin = (expose: boolean): ApolloServerPlugin<GraphContext> => ({
-  async requestDidStart() {
-    return {
-      async willSendResponse({ contextValue, response }) {
-        if (!expose || response.body.kind !== "single") return;
-        response.body.singleResult.extensions = { ...response.body.singleResult.extensions, upstream: contextValue.call.meter.toJSON() };
-      },
-    };
-  },
-});
+/**
+ * Ends the request's deadline timer when the answer goes out, and adds the
+ * `extensions.upstream` figures (when exposed). One listener object serves
+ * every request: it keeps no state of its own.
+ */
+const upstreamPlugin = (expose: boolean): ApolloServerPlugin<GraphContext> => {
+  const listener: GraphQLRequestListener<GraphContext> = {
+    async willSendResponse({ contextValue, response }) {
+      const call = contextValue.call;
+      if (call instanceof RequestCall) call.finish();
+      if (!expose || response.body.kind !== "single") return;
+      response.body.singleResult.extensions = { ...response.body.singleResult.extensions, upstream: call.meter.toJSON() };
+    },
+  };
+  return {
+    async requestDidStart() {
+      return listener;
+    },
+  };
+};
 
 /** Builds the server (does not listen yet). */
 export async function buildServer(options: ServerOptions): Promise<OrdergraphServer> {
@@ -71,6 +81,7 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
   const logger = serverLogger(options.logger, config.server.logLevel);
   const app = Fastify({ ...fastifyLogOptions(logger), bodyLimit: 1024 * 1024, forceCloseConnections: true });
   registerRequestLogging(app);
+  app.decorateRequest("client", null);
   const limits = createQueryLimits({
     limits: config.server.limits,
     defaultPageSize: config.engine.defaultPageSize,
@@ -121,23 +132,13 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
   const authGuard = createAuthGuard(keys, new AuthFailureLimiter(config.server.authFailures));
   const handler = fastifyApolloHandler(apollo, {
     context: async (request) => {
-      const client = keys.authenticate(request.headers.authorization);
+      const client = request.client;
       if (!client) throw new Error("unreachable: auth is checked before the handler");
-      const controller = new AbortController();
-      request.raw.once("close", () => {
-        if (!request.raw.complete) controller.abort();
-      });
-      // The request's deadline bounds every upstream call and retry made for it.
-      const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(config.server.requestDeadlineMs)]);
       return createGraphContext({
         client,
         connectors,
-        call: {
-          meter: new UpstreamMeter(),
-          signal,
-          deadlineAt: Date.now() + config.server.requestDeadlineMs,
-          requestId: String(request.id),
-        },
+        // The request's deadline bounds every upstream call and retry made for it.
+        call: new RequestCall(String(request.id), config.server.requestDeadlineMs),
         limits: config.engine,
         writes,
         onBatch: metrics?.onBatch,

@@ -3,14 +3,21 @@
  * scopes and providers. Keys are compared as sha256 digests with a
  * constant-time comparison, so clear and hashed keys in the config behave alike.
  */
-import { createHash, timingSafeEqual } from "node:crypto";
+import { hash, timingSafeEqual } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ClientConfig, Scope } from "../config/config.schema.ts";
 import type { ClientIdentity } from "../graph/context.ts";
 
-/** sha256 of a key, as hex. */
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The client the /graphql guard authenticated (null until it has, or for OPTIONS). */
+    client: ClientIdentity | null;
+  }
+}
+
+/** sha256 of a key, as hex (one-shot: no Hash object per request; hex then bytes beats node's "buffer" output). */
 export function sha256Hex(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
+  return hash("sha256", text, "hex");
 }
 
 interface StoredClient {
@@ -136,14 +143,20 @@ function errorBody(message: string, extensions: Record<string, unknown>, request
  * (code UNAUTHENTICATED, `retryAfterSeconds`), a missing or wrong key 401.
  * Only a key that was sent and is wrong counts as a failure: a missing header
  * guesses nothing, and a browser opening the URL should not lock anyone out.
+ * The client it finds is kept as `request.client` (the server must call
+ * `app.decorateRequest("client", null)`), so the key is hashed once per request.
  */
 export function createAuthGuard(keys: ClientKeys, limiter: AuthFailureLimiter) {
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
-    if (request.method === "OPTIONS") return undefined;
+  // A callback hook (an async one costs every request a promise): `done` lets the request on; a refusal answers instead.
+  return (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
+    if (request.method === "OPTIONS") {
+      done();
+      return;
+    }
     const lockout = limiter.check(request.ip);
     if (lockout) {
       request.log.warn({ remoteAddress: request.ip, retryAfterSeconds: lockout.retryAfterSeconds }, "authentication locked out");
-      return reply
+      reply
         .code(429)
         .header("retry-after", String(lockout.retryAfterSeconds))
         .type("application/json; charset=utf-8")
@@ -154,15 +167,20 @@ export function createAuthGuard(keys: ClientKeys, limiter: AuthFailureLimiter) {
             request.id,
           ),
         );
+      return;
     }
     const header = request.headers.authorization;
-    if (keys.authenticate(header)) return undefined;
+    request.client = keys.authenticate(header);
+    if (request.client) {
+      done();
+      return;
+    }
     if (header !== undefined) limiter.recordFailure(request.ip);
     request.log[header === undefined ? "info" : "warn"](
       { remoteAddress: request.ip, reason: header === undefined ? "missing key" : "invalid key" },
       "authentication failed",
     );
-    return reply
+    reply
       .code(401)
       .header("www-authenticate", `Bearer realm="ordergraph"`)
       .type("application/json; charset=utf-8")

@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import type { ApolloServerPlugin } from "@apollo/server";
 import { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from "fastify";
 import type { GraphQLError } from "graphql";
-import pino, { type DestinationStream, type Level, type Logger } from "pino";
+import pino, { type Bindings, type ChildLoggerOptions, type DestinationStream, type Level, type Logger } from "pino";
 import type { OrdergraphConfig } from "../config/config.schema.ts";
 import type { GraphContext } from "../graph/context.ts";
 import type { ObserverHub } from "../providers/core/upstream-events.ts";
@@ -114,6 +114,9 @@ class SafeLogController extends LogController {
   override incomingRequest(): void {}
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    // Nothing to build when even errors are not logged (level "silent").
+    const log = request.log as unknown as Partial<Pick<Logger, "isLevelEnabled">>;
+    if (log.isLevelEnabled && !log.isLevelEnabled("error")) return;
     const path = pathOf(request);
     // Probes and scrapes come every few seconds: they would drown the rest at info.
     const level: Level = error ? "error" : QUIET_PATHS.has(path) ? "debug" : "info";
@@ -148,13 +151,18 @@ export function fastifyLogOptions(logger: Logger) {
     // genReqId checks the client's header; Fastify's own use of it would take any value.
     requestIdHeader: false as const,
     logController: new SafeLogController(),
+    // A request's child logger only binds its id: while nothing is logged (level "silent"), the server's own does.
+    childLoggerFactory: (parent: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions) =>
+      logger.isLevelEnabled("fatal") ? parent.child(bindings, options) : parent,
   };
 }
 
 /** Answers the request id header on every response (the log lines carry it as `requestId`). */
 export function registerRequestLogging(app: FastifyInstance): void {
-  app.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
+  // A callback hook: an async one costs every request a promise.
+  app.addHook("onRequest", (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+    done();
   });
 }
 
@@ -221,16 +229,20 @@ export function operationLogPlugin(logger: Logger): ApolloServerPlugin<GraphCont
           if (response.body.kind !== "single") return;
           const result = response.body.singleResult;
           if (requestId) result.extensions = { ...result.extensions, requestId };
-          const codes = (result.errors ?? []).map((e) => String(e.extensions?.code ?? "INTERNAL_SERVER_ERROR"));
-          codes.forEach((code, i) => {
-            const error = encountered[i];
-            if (code !== "INTERNAL_SERVER_ERROR" || !error) return;
-            const cause = error.originalError ?? error;
-            logger.error(
-              { requestId, path: error.path?.join("."), error: { name: cause.name, message: scrubText(cause.message) } },
-              "internal error",
-            );
-          });
+          const codes = result.errors?.length ? result.errors.map((e) => String(e.extensions?.code ?? "INTERNAL_SERVER_ERROR")) : [];
+          if (codes.length > 0 && logger.isLevelEnabled("error")) {
+            codes.forEach((code, i) => {
+              const error = encountered[i];
+              if (code !== "INTERNAL_SERVER_ERROR" || !error) return;
+              const cause = error.originalError ?? error;
+              logger.error(
+                { requestId, path: error.path?.join("."), error: { name: cause.name, message: scrubText(cause.message) } },
+                "internal error",
+              );
+            });
+          }
+          // The line is built only when it is written (most of a request's logging cost when it is not).
+          if (!logger.isLevelEnabled("info")) return;
           const meter = contextValue.call?.meter;
           logger.info(
             {

@@ -17,6 +17,12 @@ describe("toDecimal", () => {
     ["007.10", "7.10"],
     [-0, "0.00"],
     ["-0.00", "0.00"],
+    ["0", "0.00"],
+    ["00", "0.00"],
+    ["-0", "0.00"],
+    ["0.05", "0.05"],
+    ["05.5", "5.50"],
+    ["120.5", "120.50"],
     [-12.3, "-12.30"],
     ["98765432109876543210.123456789", "98765432109876543210.123456789"],
   ])("normalises %j to %s", (input, expected) => {
@@ -28,6 +34,23 @@ describe("toDecimal", () => {
     expect(toDecimal(1.5e22)).toBe("15000000000000000000000.00");
     expect(toDecimal(1e-7)).toBe("0.0000001");
     expect(toDecimal(-2.5e-7)).toBe("-0.00000025");
+  });
+
+  it("answers the same as the general rule for any plain decimal text", () => {
+    // The rule spelt out: no leading zeros (one digit stays), at least minScale fraction digits, no "-" on zero.
+    const expected = (text: string, minScale: number) => {
+      const negative = text.startsWith("-");
+      const [whole = "0", fraction = ""] = (negative ? text.slice(1) : text).split(".");
+      const intPart = whole.replace(/^0+(?=\d)/, "");
+      const digits = fraction.padEnd(minScale, "0");
+      const zero = /^0*$/.test(intPart + digits);
+      return `${negative && !zero ? "-" : ""}${intPart}${digits ? `.${digits}` : ""}`;
+    };
+    fc.assert(
+      fc.property(fc.stringMatching(/^-?\d{1,6}(\.\d{1,5})?$/), fc.integer({ min: 0, max: 4 }), (text, minScale) => {
+        expect(toDecimal(text, minScale)).toBe(expected(text, minScale));
+      }),
+    );
   });
 
   it("honours the minimum scale", () => {

@@ -17,6 +17,31 @@ describe("global ids", () => {
     expect(decodeGlobalId(id)).toEqual({ type: "Order", provider: "shop-de", nativeId: "a:b/c" });
   });
 
+  it("encodes exactly the base64url of the id's text, for any provider and native id", () => {
+    const reference = (type: string, provider: string, nativeId: string) =>
+      Buffer.from(`${type}:${provider}:${encodeURIComponent(nativeId)}`).toString("base64url");
+    fc.assert(
+      fc.property(
+        // Ours, and others (the fuzzer encodes ids of types that do not exist).
+        fc.constantFrom("Order" as const, "Customer" as const, "Provider" as "Order", "x" as "Order"),
+        // Config ids, and anything else (decoding encodes whatever provider id an id claims).
+        fc.oneof(fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,20}$/), fc.string({ maxLength: 12, unit: "grapheme" })),
+        fc.string({ minLength: 1, maxLength: 40, unit: "grapheme" }),
+        (type, provider, nativeId) => {
+          expect(encodeGlobalId(type, provider, nativeId)).toBe(reference(type, provider, nativeId));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("keeps encoding correctly past the providers it remembers", () => {
+    for (let i = 0; i < 200; i++) {
+      const provider = `p-${i}`;
+      expect(decodeGlobalId(encodeGlobalId("Order", provider, String(i)))).toEqual({ type: "Order", provider, nativeId: String(i) });
+    }
+  });
+
   it("round-trips any native id", () => {
     fc.assert(
       fc.property(fc.string({ minLength: 1, maxLength: 60, unit: "grapheme" }), (nativeId) => {

@@ -51,7 +51,12 @@ function numberToPlain(value: number): string {
 }
 
 function withScale(text: string, minScale: number): string {
-  const negative = text.startsWith("-");
+  const negative = text.charCodeAt(0) === 45; // "-"
+  // Already canonical (the usual case: "120.50"): positive, no leading zero to drop, fraction long enough.
+  if (!negative && (text.charCodeAt(0) !== 48 || text.length === 1 || text.charCodeAt(1) === 46)) {
+    const dot = text.indexOf(".");
+    if ((dot < 0 ? 0 : text.length - dot - 1) >= minScale) return text;
+  }
   const [intRaw = "0", frac = ""] = (negative ? text.slice(1) : text).split(".");
   const intPart = intRaw.replace(/^0+(?=\d)/, "");
   const fraction = frac.length >= minScale ? frac : frac + "0".repeat(minScale - frac.length);

@@ -59,6 +59,9 @@ export const CSCART_CAPABILITIES: Capabilities = {
   count: "NATIVE",
 };
 
+/** The status codes CS-Cart documents (built once: every query's plan asks). */
+const KNOWN_CODES: ReadonlySet<string> = new Set(CSCART_STATUS_TABLE.map((row) => row.code));
+
 function intersect(a: string[] | undefined, b: string[]): string[] {
   return a === undefined ? b : a.filter((code) => b.includes(code));
 }
@@ -98,13 +101,12 @@ export class CsCartConnector implements Connector {
     if (filter.status) codes = intersect(codes, codesForStatuses(filter.status));
     if (filter.nativeStatus) codes = intersect(codes, filter.nativeStatus);
     if (filter.paymentStatus) codes = intersect(codes, codesForPayments(filter.paymentStatus));
-    const known = new Set(CSCART_STATUS_TABLE.map((row) => row.code));
     let empty = false;
     if (codes !== undefined) {
       // N (Incomplete) is an abandoned checkout, hidden by CS-Cart unless asked for by name: a payment
       // filter alone (UNPAID includes N) must not bring it back.
       const asksForDraft = filter.status?.includes("DRAFT") || filter.nativeStatus?.includes("N");
-      codes = codes.filter((code) => known.has(code) && (code !== "N" || asksForDraft));
+      codes = codes.filter((code) => KNOWN_CODES.has(code) && (code !== "N" || asksForDraft));
       if (codes.length === 0) empty = true;
       native.nativeStatus = codes;
     }

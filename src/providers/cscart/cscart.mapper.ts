@@ -87,8 +87,9 @@ function csv(value: string | null | undefined): string[] {
 }
 
 function fullName(first: string | null | undefined, last: string | null | undefined): string | null {
-  const name = [text(first), text(last)].filter(Boolean).join(" ");
-  return name === "" ? null : name;
+  const given = text(first);
+  const family = text(last);
+  return given !== null && family !== null ? `${given} ${family}` : (given ?? family);
 }
 
 function address(raw: CsCartDetails, prefix: "b" | "s"): AddressRecord | null {
