@@ -316,27 +316,21 @@ async function readJson(
     new UpstreamError("UPSTREAM_INVALID_RESPONSE", provider, `provider ${provider} answered a body larger than ${limit} bytes`);
   const notJson = () =>
     new UpstreamError("UPSTREAM_INVALID_RESPONSE", provider, `provider ${provider} answered a body that is not JSON`, status);
-  let size = 0;
   const length = contentLength === undefined ? Number.NaN : Number(contentLength);
-  if (status < 400 && !(length < STREAM_FROM_BYTES)) {
-    // A large answer is never held whole as bytes, text and values at once (see json-stream.ts).
-    const decoder = new JsonStreamDecoder();
-    try {
-      for await (const chunk of body) {
-        size += chunk.length;
-        if (size > limit) throw tooLarge();
-        decoder.write(chunk);
-      }
-      return decoder.end();
-    } catch (error) {
-      throw error instanceof SyntaxError ? notJson() : error;
-    }
-  }
+  // A large answer is never held whole as bytes, text and values at once (see json-stream.ts).
+  const decoder = status < 400 && !(length < STREAM_FROM_BYTES) ? new JsonStreamDecoder() : undefined;
   const chunks: Buffer[] = [];
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > limit) throw tooLarge();
-    chunks.push(chunk);
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      size += chunk.length;
+      if (size > limit) throw tooLarge();
+      if (decoder) decoder.write(chunk);
+      else chunks.push(chunk);
+    }
+    if (decoder) return decoder.end();
+  } catch (error) {
+    throw error instanceof SyntaxError ? notJson() : error;
   }
   const text = Buffer.concat(chunks).toString("utf8");
   if (text.trim() === "") return undefined;
