@@ -16,6 +16,7 @@ import {
   startEmulatorServer,
 } from "../shared/emulator-http.ts";
 import { JsonRows } from "../shared/json-rows.ts";
+import { memoByText } from "../shared/memo-by-text.ts";
 import { type ActivePlatformOrder, generateActivePlatformData } from "./activeplatform.data.ts";
 import { ACTIVEPLATFORM_OPENAPI } from "./activeplatform.openapi.ts";
 
@@ -157,19 +158,8 @@ function sortValue(order: ActivePlatformOrder, field: ActivePlatformSortField): 
   }
 }
 
-/** Timestamps already read: parsing is pure, and every list sorted by time reads all of them. */
-const instants = new Map<string, number>();
-
-function instant(text: string): number {
-  let ms = instants.get(text);
-  if (ms === undefined) {
-    ms = Date.parse(text);
-    // Bounded, in case a test plants timestamps without end.
-    if (instants.size >= 100_000) instants.clear();
-    instants.set(text, ms);
-  }
-  return ms;
-}
+/** A timestamp in epoch ms (NaN when unreadable), read once per text: every list sorted by time reads all of them. */
+const instant = memoByText(Date.parse);
 
 function compareValues(a: number | string | null, b: number | string | null): number {
   // PostgreSQL's default: NULL is larger than any value, so last ascending and first descending.

@@ -16,6 +16,7 @@ import {
   startEmulatorServer,
 } from "../shared/emulator-http.ts";
 import { JsonRows } from "../shared/json-rows.ts";
+import { memoByText } from "../shared/memo-by-text.ts";
 import {
   DJANGOSHOP_STATUSES,
   type DjangoShopCustomer,
@@ -543,20 +544,11 @@ function authenticate(req: EmulatorRequest, settings: DjangoShopHandlerSettings)
   return fail(401, "Invalid token.");
 }
 
-/** Stored timestamps already parsed: parsing is pure, and every list request reads all of them. */
-const storedTimes = new Map<string, number>();
-
-/** A stored timestamp in epoch microseconds; an unparsable one (a test may plant it) sorts as the epoch rather than crashing. */
-function storedMicros(text: string): number {
-  let micros = storedTimes.get(text);
-  if (micros === undefined) {
-    micros = parseDjangoDateTime(text) ?? 0;
-    // Bounded, in case a test plants timestamps without end.
-    if (storedTimes.size >= 100_000) storedTimes.clear();
-    storedTimes.set(text, micros);
-  }
-  return micros;
-}
+/**
+ * A stored timestamp in epoch microseconds, read once per text (every list request reads all of them); an
+ * unparsable one (a test may plant it) sorts as the epoch rather than crashing.
+ */
+const storedMicros = memoByText((text) => parseDjangoDateTime(text) ?? 0);
 
 function toRows(data: DjangoShopData): OrderRow[] {
   const customers = new Map(data.customers.map((c) => [c.id, c]));

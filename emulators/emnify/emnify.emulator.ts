@@ -15,6 +15,7 @@ import {
   startEmulatorServer,
 } from "../shared/emulator-http.ts";
 import { JsonRows } from "../shared/json-rows.ts";
+import { memoByText } from "../shared/memo-by-text.ts";
 import { type EmnifyOrder, generateEmnifyData } from "./emnify.data.ts";
 import { EMNIFY_OPENAPI } from "./emnify.openapi.ts";
 
@@ -234,22 +235,16 @@ function parseDateValue(value: string): { start: number; end: number } | null {
   return { start, end: start + 1 };
 }
 
-/** `submit_date` values already read: parsing is pure, and every sorted list reads all of them. */
-const submitTimes = new Map<string, number | null>();
+/** A `submit_date` in epoch ms, or null when unreadable, read once per text: every sorted list reads all of them. */
+const submitDateMs = memoByText((text): number | null => {
+  const parsed = Date.parse(text);
+  return Number.isNaN(parsed) ? null : parsed;
+});
 
 /** Epoch ms of an order's `submit_date`, or null when absent or unreadable. */
 function submitMs(order: EmnifyOrder): number | null {
   const text = order.submit_date;
-  if (text === null || text === undefined) return null;
-  let ms = submitTimes.get(text);
-  if (ms === undefined) {
-    const parsed = Date.parse(text);
-    ms = Number.isNaN(parsed) ? null : parsed;
-    // Bounded, in case a test plants dates without end.
-    if (submitTimes.size >= 100_000) submitTimes.clear();
-    submitTimes.set(text, ms);
-  }
-  return ms;
+  return text === null || text === undefined ? null : submitDateMs(text);
 }
 
 /** `^~` is SQL LIKE wrapped in `%…%`: a substring match where `%` is any run and `_` one character. */
