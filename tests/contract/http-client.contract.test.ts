@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { standaloneCall } from "../../src/providers/core/call-context.ts";
 import { ProviderHttpClient } from "../../src/providers/core/http-client.ts";
+import { parseRowText } from "../../src/providers/core/json-stream.ts";
 import { DEFAULT_RESILIENCE } from "../../src/providers/core/upstream-policy.ts";
 
 /** An answer of about 1.7 MB, shaped like Iteras' list, with text that is not ASCII. */
@@ -31,6 +32,7 @@ const ROUTES: Record<string, { status: number; text: string; sized: boolean }> =
   "/small": { status: 200, text: '{"orders":[{"id":1}]}', sized: true },
   "/empty-chunked": { status: 200, text: "  \n", sized: false },
   "/not-found-text": { status: 404, text: "<html>not here</html>", sized: false },
+  "/not-found-json": { status: 404, text: '{"error":"no such key"}', sized: true },
 };
 
 let server: Server;
@@ -117,6 +119,34 @@ describe("ProviderHttpClient body reading", () => {
       expect((await http.request(standaloneCall(), { path: "/small" })).body).toEqual({ orders: [{ id: 1 }] });
       expect(await http.request(standaloneCall(), { path: "/empty-chunked" })).toMatchObject({ status: 200, body: undefined });
       expect(await http.request(standaloneCall(), { path: "/not-found-text" })).toMatchObject({ status: 404, body: undefined });
+    } finally {
+      await http.close();
+    }
+  });
+
+  it("keeps rows as their texts when asked (large or small), and shares a call only with one that asked the same", async () => {
+    const http = client();
+    const invalid = () => new Error("not JSON");
+    try {
+      for (const path of ["/large-chunked", "/small"]) {
+        const response = await http.request(standaloneCall(), { path, rowsAsText: true });
+        const rows = (response.body as { orders: unknown[] }).orders;
+        for (const row of rows) expect(typeof row).toBe("string");
+        expect(rows.map((row) => parseRowText(row, invalid))).toEqual(
+          (JSON.parse(ROUTES[path]?.text ?? "") as { orders: unknown[] }).orders,
+        );
+      }
+      // The same GET at once, once as texts and once parsed: two calls, each answered as it asked.
+      const call = standaloneCall();
+      const [texts, parsed] = await Promise.all([
+        http.request(call, { path: "/small", rowsAsText: true }),
+        http.request(call, { path: "/small" }),
+      ]);
+      expect(texts.body).toEqual({ orders: ['{"id":1}'] });
+      expect(parsed.body).toEqual({ orders: [{ id: 1 }] });
+      expect(call.meter.toJSON().calls).toBe(2);
+      // An error answer is parsed whole as before: a connector reads it as one value.
+      expect((await http.request(standaloneCall(), { path: "/not-found-json", rowsAsText: true })).body).toEqual({ error: "no such key" });
     } finally {
       await http.close();
     }

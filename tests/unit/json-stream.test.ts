@@ -1,11 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { JsonStreamDecoder } from "../../src/providers/core/json-stream.ts";
+import { JsonStreamDecoder, parseRowText } from "../../src/providers/core/json-stream.ts";
 
 /** Decodes `text` fed in chunks cut at the given byte offsets. */
-function decode(text: string, cuts: number[] = []): unknown {
+function decode(text: string, cuts: number[] = [], rowsAsText = false): unknown {
   const bytes = Buffer.from(text, "utf8");
-  const decoder = new JsonStreamDecoder();
+  const decoder = new JsonStreamDecoder({ rowsAsText });
   let from = 0;
   for (const cut of [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b)) {
     decoder.write(bytes.subarray(from, cut));
@@ -122,5 +122,51 @@ describe("JsonStreamDecoder", () => {
     expect(Object.hasOwn(value, "__proto__")).toBe(true);
     expect(({} as Record<string, unknown>)["polluted"]).toBeUndefined();
     expect(value).toEqual(JSON.parse(text));
+  });
+
+  describe("with rowsAsText", () => {
+    const damaged = () => new Error("damaged row");
+    /** The decoded value with every walked array's members parsed back. */
+    const parsedBack = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map((text) => parseRowText(text, damaged));
+      if (value !== null && typeof value === "object") {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, Array.isArray(v) ? parsedBack(v) : v]));
+      }
+      return value;
+    };
+
+    it("keeps each row of a walked array as text that parses to the row, however the bytes are cut", () => {
+      fc.assert(
+        fc.property(
+          fc.array(fc.jsonValue(), { maxLength: 8 }),
+          fc.jsonValue(),
+          fc.boolean(),
+          fc.constantFrom(0, 2),
+          cuts,
+          (rows, other, wrapped, indent, at) => {
+            const value = wrapped ? { orders: rows, other } : rows;
+            const text = JSON.stringify(value, null, indent);
+            const decoded = decode(text, at, true);
+            const walked = (wrapped ? (decoded as { orders: unknown[] }).orders : decoded) as unknown[];
+            expect(walked).toHaveLength(rows.length);
+            for (const row of walked) expect(typeof row).toBe("string");
+            // Members that are not arrays are parsed as usual (arrays are walked too).
+            if (wrapped && !Array.isArray(other)) expect((decoded as { other: unknown }).other).toEqual(JSON.parse(JSON.stringify(other)));
+            expect(parsedBack(decoded)).toEqual(JSON.parse(text));
+          },
+        ),
+        { numRuns: 300 },
+      );
+    });
+
+    it("checks the frame at once and a row's own JSON when it is parsed, with the reader's error", () => {
+      expect(() => decode('[{"id":1},', [], true)).toThrow(SyntaxError);
+      expect(() => decode('{"orders":[{"id":1}]]', [], true)).toThrow(SyntaxError);
+      const rows = decode('[{"id":1},{"id":tru},7]', [4, 13], true) as string[];
+      expect(rows).toEqual(['{"id":1}', '{"id":tru}', "7"]);
+      expect(parseRowText(rows[0], damaged)).toEqual({ id: 1 });
+      expect(() => parseRowText(rows[1], damaged)).toThrow("damaged row");
+      expect(() => parseRowText({ id: 1 }, damaged)).toThrow("damaged row");
+    });
   });
 });

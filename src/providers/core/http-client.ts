@@ -81,6 +81,13 @@ export interface UpstreamRequest {
    * nothing (e.g. a login). GETs are always retried; writes never are.
    */
   idempotent?: boolean;
+  /**
+   * Keep the rows of a 2xx answer (the members of a top-level array, or of an
+   * array member of a top-level object) as their JSON texts, unparsed, for
+   * the connector to parse one at a time with `parseRowText` (json-stream.ts): a large
+   * answer then never holds all its rows parsed at once (see json-stream.ts).
+   */
+  rowsAsText?: boolean;
 }
 
 /** A parsed upstream answer. */
@@ -152,7 +159,7 @@ export class ProviderHttpClient {
         await this.options.cache?.store.invalidate(this.provider);
       }
     }
-    const identity = `${this.basePath}${request.path}${queryString(request.query)}\n${JSON.stringify(Object.entries(request.headers ?? {}).sort())}`;
+    const identity = `${this.basePath}${request.path}${queryString(request.query)}\n${JSON.stringify(Object.entries(request.headers ?? {}).sort())}${request.rowsAsText ? "\nrows as text" : ""}`;
     const shared = this.inFlight.get(identity);
     if (shared) {
       call.meter.recordCached(this.provider);
@@ -216,6 +223,7 @@ export class ProviderHttpClient {
         headerValue(response.headers, "content-length"),
         this.maxBodyBytes,
         this.provider,
+        request.rowsAsText === true,
       );
       return { status: response.statusCode, headers: response.headers, body: parsed };
     } catch (error) {
@@ -311,14 +319,14 @@ async function readJson(
   contentLength: string | undefined,
   limit: number,
   provider: string,
+  rowsAsText: boolean,
 ): Promise<unknown> {
   const tooLarge = () =>
     new UpstreamError("UPSTREAM_INVALID_RESPONSE", provider, `provider ${provider} answered a body larger than ${limit} bytes`);
-  const notJson = () =>
-    new UpstreamError("UPSTREAM_INVALID_RESPONSE", provider, `provider ${provider} answered a body that is not JSON`, status);
+  const notJson = () => bodyNotJson(provider, status);
   const length = contentLength === undefined ? Number.NaN : Number(contentLength);
   // A large answer is never held whole as bytes, text and values at once (see json-stream.ts).
-  const decoder = status < 400 && !(length < STREAM_FROM_BYTES) ? new JsonStreamDecoder() : undefined;
+  const decoder = status < 400 && (rowsAsText || !(length < STREAM_FROM_BYTES)) ? new JsonStreamDecoder({ rowsAsText }) : undefined;
   const chunks: Buffer[] = [];
   let size = 0;
   try {
@@ -350,6 +358,11 @@ function queryString(query: UpstreamRequest["query"]): string {
   }
   const text = params.toString();
   return text ? `?${text}` : "";
+}
+
+/** The error of a body that is not JSON (also of a row kept as text, `rowsAsText`, found so when parsed). */
+export function bodyNotJson(provider: string, status: number): UpstreamError {
+  return new UpstreamError("UPSTREAM_INVALID_RESPONSE", provider, `provider ${provider} answered a body that is not JSON`, status);
 }
 
 /** Reads a header as one string. */

@@ -7,6 +7,12 @@
  * object) is cut out as bytes and handed to `JSON.parse`, which does the real
  * parsing, so the result is what `JSON.parse` of the whole text gives (a
  * property test holds it to that) and invalid JSON throws a SyntaxError.
+ *
+ * With `rowsAsText`, the members of the arrays walked here are not parsed at
+ * all: each is kept as its JSON text, for the reader to parse one at a time
+ * (see {@link parseRowText}). A text takes a fraction of the memory of the
+ * parsed row, and a row parsed only when it is used dies young; the outer
+ * frame is still checked, the rows' own JSON only when they are parsed.
  */
 
 const QUOTE = 0x22;
@@ -36,7 +42,14 @@ interface Frame {
 /** How the value being cut out ends. */
 type Cut = "string" | "container" | "scalar";
 
+/** How a decoder keeps what it reads. */
+export interface JsonStreamOptions {
+  /** Keep each member of a walked array as its JSON text instead of parsing it. */
+  rowsAsText?: boolean;
+}
+
 export class JsonStreamDecoder {
+  private readonly rowsAsText: boolean;
   private readonly frames: Frame[] = [];
   private expect: Expect = "value";
   private result: unknown;
@@ -49,6 +62,10 @@ export class JsonStreamDecoder {
   private depth = 0;
   private inString = false;
   private escaped = false;
+
+  constructor(options: JsonStreamOptions = {}) {
+    this.rowsAsText = options.rowsAsText ?? false;
+  }
 
   /** Feeds the next bytes of the body. */
   write(chunk: Uint8Array): void {
@@ -193,7 +210,12 @@ export class JsonStreamDecoder {
     const bytes = this.pieces.length === 0 ? last : Buffer.concat([...this.pieces, last]);
     this.pieces = [];
     this.cut = null;
-    const value: unknown = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"));
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+    if (this.rowsAsText && !this.cutIsKey && this.frames[this.frames.length - 1]?.isArray) {
+      this.store(text);
+      return;
+    }
+    const value: unknown = JSON.parse(text);
     if (this.cutIsKey) {
       const frame = this.frames[this.frames.length - 1] as Frame;
       frame.key = value as string;
@@ -230,4 +252,17 @@ function setMember(target: Record<string, unknown>, key: string, value: unknown)
 
 function unexpected(byte: number): SyntaxError {
   return new SyntaxError(`Unexpected token '${String.fromCharCode(byte)}' in JSON`);
+}
+
+/**
+ * Parses a row kept as text by a decoder with `rowsAsText`; `invalid` makes
+ * the error thrown when the text is not JSON (the body was damaged).
+ */
+export function parseRowText(text: unknown, invalid: () => Error): unknown {
+  if (typeof text !== "string") throw invalid();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw invalid();
+  }
 }

@@ -3,10 +3,12 @@
  * most `cap` orders, silently cut: the connector fetches the whole filtered
  * set (splitting created-date windows until no answer is capped), keeps it in
  * a short-lived cache keyed by the native params, and serves the engine's
- * windows from memory, sorted here. Each kept window's answer is validated and
- * mapped as soon as it arrives, so only order records outlive a call; a row
- * that fails validation becomes a placeholder that keeps its place and is
- * reported as an error for that order alone.
+ * windows from memory, sorted here. Answers arrive as row texts, parsed one
+ * row at a time where they are used: a kept window's rows are validated and
+ * mapped as soon as it arrives, a capped answer's only read for their days,
+ * so no answer is ever held parsed whole and only order records outlive a
+ * call. A row that fails validation becomes a placeholder that keeps its
+ * place and is reported as an error for that order alone.
  */
 import type { CallContext } from "../core/call-context.ts";
 import {
@@ -19,7 +21,8 @@ import {
   type QueryPlan,
   type SortKey,
 } from "../core/connector.ts";
-import { baseHttpOptions, ProviderHttpClient, type UpstreamResponse } from "../core/http-client.ts";
+import { baseHttpOptions, bodyNotJson, ProviderHttpClient, type UpstreamResponse } from "../core/http-client.ts";
+import { parseRowText } from "../core/json-stream.ts";
 import type { OrderRecord } from "../core/model.ts";
 import { orderComparator } from "../core/order-compare.ts";
 import { mapConcurrent } from "../core/paging.ts";
@@ -254,8 +257,18 @@ export class IterasConnector implements Connector {
     return { statuses, customers: [...(filter.customerIds ?? [])].sort(), window };
   }
 
-  private async get(call: CallContext, params: URLSearchParams, what: string): Promise<unknown[]> {
-    const response = await this.http.request(call, { path: "/orders/", query: params, headers: { "x-iteras-key": this.apiKey } });
+  /**
+   * One call of the order list. With `rowsAsText`, the rows come back as their
+   * JSON texts (see {@link parseRow}): a windowed read holds thousands of
+   * rows, and a text takes a fraction of the memory of the parsed row.
+   */
+  private async get(call: CallContext, params: URLSearchParams, what: string, rowsAsText = false): Promise<unknown[]> {
+    const response = await this.http.request(call, {
+      path: "/orders/",
+      query: params,
+      headers: { "x-iteras-key": this.apiKey },
+      rowsAsText,
+    });
     if (response.status === 401 || response.status === 403 || (response.status === 404 && isKeyError(response))) {
       throw credentialsRejected(this.id, response.status);
     }
@@ -266,6 +279,11 @@ export class IterasConnector implements Connector {
     const parsed = iterasListSchema.safeParse(response.body);
     if (!parsed.success) throw invalidResponse(this.id, what);
     return parsed.data;
+  }
+
+  /** A row of a windowed read, parsed only now, when it is used (and dropped right after). */
+  private parseRow(text: unknown): unknown {
+    return parseRowText(text, () => bodyNotJson(this.id, 200));
   }
 
   /** The placeholder of a list row that failed validation, named by its id as Iteras' ids are compared (no leading zeros). */
@@ -283,7 +301,8 @@ export class IterasConnector implements Connector {
   private mapWindow(answer: readonly unknown[], read: WindowedRead): OrderRecord[] {
     const seenSynthetic = new Map<string, number>();
     const rows: OrderRecord[] = [];
-    for (const raw of answer) {
+    for (const text of answer) {
+      const raw = this.parseRow(text);
       const parsed = iterasOrderSchema.safeParse(raw);
       if (!parsed.success) {
         rows.push(this.placeholder(raw));
@@ -327,7 +346,7 @@ export class IterasConnector implements Connector {
       return await fetchAllWindows<unknown, OrderRecord>(window, {
         cap: this.cap,
         concurrency: this.concurrency,
-        dayOf: (raw) => iterasRowDay(raw, this.mapContext.timeZone),
+        dayOf: (text) => iterasRowDay(this.parseRow(text), this.mapContext.timeZone),
         keep: (answer) => this.mapWindow(answer, read),
         fetch: (w) => {
           const params = new URLSearchParams();
@@ -336,7 +355,7 @@ export class IterasConnector implements Connector {
           if (read.customer !== undefined) params.set("customer", read.customer);
           if (w.after !== undefined) params.set("created_after", w.after);
           if (w.before !== undefined) params.set("created_before", w.before);
-          return this.get(call, params, "an order list");
+          return this.get(call, params, "an order list", true);
         },
       });
     } catch (error) {
