@@ -10,7 +10,7 @@ import { createServices } from "../src/server/services.ts";
 import { serveParent } from "./bench-process.ts";
 
 const config = parseConfig(process.env.BENCH_CONFIG ?? "", {});
-const services = createServices(config);
+const services = await createServices(config);
 const server = await buildServer({
   config,
   services,

@@ -4,8 +4,6 @@
  */
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfigFile } from "./config/load-config.ts";
-import { startDemo } from "./demo/demo.ts";
-import { startEmulators } from "./demo/demo-providers.ts";
 import { createConnectors, PROVIDER_DEFINITIONS } from "./providers/registry.ts";
 import { buildServer } from "./server/app.ts";
 import { createServices } from "./server/services.ts";
@@ -104,7 +102,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === "serve") {
     const config = await loadConfigFile(await configPath(values.config));
-    const services = createServices(config);
+    const services = await createServices(config);
     const server = await buildServer({
       config,
       connectors: createConnectors(config, services),
@@ -117,7 +115,9 @@ async function main(argv: string[]): Promise<number> {
     onSignals(() => server.close());
     return -1;
   }
+  // The demo and the emulators are loaded only for their commands: `serve` never carries them.
   if (command === "demo") {
+    const { startDemo } = await import("./demo/demo.ts");
     const demo = await startDemo({
       port: port ?? 4000,
       host: values.host ?? "127.0.0.1",
@@ -144,6 +144,7 @@ async function main(argv: string[]): Promise<number> {
     return -1;
   }
   // emulators
+  const { startEmulators } = await import("./demo/demo-providers.ts");
   const started = await startEmulators({ host: values.host ?? "127.0.0.1", ...(port ? { basePort: port } : {}) });
   for (const emulator of started) {
     process.stdout.write(`${emulator.kind.padEnd(15)} ${emulator.url}\n  config entry: ${JSON.stringify(emulator.entry)}\n`);

@@ -38,7 +38,7 @@ export async function startDemo(
       {},
     );
     progress(`emulators ready: ${emulators.map((e) => e.kind).join(", ")}; starting ordergraph…`);
-    const services = createServices(config);
+    const services = await createServices(config);
     const server = await buildServer({
       config,
       services,

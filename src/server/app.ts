@@ -25,7 +25,6 @@ import { createServerMetrics } from "./metrics.ts";
 import { createQueryLimits } from "./query-limits.ts";
 import { RequestCall } from "./request-call.ts";
 import { buildApiSchema } from "./schema.ts";
-import { createServerTracing } from "./tracing.ts";
 
 /** What the server is built from. */
 export interface ServerOptions {
@@ -92,7 +91,11 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
   const keys = new ClientKeys(config.clients);
   const writes = new WriteCoordinator();
   const metrics = config.observability.metrics.enabled ? createServerMetrics({ providers: [...connectors.keys()] }) : undefined;
-  const tracing = createServerTracing(config.observability.tracing, { exporter: options.spanExporter });
+  // OpenTelemetry is loaded only when tracing is on: it is a few MB of heap a server without it never uses.
+  const tracing =
+    config.observability.tracing.enabled || options.spanExporter
+      ? (await import("./tracing.ts")).createServerTracing(config.observability.tracing, { exporter: options.spanExporter })
+      : undefined;
   const hub = options.services?.observer;
   const unsubscribe = hub ? [metrics?.observer, tracing?.observer].flatMap((o) => (o ? [hub.add(o)] : [])) : [];
   if (hub) unsubscribe.push(logUpstreamCalls(logger, hub));

@@ -13,7 +13,7 @@ export interface Services extends ConnectorServices {
 }
 
 /** Builds the services: Redis when the config names it, memory otherwise. */
-export function createServices(config: OrdergraphConfig): Services {
-  const cache = config.cache.redisUrl ? ResponseCache.redis(config.cache.redisUrl) : ResponseCache.memory();
+export async function createServices(config: OrdergraphConfig): Promise<Services> {
+  const cache = config.cache.redisUrl ? await ResponseCache.redis(config.cache.redisUrl) : ResponseCache.memory();
   return { cache, observer: new ObserverHub(), close: () => cache.close() };
 }

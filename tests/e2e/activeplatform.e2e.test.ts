@@ -48,7 +48,7 @@ async function startServer(entries: Array<Record<string, unknown>>): Promise<Ser
     }),
     {},
   );
-  const services = createServices(config);
+  const services = await createServices(config);
   const connectors = config.providers.map((entry) =>
     activeplatformDefinition.create(activeplatformDefinition.schema.parse(entry), services),
   );

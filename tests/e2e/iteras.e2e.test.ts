@@ -53,7 +53,7 @@ async function startIterasServer(entries: Array<Record<string, unknown>>): Promi
     }),
     {},
   );
-  const services = createServices(config);
+  const services = await createServices(config);
   const connectors = config.providers.map((entry) => iterasDefinition.create(iterasDefinition.schema.parse(entry), services));
   const server = await buildServer({ config, connectors, definitions: [iterasDefinition as unknown as ProviderDefinition], services });
   const url = await server.listen(0, "127.0.0.1");

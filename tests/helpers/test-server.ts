@@ -92,7 +92,7 @@ export async function startTestServer(options: {
     }),
     {},
   );
-  const services = createServices(config);
+  const services = await createServices(config);
   const server = await buildServer({
     config,
     connectors: createConnectors(config, services),

@@ -60,7 +60,7 @@ beforeAll(async () => {
     }),
     {},
   );
-  const services = createServices(config);
+  const services = await createServices(config);
   server = await buildServer({
     config,
     connectors: createConnectors(config, services),

@@ -8,7 +8,6 @@
  * ordergraph faster, never unavailable.
  */
 import { createHash } from "node:crypto";
-import { createKeyvNonBlocking } from "@keyv/redis";
 import { Keyv } from "keyv";
 
 /** What is cached of an answer. */
@@ -38,8 +37,9 @@ export class ResponseCache {
     return new ResponseCache(new Keyv({ namespace: "ordergraph" }));
   }
 
-  /** A cache in Redis, shared by replicas. */
-  static redis(url: string): ResponseCache {
+  /** A cache in Redis, shared by replicas (the Redis client is loaded only then). */
+  static async redis(url: string): Promise<ResponseCache> {
+    const { createKeyvNonBlocking } = await import("@keyv/redis");
     const store = createKeyvNonBlocking(url, { namespace: "ordergraph" });
     return new ResponseCache(store);
   }
