@@ -7,9 +7,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type AuditResult, serverAudits } from "graphql-http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CSCART_DEFAULT_CREDENTIALS, type CsCartEmulator, startCsCartEmulator } from "../../emulators/cscart/cscart.emulator.ts";
+import { type CsCartEmulator, startCsCartEmulator } from "../../emulators/cscart/cscart.emulator.ts";
 import { projectRoot } from "../../src/server/paths.ts";
-import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { ADMIN_KEY, csCartEntry, startTestServer, type TestServer } from "../helpers/test-server.ts";
 
 const DOC = "docs/conformance.md";
 
@@ -19,15 +19,7 @@ let server: TestServer;
 beforeAll(async () => {
   emulator = await startCsCartEmulator({ host: "127.0.0.1", port: 0, size: 5 });
   server = await startTestServer({
-    providers: [
-      {
-        id: "shop-cscart",
-        kind: "cscart",
-        baseUrl: `${emulator.url}/api`,
-        currency: "EUR",
-        credentials: { ...CSCART_DEFAULT_CREDENTIALS },
-      },
-    ],
+    providers: [csCartEntry(emulator)],
   });
 });
 

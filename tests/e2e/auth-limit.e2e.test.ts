@@ -6,11 +6,11 @@
  */
 import { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CSCART_DEFAULT_CREDENTIALS, type CsCartEmulator, startCsCartEmulator } from "../../emulators/cscart/cscart.emulator.ts";
+import { type CsCartEmulator, startCsCartEmulator } from "../../emulators/cscart/cscart.emulator.ts";
 import type { ProviderDefinition } from "../../src/providers/core/provider-definition.ts";
 import { csCartDefinition } from "../../src/providers/cscart/cscart.definition.ts";
 import { AuthFailureLimiter } from "../../src/server/auth.ts";
-import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { ADMIN_KEY, csCartEntry, startTestServer, type TestServer } from "../helpers/test-server.ts";
 
 const MAX = 3;
 const WINDOW_MS = 1500;
@@ -23,15 +23,7 @@ beforeAll(async () => {
   emulator = await startCsCartEmulator({ host: "127.0.0.1", port: 0, size: 10 });
   server = await startTestServer({
     definitions: [csCartDefinition as unknown as ProviderDefinition],
-    providers: [
-      {
-        id: "shop-cscart",
-        kind: "cscart",
-        baseUrl: `${emulator.url}/api`,
-        currency: "EUR",
-        credentials: { ...CSCART_DEFAULT_CREDENTIALS },
-      },
-    ],
+    providers: [csCartEntry(emulator)],
     server: { authFailures: { max: MAX, windowMs: WINDOW_MS } },
   });
 });

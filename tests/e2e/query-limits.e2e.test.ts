@@ -6,11 +6,11 @@
  * production.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CSCART_DEFAULT_CREDENTIALS, type CsCartEmulator, startCsCartEmulator } from "../../emulators/cscart/cscart.emulator.ts";
+import { type CsCartEmulator, startCsCartEmulator } from "../../emulators/cscart/cscart.emulator.ts";
 import type { ProviderDefinition } from "../../src/providers/core/provider-definition.ts";
 import { csCartDefinition } from "../../src/providers/cscart/cscart.definition.ts";
 import { LIST_ESTIMATE } from "../../src/server/query-limits.ts";
-import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { ADMIN_KEY, csCartEntry, startTestServer, type TestServer } from "../helpers/test-server.ts";
 
 const LIMITS = { maxDepth: 6, maxAliases: 3, maxDirectives: 3, maxTokens: 200, maxCost: 1000 };
 const DEFAULT_PAGE_SIZE = 20;
@@ -40,15 +40,7 @@ async function post(target: TestServer, query: string, variables?: Record<string
 const start = (server: Record<string, unknown>) =>
   startTestServer({
     definitions: [csCartDefinition as unknown as ProviderDefinition],
-    providers: [
-      {
-        id: "shop-cscart",
-        kind: "cscart",
-        baseUrl: `${emulator.url}/api`,
-        currency: "EUR",
-        credentials: { ...CSCART_DEFAULT_CREDENTIALS },
-      },
-    ],
+    providers: [csCartEntry(emulator)],
     engine: { defaultPageSize: DEFAULT_PAGE_SIZE },
     server,
   });

@@ -6,11 +6,11 @@
  * a later one.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { CSCART_DEFAULT_CREDENTIALS, type CsCartEmulator, startCsCartEmulator } from "../../emulators/cscart/cscart.emulator.ts";
+import { type CsCartEmulator, startCsCartEmulator } from "../../emulators/cscart/cscart.emulator.ts";
 import { OrdersPageDocument } from "../../src/generated/client/graphql.ts";
 import type { ProviderDefinition } from "../../src/providers/core/provider-definition.ts";
 import { csCartDefinition } from "../../src/providers/cscart/cscart.definition.ts";
-import { startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { csCartEntry, startTestServer, type TestServer } from "../helpers/test-server.ts";
 
 const DEADLINE_MS = 400;
 let emulator: CsCartEmulator;
@@ -21,17 +21,7 @@ beforeAll(async () => {
   server = await startTestServer({
     definitions: [csCartDefinition as unknown as ProviderDefinition],
     server: { requestDeadlineMs: DEADLINE_MS },
-    providers: [
-      {
-        id: "shop-cscart",
-        kind: "cscart",
-        baseUrl: `${emulator.url}/api`,
-        currency: "EUR",
-        credentials: { ...CSCART_DEFAULT_CREDENTIALS },
-        timeoutMs: 10_000,
-        resilience: { retries: 0 },
-      },
-    ],
+    providers: [csCartEntry(emulator, { timeoutMs: 10_000, resilience: { retries: 0 } })],
   });
 });
 

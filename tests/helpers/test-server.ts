@@ -4,6 +4,7 @@
  */
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { ClientError, GraphQLClient } from "graphql-request";
+import { CSCART_DEFAULT_CREDENTIALS } from "../../emulators/cscart/cscart.emulator.ts";
 import { parseConfig } from "../../src/config/load-config.ts";
 import type { ProviderDefinition } from "../../src/providers/core/provider-definition.ts";
 import { createConnectors, PROVIDER_DEFINITIONS } from "../../src/providers/registry.ts";
@@ -40,6 +41,18 @@ export function memoryLog(level: LogLevel = "debug"): MemoryLog {
 export function testEntry(emulator: { kind: string; entry: Record<string, unknown> }, resilience: Record<string, unknown> = {}) {
   const budget = emulator.kind === "emnify" ? { rateLimit: { calls: 100_000, perMs: 60_000 } } : {};
   return { ...emulator.entry, resilience: { ...resilience, ...budget } };
+}
+
+/** The provider entry `shop-cscart` for a CS-Cart emulator, with `extra` settings (timeouts, resilience). */
+export function csCartEntry(emulator: { url: string }, extra: Record<string, unknown> = {}) {
+  return {
+    id: "shop-cscart",
+    kind: "cscart",
+    baseUrl: `${emulator.url}/api`,
+    currency: "EUR",
+    credentials: { ...CSCART_DEFAULT_CREDENTIALS },
+    ...extra,
+  };
 }
 
 /** A GraphQL answer with its errors and extensions, for assertions. */
