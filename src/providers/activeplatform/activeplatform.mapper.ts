@@ -4,6 +4,7 @@
  */
 import { toDecimal } from "../core/decimal.ts";
 import type { CustomerRecord, MoneyRecord, OrderItemRecord, OrderRecord } from "../core/model.ts";
+import { zoneOffsetMs } from "../core/time-zone.ts";
 import type { ActivePlatformRawCharge, ActivePlatformRawItem, ActivePlatformRawOrder } from "./activeplatform.schemas.ts";
 import { activePlatformStatus } from "./activeplatform.status.ts";
 
@@ -70,23 +71,6 @@ export function localDate(value: string | null | undefined): string | null {
   return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === date ? date : null;
 }
 
-/** The offset of `timeZone` at an instant, in minutes east of UTC. */
-function zoneOffsetMinutes(instant: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(new Date(instant));
-  const get = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? "0");
-  const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
-  return Math.round((asUtc - Math.floor(instant / 1000) * 1000) / 60_000);
-}
-
 /**
  * Parses a timestamp to an instant. With an offset (`+03:00`, `+0300`, `Z`) it
  * is exact; a naive one is read as wall time in `timeZone`.
@@ -104,8 +88,8 @@ export function parseActivePlatformTimestamp(value: string | null | undefined, t
   const wall = Date.parse(`${date}T${time}Z`);
   if (Number.isNaN(wall)) return null;
   // Twice, so that a wall time next to a DST change settles on the offset in force at the result.
-  let instant = wall - zoneOffsetMinutes(wall, timeZone) * 60_000;
-  instant = wall - zoneOffsetMinutes(instant, timeZone) * 60_000;
+  let instant = wall - Math.round(zoneOffsetMs(wall, timeZone) / 60_000) * 60_000;
+  instant = wall - Math.round(zoneOffsetMs(instant, timeZone) / 60_000) * 60_000;
   return new Date(instant);
 }
 

@@ -6,6 +6,7 @@
  */
 import { fromMinorUnits, toDecimal } from "../core/decimal.ts";
 import type { AddressRecord, CustomerRecord, MoneyRecord, OrderItemRecord, OrderRecord } from "../core/model.ts";
+import { zoneOffsetMs } from "../core/time-zone.ts";
 import type { DjangoShopLocation, DjangoShopRawItem, DjangoShopRawOrder, DjangoShopRawPayment } from "./djangoshop.schemas.ts";
 import { djangoShopPaymentStatus, djangoShopStatus } from "./djangoshop.status.ts";
 
@@ -102,23 +103,6 @@ function text(value: string | null | undefined): string | null {
 
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
-/** The offset of a zone at an instant, in ms (positive east of UTC). */
-function zoneOffsetMs(timeZone: string, utcMs: number): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(new Date(utcMs));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const wall = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
-  return wall - Math.floor(utcMs / 1000) * 1000;
-}
-
 /**
  * Parses DRF's ISO 8601 timestamps. Microseconds are floored to the
  * millisecond (a Date holds no more), so a native `*_to` bound of
@@ -143,8 +127,8 @@ export function parseDjangoShopTimestamp(value: string | null | undefined, timeZ
   const zone = m[8];
   if (zone === undefined) {
     // Two passes find the offset in force at the wall time, also next to a DST change.
-    let utc = wall - zoneOffsetMs(timeZone, wall);
-    utc = wall - zoneOffsetMs(timeZone, utc);
+    let utc = wall - zoneOffsetMs(wall, timeZone);
+    utc = wall - zoneOffsetMs(utc, timeZone);
     return new Date(utc);
   }
   if (zone.toUpperCase() === "Z") return new Date(wall);

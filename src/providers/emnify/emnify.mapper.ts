@@ -5,6 +5,7 @@
  */
 import { toDecimal } from "../core/decimal.ts";
 import type { AddressRecord, CustomerRecord, MoneyRecord, OrderItemRecord, OrderRecord } from "../core/model.ts";
+import { zoneOffsetMs } from "../core/time-zone.ts";
 import type { EmnifyRawAddress, EmnifyRawCurrency, EmnifyRawOrder, EmnifyRawRef } from "./emnify.schemas.ts";
 import { emnifyPaymentStatus, emnifyStatus } from "./emnify.status.ts";
 
@@ -94,23 +95,6 @@ function currencyRecord(raw: EmnifyRawCurrency | null | undefined): EmnifyCurren
 }
 
 const NAIVE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?$/;
-
-/** The offset of a zone from UTC at an instant, in ms (Intl, no dependency). */
-function zoneOffsetMs(instant: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(new Date(instant));
-  const get = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
-  const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
-  return asUtc - Math.floor(instant / 1000) * 1000;
-}
 
 /**
  * Reads an emnify timestamp: with a zone as is, without one in `timeZone`

@@ -2,8 +2,8 @@
 import { z } from "zod";
 import { providerBaseSchema } from "../../config/config.schema.ts";
 import type { ProviderDefinition } from "../core/provider-definition.ts";
+import { isTimeZone } from "../core/time-zone.ts";
 import { ITERAS_CAPABILITIES, IterasConnector } from "./iteras.connector.ts";
-import { isTimeZone } from "./iteras.windows.ts";
 
 /** The documented most orders in one answer. */
 export const ITERAS_DEFAULT_CAP = 10_000;
