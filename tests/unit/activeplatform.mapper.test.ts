@@ -2,6 +2,7 @@
  * The ActivePlatform mapper on its own: totals as numbers and strings, offsets
  * to UTC, naive timestamps, items, charges, missing fields, the status table.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   type ActivePlatformMapContext,
@@ -225,6 +226,25 @@ describe("activePlatformToOrder", () => {
     expect(localDate("2025-02-30")).toBeNull();
     expect(localDate(null)).toBeNull();
     expect(activePlatformOrderSchema.safeParse({ ...docsExample, expiration_date: "soon" }).success).toBe(false);
+  });
+
+  it("takes a date exactly when the calendar (proleptic Gregorian) has it", () => {
+    // What a Date says: the day exists when parsing it and writing it back gives the same text.
+    const real = (date: string) => {
+      const ms = Date.parse(`${date}T00:00:00Z`);
+      return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === date;
+    };
+    const pad = (n: number, width: number) => String(n).padStart(width, "0");
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), (y, m, d) => {
+        const date = `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`;
+        expect(localDate(date)).toBe(real(date) ? date : null);
+      }),
+      { numRuns: 5000 },
+    );
+    for (const date of ["2000-02-29", "1900-02-29", "2024-02-29", "2023-02-29", "2024-04-31", "2024-12-31"]) {
+      expect(localDate(date), date).toBe(real(date) ? date : null);
+    }
   });
 });
 

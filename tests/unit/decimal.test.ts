@@ -95,6 +95,16 @@ describe("fromMinorUnits", () => {
   it.each([1.5, "1.5", "abc", null, undefined])("refuses %j", (value) => {
     expect(fromMinorUnits(value, 2)).toBeNull();
   });
+
+  it("reads a number as it reads its digits as text, for any safe integer", () => {
+    // Numbers take a path without BigInt; digit strings keep the exact BigInt one.
+    fc.assert(
+      fc.property(fc.maxSafeInteger(), fc.integer({ min: 0, max: 6 }), (units, exponent) => {
+        expect(fromMinorUnits(units, exponent)).toBe(fromMinorUnits(String(units), exponent));
+      }),
+    );
+    expect(fromMinorUnits(-0, 2)).toBe("0.00");
+  });
 });
 
 describe("compareDecimal", () => {

@@ -66,10 +66,18 @@ function money(value: unknown, currency: string): MoneyRecord | null {
 /** The calendar date of a date (or the date part of a date-time); null when it is not a real date. */
 export function localDate(value: string | null | undefined): string | null {
   const date = value?.trim().slice(0, 10);
-  if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return null;
-  const ms = Date.parse(`${date}T00:00:00Z`);
-  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === date ? date : null;
+  const match = date ? DATE.exec(date) : null;
+  if (!match) return null;
+  // By arithmetic: a Date parsed and written back per date was half of a list row's mapping.
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  return month >= 1 && month <= 12 && day >= 1 && day <= days ? (date as string) : null;
 }
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /**
  * Parses a timestamp to an instant. With an offset (`+03:00`, `+0300`, `Z`) it

@@ -35,7 +35,8 @@ export function toDecimal(value: unknown, minScale = 2): string | null {
 
 function numberToPlain(value: number): string {
   const text = String(value);
-  if (!/e/i.test(text)) return text;
+  // String() writes a lowercase "e" for exponent forms only.
+  if (text.indexOf("e") < 0) return text;
   // Exponent forms (1e21, 1e-7): expand exactly from the shortest digits.
   const [mantissa = "0", exponentText = "0"] = text.toLowerCase().split("e");
   const exponent = Number(exponentText);
@@ -55,7 +56,10 @@ function withScale(text: string, minScale: number): string {
   // Already canonical (the usual case: "120.50"): positive, no leading zero to drop, fraction long enough.
   if (!negative && (text.charCodeAt(0) !== 48 || text.length === 1 || text.charCodeAt(1) === 46)) {
     const dot = text.indexOf(".");
-    if ((dot < 0 ? 0 : text.length - dot - 1) >= minScale) return text;
+    const scale = dot < 0 ? 0 : text.length - dot - 1;
+    if (scale >= minScale) return text;
+    // Canonical but short ("120", "120.5"): only zeros to add.
+    return `${text}${dot < 0 ? "." : ""}${"0".repeat(minScale - scale)}`;
   }
   const [intRaw = "0", frac = ""] = (negative ? text.slice(1) : text).split(".");
   const intPart = intRaw.replace(/^0+(?=\d)/, "");
@@ -66,6 +70,12 @@ function withScale(text: string, minScale: number): string {
 
 /** Converts an integer amount in minor units to a decimal string with `exponent` fraction digits. */
 export function fromMinorUnits(value: unknown, exponent: number): string | null {
+  if (typeof value === "number" && Number.isSafeInteger(value)) {
+    // The usual case, without BigInt: a safe integer's digits are exact.
+    const digits = String(Math.abs(value)).padStart(exponent + 1, "0");
+    const sign = value < 0 ? "-" : "";
+    return exponent === 0 ? `${sign}${digits}` : `${sign}${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
+  }
   let units: bigint;
   if (typeof value === "number" && Number.isInteger(value)) units = BigInt(value);
   else if (typeof value === "string" && /^-?\d+$/.test(value.trim())) units = BigInt(value.trim());

@@ -113,17 +113,16 @@ export function parseDjangoShopTimestamp(value: string | null | undefined, timeZ
   if (value === null || value === undefined) return null;
   const m = TIMESTAMP.exec(value.trim());
   if (!m) return null;
-  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const ms = Number((m[7] ?? "").slice(0, 3).padEnd(3, "0"));
+  // Field by field, without an array or a closure: a list page reads several timestamps per order.
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = Number(m[4]);
+  const minute = Number(m[5]);
+  const second = m[6] === undefined ? 0 : Number(m[6]);
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return null;
-  const wall = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  const fraction = m[7];
+  const ms = fraction === undefined ? 0 : Number(fraction.length >= 3 ? fraction.slice(0, 3) : fraction.padEnd(3, "0"));
+  const wall = Date.UTC(Number(m[1]), month - 1, day, hour, minute, second, ms);
   const zone = m[8];
   if (zone === undefined) {
     // Two passes find the offset in force at the wall time, also next to a DST change.
@@ -131,11 +130,10 @@ export function parseDjangoShopTimestamp(value: string | null | undefined, timeZ
     utc = wall - zoneOffsetMs(utc, timeZone);
     return new Date(utc);
   }
-  if (zone.toUpperCase() === "Z") return new Date(wall);
-  const sign = zone.startsWith("-") ? -1 : 1;
-  const digits = zone.slice(1).replace(":", "");
-  const offsetMinutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || "0");
-  return new Date(wall - sign * offsetMinutes * 60_000);
+  if (zone === "Z" || zone === "z") return new Date(wall);
+  // "+05", "+0530" or "+05:30".
+  const offsetMinutes = Number(zone.slice(1, 3)) * 60 + (zone.length > 3 ? Number(zone.slice(-2)) : 0);
+  return new Date(wall - (zone.charCodeAt(0) === 45 ? -1 : 1) * offsetMinutes * 60_000);
 }
 
 function itemMoney(value: unknown, context: DjangoShopMapContext): MoneyRecord | null {
