@@ -13,6 +13,7 @@
 import Fastify from "fastify";
 import { Pool } from "undici";
 import { serveParent } from "./bench-process.ts";
+import { newestListCall, type ProviderAuth, providerAuth } from "./provider-calls.ts";
 
 interface Described {
   id: string;
@@ -36,12 +37,12 @@ class Upstream {
   readonly headers: Record<string, string>;
   readonly query: Record<string, string>;
 
-  constructor(described: Described, auth: { headers?: Record<string, string>; query?: Record<string, string> }) {
+  constructor(described: Described, auth: ProviderAuth) {
     const url = new URL(described.baseUrl);
     this.pool = new Pool(url.origin, { connections: CONNECTIONS });
     this.basePath = url.pathname.replace(/\/$/, "");
-    this.headers = auth.headers ?? {};
-    this.query = auth.query ?? {};
+    this.headers = auth.headers;
+    this.query = auth.query;
   }
 
   /** One call; the body as text. Anything but 2xx is an error, as an integration would treat it. */
@@ -70,33 +71,14 @@ function described(id: string): Described {
   return found;
 }
 
-const cscartCredentials = described("shop-cscart").credentials;
-const cscart = new Upstream(described("shop-cscart"), {
-  headers: { authorization: `Basic ${Buffer.from(`${cscartCredentials["email"]}:${cscartCredentials["apiKey"]}`).toString("base64")}` },
-});
-const iteras = new Upstream(described("news-iteras"), {
-  headers: { "x-iteras-key": described("news-iteras").credentials["apiKey"] ?? "" },
-});
-const activeplatform = new Upstream(described("billing-activeplatform"), {
-  query: { api_token: described("billing-activeplatform").credentials["apiToken"] ?? "" },
-});
-const djangoshop = new Upstream(described("shop-djangoshop"), {
-  headers: { authorization: `Token ${described("shop-djangoshop").credentials["token"]}` },
-});
-const archive = new Upstream(described("news-iteras-archive"), {
-  headers: { "x-iteras-key": described("news-iteras-archive").credentials["apiKey"] ?? "" },
-});
-// emnify: one login when the integration starts, then the bearer token on every call.
-const emnifyLogin = new Upstream(described("sims-emnify"), {});
-const { auth_token: emnifyToken } = JSON.parse(
-  await emnifyLogin.text(
-    "/api/v1/authenticate",
-    {},
-    { method: "POST", body: JSON.stringify({ application_token: described("sims-emnify").credentials["applicationToken"] }) },
-  ),
-) as { auth_token: string };
-await emnifyLogin.close();
-const emnify = new Upstream(described("sims-emnify"), { headers: { authorization: `Bearer ${emnifyToken}` } });
+/** A provider's upstream, with the auth an integration uses (emnify logs in once, at start). */
+const upstream = async (id: string) => {
+  const found = described(id);
+  return new Upstream(found, await providerAuth(found));
+};
+const [cscart, iteras, activeplatform, djangoshop, archive, emnify] = (await Promise.all(
+  ["shop-cscart", "news-iteras", "billing-activeplatform", "shop-djangoshop", "news-iteras-archive", "sims-emnify"].map(upstream),
+)) as [Upstream, Upstream, Upstream, Upstream, Upstream, Upstream];
 
 /** Raw JSON texts joined into one array, without parsing them. */
 const rawArray = (texts: string[]) => `[${texts.join(",")}]`;
@@ -111,13 +93,19 @@ const detailOf: Record<string, (nativeId: string) => Promise<string>> = {
 };
 
 /** The newest `n` orders of every provider, one list call each. */
-const newestOf = (n: number) => [
-  iteras.text("/orders/"),
-  emnify.text("/api/v1/shop/order", { sort: "-submit_date", per_page: n }),
-  cscart.text("/orders", { sort_by: "date", sort_order: "desc", items_per_page: n }),
-  activeplatform.text("/api/vendor/v1/orders.json", { "sorting[field]": "created_at", "sorting[reversed]": "true", per_page: n }),
-  djangoshop.text("/orders/", { limit: n }),
-];
+const newestOf = (n: number) =>
+  (
+    [
+      ["news-iteras", iteras],
+      ["sims-emnify", emnify],
+      ["shop-cscart", cscart],
+      ["billing-activeplatform", activeplatform],
+      ["shop-djangoshop", djangoshop],
+    ] as const
+  ).map(([id, provider]) => {
+    const call = newestListCall(id, n);
+    return provider.text(call.path, call.params);
+  });
 
 /** Every order of the Iteras archive: one call, split by date while an answer reaches the cap. */
 async function iterasAll(after = "2000-01-01", before = "2100-12-31"): Promise<string[]> {
@@ -136,13 +124,19 @@ async function iterasAll(after = "2000-01-01", before = "2100-12-31"): Promise<s
 const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
 const json = "application/json; charset=utf-8";
 
+/** CS-Cart's newest `n` orders: the list call of the single-provider routes. */
+const cscartNewest = (n: number) => {
+  const call = newestListCall("shop-cscart", n);
+  return cscart.text(call.path, call.params);
+};
+
 app.post<{ Body: { first: number } }>("/one-provider", async (request, reply) => {
-  const text = await cscart.text("/orders", { sort_by: "date", sort_order: "desc", items_per_page: request.body.first });
+  const text = await cscartNewest(request.body.first);
   return reply.type(json).send(text);
 });
 
 app.post<{ Body: { first: number } }>("/one-provider-items", async (request, reply) => {
-  const list = await cscart.text("/orders", { sort_by: "date", sort_order: "desc", items_per_page: request.body.first });
+  const list = await cscartNewest(request.body.first);
   // The list rows have no products: the integration reads each order's details.
   const ids = (JSON.parse(list) as { orders: Array<{ order_id: string | number }> }).orders.map((o) => String(o.order_id));
   const details = await Promise.all(ids.map((id) => cscart.text(`/orders/${id}`)));

@@ -24,6 +24,7 @@ import { emnifyToOrder } from "../src/providers/emnify/emnify.mapper.ts";
 import { emnifyOrderSchema } from "../src/providers/emnify/emnify.schemas.ts";
 import { createConnectors } from "../src/providers/registry.ts";
 import { type BenchEmulator, startBenchEmulator } from "./bench-emulators.ts";
+import { newestListCall, providerAuth } from "./provider-calls.ts";
 
 const { values: flags } = parseArgs({ options: { rounds: { type: "string" }, iterations: { type: "string" } } });
 const ROUNDS = Number(flags.rounds ?? 7);
@@ -32,8 +33,6 @@ const PAGE = 51;
 
 interface Reader {
   id: string;
-  /** The list call ordergraph makes for the newest PAGE orders (path, query and auth). */
-  url(emulator: BenchEmulator): Promise<{ url: string; headers: Record<string, string> }>;
   /** The rows of a parsed body. */
   rows(body: unknown): unknown[];
   validate(row: unknown): unknown;
@@ -41,58 +40,43 @@ interface Reader {
   map(row: unknown, context: unknown): unknown;
 }
 
-const basic = (e: BenchEmulator) => `Basic ${Buffer.from(`${e.credentials["email"]}:${e.credentials["apiKey"]}`).toString("base64")}`;
-
 const READERS: Reader[] = [
   {
     id: "sims-emnify",
-    async url(e) {
-      const login = await fetch(`${e.baseUrl}/api/v1/authenticate`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ application_token: e.credentials["applicationToken"] }),
-      });
-      const { auth_token: token } = (await login.json()) as { auth_token: string };
-      return {
-        url: `${e.baseUrl}/api/v1/shop/order?sort=-submit_date&page=1&per_page=${PAGE}`,
-        headers: { authorization: `Bearer ${token}` },
-      };
-    },
     rows: (body) => body as unknown[],
     validate: (row) => emnifyOrderSchema.parse(row),
     map: (row, context) => emnifyToOrder(row as never, context as never),
   },
   {
     id: "shop-cscart",
-    url: async (e) => ({
-      url: `${e.baseUrl}/orders?sort_by=date&sort_order=desc&page=1&items_per_page=${PAGE}`,
-      headers: { authorization: basic(e) },
-    }),
     rows: (body) => (body as { orders: unknown[] }).orders,
     validate: (row) => csCartListRowSchema.parse(row),
     map: (row, context) => csCartRowToOrder(row as never, context as never),
   },
   {
     id: "billing-activeplatform",
-    url: async (e) => ({
-      url: `${e.baseUrl}/api/vendor/v1/orders.json?sorting[field]=created_at&sorting[reversed]=true&page=1&per_page=${PAGE}&api_token=${e.credentials["apiToken"]}`,
-      headers: {},
-    }),
     rows: (body) => body as unknown[],
     validate: (row) => activePlatformOrderSchema.parse(row),
     map: (row, context) => activePlatformToOrder(row as never, context as never),
   },
   {
     id: "shop-djangoshop",
-    url: async (e) => ({
-      url: `${e.baseUrl}/orders/?limit=${PAGE}&offset=0`,
-      headers: { authorization: `Token ${e.credentials["token"]}` },
-    }),
     rows: (body) => (body as { results: unknown[] }).results,
     validate: (row) => djangoShopOrderSchema.parse(row),
     map: (row, context) => djangoShopToOrder(row as never, context as never),
   },
 ];
+
+/** The body of a provider's newest-PAGE list call, as ordergraph's list read gets it. */
+async function newestPage(emulator: BenchEmulator): Promise<string> {
+  const auth = await providerAuth(emulator);
+  const call = newestListCall(emulator.id, PAGE);
+  const query = new URLSearchParams({ ...Object.fromEntries(Object.entries(call.params).map(([k, v]) => [k, String(v)])), ...auth.query });
+  const response = await fetch(`${emulator.baseUrl}${call.path}?${query}`, { headers: auth.headers });
+  const text = await response.text();
+  if (response.status !== 200) throw new Error(`${emulator.id}: HTTP ${response.status}`);
+  return text;
+}
 
 /** µs per call of `run`: the best of ROUNDS timed runs, after a warm-up. */
 function timed(run: () => unknown): number {
@@ -125,10 +109,7 @@ try {
   ];
   for (const [i, reader] of READERS.entries()) {
     const emulator = emulators[i] as BenchEmulator;
-    const { url, headers } = await reader.url(emulator);
-    const response = await fetch(url, { headers });
-    const text = await response.text();
-    if (response.status !== 200) throw new Error(`${reader.id}: HTTP ${response.status}`);
+    const text = await newestPage(emulator);
     // The connector's own map context (currency, zone, amounts), as its list reads use it.
     const context = (connectors.get(reader.id) as unknown as { mapContext: unknown }).mapContext;
     const rows = reader.rows(JSON.parse(text));
