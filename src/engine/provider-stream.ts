@@ -5,7 +5,8 @@
  * provider cannot do) the whole filtered set is read once, bounded, and sorted here.
  */
 import type { CallContext } from "../providers/core/call-context.ts";
-import type { Connector, OrderFilter, QueryPlan, SortKey } from "../providers/core/connector.ts";
+import type { Connector, ListResult, OrderFilter, QueryPlan, SortKey } from "../providers/core/connector.ts";
+import type { LazyRows } from "../providers/core/lazy-rows.ts";
 import { isEmptyFilter, matchesFilter } from "../providers/core/match-filter.ts";
 import type { OrderRecord } from "../providers/core/model.ts";
 import { orderComparator } from "../providers/core/order-compare.ts";
@@ -16,6 +17,18 @@ import { NotSupportedError, ScanLimitError } from "./engine-errors.ts";
 export interface Candidate {
   record: OrderRecord;
   index: number;
+}
+
+/**
+ * A window of a provider's rows from position `from` on, for a merge that
+ * decodes only the rows it reaches: malformed rows are among them, to be
+ * skipped (and reported) when reached.
+ */
+export interface LazyForward {
+  rows: LazyRows;
+  from: number;
+  /** True when no row exists past these. */
+  ended: boolean;
 }
 
 /** Limits a stream works within. */
@@ -53,6 +66,8 @@ export class ProviderStream {
   private nativeTotal: number | null = null;
   /** Errors of malformed rows met while reading (each row is left out and reported once). */
   readonly problems: Error[] = [];
+  /** The window a lazy read fetched, kept for an eager read of the same window (see `forwardLazy`). */
+  private kept: { offset: number; limit: number; result: Promise<ListResult> } | undefined;
 
   constructor(connector: Connector, filter: OrderFilter, sort: readonly SortKey[], call: CallContext, limits: StreamLimits, empty = false) {
     this.connector = connector;
@@ -114,20 +129,52 @@ export class ProviderStream {
     return { items, next, ended: rows.length < size || (this.nativeTotal !== null && next >= this.nativeTotal) };
   }
 
-  private async readWindow(offset: number, limit: number): Promise<OrderRecord[]> {
+  private async fetchWindow(offset: number, limit: number): Promise<ListResult> {
+    const kept = this.kept;
+    if (kept && kept.offset === offset && kept.limit === limit) {
+      this.kept = undefined;
+      return kept.result;
+    }
     const result = await this.connector.list(
       { filter: this.plan.native, sort: this.plan.sortNative ? (this.sort[0] as SortKey) : null, offset, limit },
       this.call,
     );
     if (result.total !== null) this.nativeTotal = result.total;
+    return result;
+  }
+
+  private async readWindow(offset: number, limit: number): Promise<OrderRecord[]> {
+    const result = await this.fetchWindow(offset, limit);
     this.noteMalformed(result.rows);
     return result.end && result.rows.length < limit ? result.rows : result.rows.slice(0, limit);
   }
 
   private noteMalformed(rows: readonly OrderRecord[]): void {
-    for (const row of rows) {
-      if (row.malformed && !this.problems.some((p) => p.message === row.malformed?.message)) this.problems.push(row.malformed);
-    }
+    for (const row of rows) this.reportMalformed(row);
+  }
+
+  /** Notes a row that failed validation (once per order); other rows are ignored. */
+  reportMalformed(row: OrderRecord): void {
+    if (row.malformed && !this.problems.some((p) => p.message === row.malformed?.message)) this.problems.push(row.malformed);
+  }
+
+  /**
+   * The window `forward(from, need)` reads first, its rows decoded only when
+   * a merge reaches them; null where that gains nothing or cannot hold (a
+   * full read, a residual filter, a connector without lazy rows): use
+   * `forward`. A merge that runs out of valid rows here before the end (some
+   * were malformed) falls back to `forward`, which reuses this window.
+   */
+  async forwardLazy(from: number, need: number): Promise<LazyForward | null> {
+    if (this.plan.empty || this.fullRead || !this.exactNative) return null;
+    const limit = need + 1;
+    const pending = this.fetchWindow(from, limit);
+    this.kept = { offset: from, limit, result: pending };
+    const result = await pending;
+    const lazy = result.lazy;
+    if (!lazy) return null;
+    const rows = result.end && lazy.length < limit ? lazy : lazy.slice(0, limit);
+    return { rows, from, ended: rows.length < limit || (this.nativeTotal !== null && from + rows.length >= this.nativeTotal) };
   }
 
   /** Reads and sorts the whole filtered set (or reuses a recent read); null when it exceeds the scan limit. */

@@ -17,6 +17,7 @@ import {
 } from "../core/connector.ts";
 import { decodeOnce } from "../core/decode-once.ts";
 import { baseHttpOptions, ProviderHttpClient, type UpstreamResponse } from "../core/http-client.ts";
+import { LazyRows, lazyListResult } from "../core/lazy-rows.ts";
 import type { OrderRecord } from "../core/model.ts";
 import { mapConcurrent, planPages } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
@@ -268,18 +269,18 @@ export class ActivePlatformConnector implements Connector {
         return { page, rows };
       }),
     );
-    const rows = answers.flatMap(({ page, rows }) => rows.slice(page.skip, page.skip + page.take));
+    const rows = LazyRows.join(answers.map(({ page, rows }) => rows.slice(page.skip, page.skip + page.take)));
     // No count and no next marker: a short page is the end; a full last page leaves it open
     // (the next read then gets `[]`, which ends it).
     const end = answers.length === 0 || answers.some(({ page, rows }) => rows.length < page.perPage);
-    return { rows, total: null, end };
+    return lazyListResult(rows, null, end);
   }
 
-  /** A list answer's rows, placeholders for malformed ones in place. */
-  private decodeList(response: UpstreamResponse): OrderRecord[] {
+  /** A list answer's rows, placeholders for malformed ones in place (each decoded when read). */
+  private decodeList(response: UpstreamResponse): LazyRows {
     const parsed = activePlatformListSchema.safeParse(response.body);
     if (!parsed.success) throw invalidResponse(this.id, "an order list");
-    return parsed.data.map((raw) => {
+    return LazyRows.of(parsed.data, (raw) => {
       const row = activePlatformOrderSchema.safeParse(raw);
       // A malformed row keeps its place and is reported for itself; the page still answers.
       if (!row.success) return malformedRow(this.id, "ACTIVEPLATFORM", raw, "an order list");

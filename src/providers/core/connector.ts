@@ -3,6 +3,7 @@
  * talks to providers only through this; it never sees a URL or a raw body.
  */
 import type { CallContext } from "./call-context.ts";
+import type { LazyRows } from "./lazy-rows.ts";
 import type { OrderRecord, OrderStatus, PaymentStatus, ProviderKind } from "./model.ts";
 
 export type FilterField =
@@ -101,7 +102,13 @@ export interface ListRequest {
 
 /** What a window read returns. */
 export interface ListResult {
+  /** Every row of the window, decoded (a placeholder, with `malformed`, for a row that failed validation). */
   rows: OrderRecord[];
+  /**
+   * The same rows, each decoded only when read, when the connector can offer
+   * that (lazy-rows.ts): the engine's merge reads just the rows a page reaches.
+   */
+  lazy?: LazyRows;
   /** The number of rows in the whole native sequence, when the provider tells. */
   total: number | null;
   /** True when no row exists past this window. */

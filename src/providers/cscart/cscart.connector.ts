@@ -17,6 +17,7 @@ import {
 } from "../core/connector.ts";
 import { decodeOnce } from "../core/decode-once.ts";
 import { baseHttpOptions, ProviderHttpClient, type UpstreamResponse } from "../core/http-client.ts";
+import { LazyRows, lazyListResult } from "../core/lazy-rows.ts";
 import { matchesFilter } from "../core/match-filter.ts";
 import type { OrderRecord } from "../core/model.ts";
 import { orderComparator } from "../core/order-compare.ts";
@@ -162,18 +163,18 @@ export class CsCartConnector implements Connector {
         return { page, ...decodeOnce(response, "list", (answer) => this.decodeList(answer)) };
       }),
     );
-    const rows = answers.flatMap(({ page, rows }) => rows.slice(page.skip, page.skip + page.take));
+    const rows = LazyRows.join(answers.map(({ page, rows }) => rows.slice(page.skip, page.skip + page.take)));
     const total = answers[0]?.total ?? null;
     const lastAnswer = answers.at(-1);
     const end = total !== null ? request.offset + rows.length >= total : !lastAnswer || lastAnswer.rows.length < lastAnswer.page.perPage;
-    return { rows, total, end };
+    return lazyListResult(rows, total, end);
   }
 
-  /** A list answer's rows (placeholders for malformed ones, in place) and its total. */
-  private decodeList(response: UpstreamResponse): { rows: OrderRecord[]; total: number | null } {
+  /** A list answer's rows (placeholders for malformed ones, in place; each decoded when read) and its total. */
+  private decodeList(response: UpstreamResponse): { rows: LazyRows; total: number | null } {
     const parsed = csCartListSchema.safeParse(response.body);
     if (!parsed.success) throw invalidResponse(this.id, "an order list");
-    const rows = parsed.data.orders.map((raw) => {
+    const rows = LazyRows.of(parsed.data.orders, (raw) => {
       const row = csCartListRowSchema.safeParse(raw);
       // A malformed row keeps its place and is reported for itself; the page still answers.
       if (!row.success) return malformedRow(this.id, "CSCART", raw, "an order list", "order_id");

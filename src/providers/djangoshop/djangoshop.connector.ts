@@ -17,6 +17,7 @@ import {
 } from "../core/connector.ts";
 import { decodeOnce } from "../core/decode-once.ts";
 import { baseHttpOptions, ProviderHttpClient, type UpstreamResponse } from "../core/http-client.ts";
+import { LazyRows, lazyListResult } from "../core/lazy-rows.ts";
 import type { OrderRecord } from "../core/model.ts";
 import { idRanges, mapConcurrent } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
@@ -64,7 +65,7 @@ export const DJANGOSHOP_CAPABILITIES: Capabilities = {
 
 /** One answered call of the list. */
 interface ListPage {
-  rows: OrderRecord[];
+  rows: LazyRows;
   count: number | null;
   hasNext: boolean;
 }
@@ -140,11 +141,11 @@ export class DjangoShopConnector implements Connector {
     return decodeOnce(response, "list", (answer) => this.decodeList(answer));
   }
 
-  /** A list answer's rows (placeholders for malformed ones, in place), count and next marker. */
+  /** A list answer's rows (placeholders for malformed ones, in place; each decoded when read), count and next marker. */
   private decodeList(response: UpstreamResponse): ListPage {
     const parsed = djangoShopListSchema.safeParse(response.body);
     if (!parsed.success) throw invalidResponse(this.id, "an order list");
-    const rows = parsed.data.results.map((raw) => {
+    const rows = LazyRows.of(parsed.data.results, (raw) => {
       const row = djangoShopOrderSchema.safeParse(raw);
       // A malformed row keeps its place and is reported for itself; the page still answers.
       if (!row.success) return malformedRow(this.id, "DJANGOSHOP", raw, "an order list");
@@ -159,17 +160,20 @@ export class DjangoShopConnector implements Connector {
    * on from where the answer stopped until the window is full or the end is reached.
    */
   private async range(filter: OrderFilter, sort: SortKey | null, offset: number, limit: number, call: CallContext): Promise<ListPage> {
-    const rows: OrderRecord[] = [];
+    const runs: LazyRows[] = [];
+    let read = 0;
     let count: number | null = null;
     let hasNext = false;
-    while (rows.length < limit) {
-      const page = await this.page(filter, sort, offset + rows.length, limit - rows.length, call);
-      rows.push(...page.rows.slice(0, limit - rows.length));
+    while (read < limit) {
+      const page = await this.page(filter, sort, offset + read, limit - read, call);
+      const run = page.rows.slice(0, limit - read);
+      runs.push(run);
+      read += run.length;
       count = page.count ?? count;
-      hasNext = count !== null ? offset + rows.length < count : page.hasNext;
+      hasNext = count !== null ? offset + read < count : page.hasNext;
       if (page.rows.length === 0 || !hasNext) break;
     }
-    return { rows, count, hasNext };
+    return { rows: LazyRows.join(runs), count, hasNext };
   }
 
   async list(request: ListRequest, call: CallContext): Promise<ListResult> {
@@ -194,16 +198,17 @@ export class DjangoShopConnector implements Connector {
     const needed = first.rows.length < firstWindow.limit ? [] : rest.filter((w) => first.count === null || w.offset < first.count);
     const read = [firstWindow, ...needed];
     const pages = [first, ...(await Promise.all(needed.map((w) => this.range(filter, sort, w.offset, w.limit, call))))];
-    const rows: OrderRecord[] = [];
+    const runs: LazyRows[] = [];
     for (const [index, page] of pages.entries()) {
-      rows.push(...page.rows);
+      runs.push(page.rows);
       // A short window is the end of the sequence: later windows hold nothing more.
       if (page.rows.length < (read[index]?.limit ?? 0)) break;
     }
+    const rows = LazyRows.join(runs);
     const total = pages.find((p) => p.count !== null)?.count ?? null;
     const last = pages.at(-1);
     const end = total !== null ? offset + rows.length >= total : rows.length < request.limit || !last?.hasNext;
-    return { rows, total, end };
+    return lazyListResult(rows, total, end);
   }
 
   /**

@@ -16,6 +16,7 @@ import {
 } from "../core/connector.ts";
 import { decodeOnce } from "../core/decode-once.ts";
 import { baseHttpOptions, headerValue, ProviderHttpClient, type UpstreamRequest, type UpstreamResponse } from "../core/http-client.ts";
+import { LazyRows, lazyListResult } from "../core/lazy-rows.ts";
 import type { OrderRecord } from "../core/model.ts";
 import { idRanges, mapConcurrent, type PagePlan, planPages } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
@@ -144,7 +145,9 @@ export class EmnifyConnector implements Connector {
     // emnify answers a page past the end with the last page: such rows are not this page's.
     const pastEnd = (headers.page !== null && headers.page !== page.page) || (headers.pages !== null && page.page > headers.pages);
     // A malformed row keeps its place and is reported for itself; the page still answers.
-    const rows = pastEnd ? [] : decodeOnce(response, "list", () => list.data.map((raw) => this.toOrderOrMalformed(raw)));
+    const rows = pastEnd
+      ? LazyRows.decoded([])
+      : decodeOnce(response, "list", () => LazyRows.of(list.data, (raw) => this.toOrderOrMalformed(raw)));
     return { page, rows, headers };
   }
 
@@ -162,19 +165,20 @@ export class EmnifyConnector implements Connector {
     const wanted = rest.filter((page) => pagesKnown === null || page.page <= pagesKnown);
     const others = await mapConcurrent(wanted, 4, (page) => this.fetchPage(call, base, page));
     const answers = [first, ...others];
-    const rows: OrderRecord[] = [];
+    const runs: LazyRows[] = [];
     for (const answer of answers) {
-      rows.push(...answer.rows.slice(answer.page.skip, answer.page.skip + answer.page.take));
+      runs.push(answer.rows.slice(answer.page.skip, answer.page.skip + answer.page.take));
       // A short page is the end even without headers.
       if (answer.rows.length < answer.page.perPage) break;
     }
+    const rows = LazyRows.join(runs);
     const total = first.headers.count;
     const lastAnswer = answers.at(-1);
     const end =
       total !== null
         ? request.offset + rows.length >= total
         : !lastAnswer || lastAnswer.rows.length < lastAnswer.page.perPage || wanted.length < rest.length;
-    return { rows, total, end };
+    return lazyListResult(rows, total, end);
   }
 
   /**
