@@ -41,14 +41,18 @@ export interface FaultTarget {
  * can be set at once. Per request they are tried in this order, and the first
  * that hits decides the answer: `connectionReset`, `status429`, `error` /
  * `errorRate`, `wrongShape`, `malformedJson`, `oversizedBytes`. `latencyMs`
- * and `slowDripMs` add time to whatever is answered.
+ * (counted from the request's arrival) and `slowDripMs` add time to whatever
+ * is answered.
  *
  * Faults that replace the answer (reset, 429, error, wrong shape) do not run
  * the route handler, so a failed write changes nothing; `malformedJson` and
  * `oversizedBytes` distort the handler's real answer.
  */
 export interface FaultSettings {
-  /** Added latency before every answer, in milliseconds (or for a target share). */
+  /**
+   * The time every answer takes, in milliseconds from the request's arrival (or
+   * for a target share): the answer is made at once and sent when the time is up.
+   */
   latencyMs?: number | (FaultTarget & { ms: number });
   /** Share of requests (0..1) answered with `errorStatus` and a JSON error body. */
   errorRate?: number;
@@ -228,18 +232,25 @@ export async function startEmulatorServer(handler: EmulatorHandler, options: Emu
   const hits = (fault: FaultTarget | true | number | undefined): boolean => takes(fault, random);
   const server: Server = createServer((req, res) => {
     void (async () => {
+      const arrived = performance.now();
       const raw = req.url ?? "/";
       requests.push({ method: req.method ?? "GET", url: raw });
       const parsed = new URL(raw, "http://emulator.invalid");
       const body = await readBody(req);
       const faults = running.faults;
       const latency = faults.latencyMs;
-      if (latency !== undefined && hits(latency)) {
-        const ms = typeof latency === "number" ? latency : latency.ms;
+      const latencyMs = latency !== undefined && hits(latency) ? (typeof latency === "number" ? latency : latency.ms) : 0;
+      // The latency counts from the request's arrival, as a provider's answer time does: the
+      // answer is made at once (a real provider works on its own machines, not on the cores of
+      // the client under test) and leaves once the time is up. A write is therefore done before
+      // its answer leaves, as with a slow provider.
+      const due = async () => {
+        const left = arrived + latencyMs - performance.now();
         // setTimeout(0) still waits about a millisecond: "0 ms" must add nothing.
-        if (ms > 0) await sleep(ms);
-      }
+        if (latencyMs > 0 && left > 0) await sleep(left);
+      };
       if (faults.connectionReset && hits(faults.connectionReset)) {
+        await due();
         // A TCP reset, as a crashed process or a proxy dropping the connection gives.
         req.socket.resetAndDestroy();
         return;
@@ -272,6 +283,7 @@ export async function startEmulatorServer(handler: EmulatorHandler, options: Emu
             ? { ms: drip, chunkBytes: 64 }
             : { ms: drip.ms, chunkBytes: drip.chunkBytes ?? 64 }
           : undefined;
+      await due();
       await write(res, answer, distort, dripping);
     })();
   });

@@ -74,6 +74,29 @@ describe("emulator fault injection", () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(115);
   });
 
+  it("latencyMs counts from arrival: the work is done at once, only the answer waits", async () => {
+    // Its own emulator: the write would change the answers the other tests compare.
+    const own = await startCsCartEmulator({ size: 5 });
+    try {
+      const first = (JSON.parse((await raw(own.url, LIST)).text) as { orders: Array<{ order_id: string; status: string }> }).orders[0];
+      if (!first) throw new Error("no order to write");
+      const status = first.status === "C" ? "P" : "C";
+      // Only the write is slow.
+      own.faults.latencyMs = { ms: 400, times: 1 };
+      const started = performance.now();
+      const write = raw(own.url, `/api/orders/${first.order_id}`, { method: "PUT", body: JSON.stringify({ status }) });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // A slow provider that has applied the write: a read while its answer is still on the way sees it.
+      const during = JSON.parse((await raw(own.url, `/api/orders/${first.order_id}`)).text) as { status: string };
+      expect(performance.now() - started).toBeLessThan(390);
+      expect(during.status).toBe(status);
+      expect((await write).status).toBe(200);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(395);
+    } finally {
+      await own.close();
+    }
+  });
+
   it("errorRate 1 answers errorStatus (503 by default) with a JSON error", async () => {
     emulator.faults = { errorRate: 1 };
     const answer = await raw(emulator.url, LIST);
