@@ -174,12 +174,11 @@ function mergeForward(
   const next = (r: number): Head => {
     const read = reads[r] as StreamRead;
     const lazy = read.lazy;
-    if (!lazy)
-      return (position[r] as number) < read.items.length
-        ? (read.items[position[r] as number] as Candidate)
-        : read.exhausted
-          ? null
-          : "beyond";
+    if (!lazy) {
+      const at = position[r] as number;
+      if (at < read.items.length) return read.items[at] as Candidate;
+      return read.exhausted ? null : "beyond";
+    }
     const stream = streams[r] as ProviderStream;
     for (let i = position[r] as number; i < lazy.rows.length; i++) {
       const record = lazy.rows.at(i);

@@ -31,6 +31,11 @@ export interface LazyForward {
   ended: boolean;
 }
 
+/** A window's rows, cut to the `limit` asked for (a connector may answer more). */
+function cutToLimit<T extends { readonly length: number; slice(from: number, to: number): T }>(rows: T, limit: number): T {
+  return rows.length > limit ? rows.slice(0, limit) : rows;
+}
+
 /** Limits a stream works within. */
 export interface StreamLimits {
   /** Most rows read for one page (or one count) before giving up. */
@@ -126,7 +131,7 @@ export class ProviderStream {
       if (matchesFilter(record, this.plan.residual)) items.push({ record, index: from + i });
     });
     const next = from + rows.length;
-    return { items, next, ended: rows.length < size || (this.nativeTotal !== null && next >= this.nativeTotal) };
+    return { items, next, ended: this.endsWith(rows.length, size, next) };
   }
 
   private async fetchWindow(offset: number, limit: number): Promise<ListResult> {
@@ -146,7 +151,12 @@ export class ProviderStream {
   private async readWindow(offset: number, limit: number): Promise<OrderRecord[]> {
     const result = await this.fetchWindow(offset, limit);
     this.noteMalformed(result.rows);
-    return result.end && result.rows.length < limit ? result.rows : result.rows.slice(0, limit);
+    return cutToLimit(result.rows, limit);
+  }
+
+  /** Whether a window read of `read` rows (of `asked`), ending at position `next`, reached the sequence's end. */
+  private endsWith(read: number, asked: number, next: number): boolean {
+    return read < asked || (this.nativeTotal !== null && next >= this.nativeTotal);
   }
 
   private noteMalformed(rows: readonly OrderRecord[]): void {
@@ -173,8 +183,8 @@ export class ProviderStream {
     const result = await pending;
     const lazy = result.lazy;
     if (!lazy) return null;
-    const rows = result.end && lazy.length < limit ? lazy : lazy.slice(0, limit);
-    return { rows, from, ended: rows.length < limit || (this.nativeTotal !== null && from + rows.length >= this.nativeTotal) };
+    const rows = cutToLimit(lazy, limit);
+    return { rows, from, ended: this.endsWith(rows.length, limit, from + rows.length) };
   }
 
   /** Reads and sorts the whole filtered set (or reuses a recent read); null when it exceeds the scan limit. */
@@ -264,7 +274,7 @@ export class ProviderStream {
       });
       offset += rows.length;
       scanned += rows.length;
-      const ended = rows.length < limit || (this.nativeTotal !== null && offset >= this.nativeTotal);
+      const ended = this.endsWith(rows.length, limit, offset);
       if (extra) return { items, exhausted: false };
       if (ended) return { items, exhausted: true };
       // A full page whose successor is still unknown: say "more may follow" rather than scan on.
