@@ -12,6 +12,7 @@ import type { Connector, ListRequest, OrderFilter, QueryPlan, SortKey } from "..
 import { matchesFilter } from "../../src/providers/core/match-filter.ts";
 import type { OrderRecord } from "../../src/providers/core/model.ts";
 import { orderComparator } from "../../src/providers/core/order-compare.ts";
+import { testOrder } from "../helpers/order-record.ts";
 
 const LIMITS: EngineLimits = { defaultPageSize: 50, maxPageSize: 250, scanLimit: 10_000 };
 
@@ -19,27 +20,16 @@ const LIMITS: EngineLimits = { defaultPageSize: 50, maxPageSize: 250, scanLimit:
 type CustomerMode = "many" | "one" | "none" | "up-to-3";
 
 function order(id: number, customer: string, minutesAgo: number, email: string): OrderRecord {
-  return {
+  return testOrder({
     provider: "fake",
     kind: "DJANGOSHOP",
     nativeId: String(id),
-    number: String(id),
-    status: "COMPLETED",
     nativeStatus: { code: "done", label: "Done" },
-    paymentStatus: "PAID",
     createdAt: new Date(Date.UTC(2025, 0, 1) - minutesAgo * 60_000),
-    updatedAt: null,
     customer: { provider: "fake", nativeId: customer, name: null, email, phone: null },
     email,
-    billingAddress: null,
-    shippingAddress: null,
-    items: [],
-    subtotal: null,
     total: { amount: `${id}.00`, currency: "EUR" },
-    vendorReference: null,
-    complete: true,
-    native: {},
-  };
+  });
 }
 
 /** 60 orders over 6 customers, unevenly: customer c0 has many, c5 has one. */

@@ -9,29 +9,15 @@ import { invalidateFullReads } from "../../src/engine/provider-stream.ts";
 import { standaloneCall } from "../../src/providers/core/call-context.ts";
 import type { Connector, ListRequest } from "../../src/providers/core/connector.ts";
 import type { OrderRecord } from "../../src/providers/core/model.ts";
+import { testOrder } from "../helpers/order-record.ts";
 
 function row(id: number): OrderRecord {
-  return {
+  return testOrder({
     provider: "fake",
-    kind: "EMNIFY",
     nativeId: String(id),
-    number: String(id),
-    status: "COMPLETED",
-    nativeStatus: { code: "3", label: "DELIVERED" },
-    paymentStatus: "PAID",
     createdAt: new Date(Date.UTC(2025, 0, id)),
-    updatedAt: null,
-    customer: null,
-    email: null,
-    billingAddress: null,
-    shippingAddress: null,
-    items: [],
-    subtotal: null,
     total: { amount: `${(id * 7) % 13}.00`, currency: "EUR" },
-    vendorReference: null,
-    complete: true,
-    native: {},
-  };
+  });
 }
 
 /** A provider that cannot sort by TOTAL: the engine reads all of it and sorts here. */

@@ -14,6 +14,7 @@ import { LazyRows, lazyListResult } from "../../src/providers/core/lazy-rows.ts"
 import type { OrderRecord } from "../../src/providers/core/model.ts";
 import { orderComparator } from "../../src/providers/core/order-compare.ts";
 import { malformedRow } from "../../src/providers/core/upstream-error.ts";
+import { testOrder } from "../helpers/order-record.ts";
 
 interface Raw {
   id: number;
@@ -22,27 +23,7 @@ interface Raw {
 }
 
 function record(provider: string, raw: Raw): OrderRecord {
-  return {
-    provider,
-    kind: "EMNIFY",
-    nativeId: String(raw.id),
-    number: String(raw.id),
-    status: "COMPLETED",
-    nativeStatus: { code: "3", label: "DELIVERED" },
-    paymentStatus: "PAID",
-    createdAt: new Date(Date.UTC(2025, 0, 1 + raw.day)),
-    updatedAt: null,
-    customer: null,
-    email: null,
-    billingAddress: null,
-    shippingAddress: null,
-    items: [],
-    subtotal: null,
-    total: null,
-    vendorReference: null,
-    complete: true,
-    native: {},
-  };
+  return testOrder({ provider, nativeId: String(raw.id), createdAt: new Date(Date.UTC(2025, 0, 1 + raw.day)) });
 }
 
 const newest = [{ field: "CREATED_AT" as const, direction: "DESC" as const }];
