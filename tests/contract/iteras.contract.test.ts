@@ -15,7 +15,8 @@ import { orderComparator } from "../../src/providers/core/order-compare.ts";
 import { UpstreamError } from "../../src/providers/core/upstream-error.ts";
 import { IterasConnector } from "../../src/providers/iteras/iteras.connector.ts";
 import { iterasConfigSchema } from "../../src/providers/iteras/iteras.definition.ts";
-import type { IterasNative } from "../../src/providers/iteras/iteras.mapper.ts";
+import { type IterasNative, iterasToOrder } from "../../src/providers/iteras/iteras.mapper.ts";
+import { iterasOrderSchema } from "../../src/providers/iteras/iteras.schemas.ts";
 import { iterasStatus } from "../../src/providers/iteras/iteras.status.ts";
 
 const CAP = 50;
@@ -128,6 +129,22 @@ describe("Iteras connector: the whole set through the cap", () => {
       expect(url.search).not.toContain(ITERAS_DEFAULT_API_KEY);
       expect(url.searchParams.get("fields")).toBeNull();
     }
+  });
+
+  it("keeps every order of the set as the mapper maps its row alone (sharing strings changes no value)", async () => {
+    const rows = await readAll(connector, {});
+    const byNumber = new Map(rows.map((r) => [r.number, r]));
+    const context = { provider: "news-iteras", currency: "DKK", timeZone: "Europe/Copenhagen" };
+    let compared = 0;
+    for (const order of withId()) {
+      const row = JSON.parse(JSON.stringify(order)) as unknown;
+      const expected = iterasToOrder(iterasOrderSchema.parse(row), context, { withInvoiceLines: false });
+      expect(byNumber.get(String(order.id))).toEqual(expected);
+      compared += 1;
+    }
+    // Nested records (items, addresses, products, custom fields) are part of what is compared.
+    expect(rows.some((r) => r.items.length > 1 && (r.native as IterasNative).customFields.length > 0)).toBe(true);
+    expect(compared).toBeGreaterThan(200);
   });
 
   it("serves windows, totals and end from the fetched set", async () => {

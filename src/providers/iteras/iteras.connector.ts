@@ -144,17 +144,27 @@ function shared(text: string, strings: Map<string, string>): string {
  * campaign ids, amounts, countries), and every order parsed from JSON or
  * mapped has its own copies: sharing them takes about a third off what a
  * large fetched set keeps for its TTL. Strings are immutable, so this changes
- * no value; it only walks the record's own plain objects and arrays.
+ * no value; it only walks the record's own plain objects and arrays. Arrays
+ * by index and objects by `Object.keys`: a `for...in` walk took 2–3 times as
+ * long, and was the largest cost of reading a 12,000-order set
+ * (BENCHMARKS.md, eighth round).
  */
 function shareStrings<T extends object>(record: T, strings: Map<string, string>): T {
-  const fields = record as Record<string, unknown>;
-  for (const key in fields) {
-    const value = fields[key];
-    if (typeof value === "string") {
-      fields[key] = shared(value, strings);
-    } else if (value !== null && typeof value === "object" && !(value instanceof Date)) {
-      shareStrings(value, strings);
+  if (Array.isArray(record)) {
+    for (let i = 0; i < record.length; i++) {
+      const value: unknown = record[i];
+      if (typeof value === "string") record[i] = shared(value, strings);
+      else if (value !== null && typeof value === "object" && !(value instanceof Date)) shareStrings(value, strings);
     }
+    return record;
+  }
+  const fields = record as Record<string, unknown>;
+  const keys = Object.keys(fields);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    const value = fields[key];
+    if (typeof value === "string") fields[key] = shared(value, strings);
+    else if (value !== null && typeof value === "object" && !(value instanceof Date)) shareStrings(value, strings);
   }
   return record;
 }
