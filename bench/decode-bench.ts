@@ -9,13 +9,18 @@
  *   node bench/decode-bench.ts [--rounds=7] [--iterations=400]
  *
  * Prints µs per page for each step: the best of `rounds` timed runs of
- * `iterations` pages each, after a warm-up, in one process.
+ * `iterations` pages each, after a warm-up, in one process. The last three
+ * columns read the page as list calls do (rows kept as their JSON texts,
+ * see json-stream.ts): the walk of the body alone, then the walk and every
+ * row parsed (what a single-provider page reads), then the walk and the
+ * first 11 rows parsed (what a merged page of 50 over five providers reads).
  */
 import { parseArgs } from "node:util";
 import { parseConfig } from "../src/config/load-config.ts";
 import { activePlatformToOrder } from "../src/providers/activeplatform/activeplatform.mapper.ts";
 import { activePlatformOrderSchema } from "../src/providers/activeplatform/activeplatform.schemas.ts";
 import type { Connector } from "../src/providers/core/connector.ts";
+import { JsonStreamDecoder } from "../src/providers/core/json-stream.ts";
 import { csCartRowToOrder } from "../src/providers/cscart/cscart.mapper.ts";
 import { csCartListRowSchema } from "../src/providers/cscart/cscart.schemas.ts";
 import { djangoShopToOrder } from "../src/providers/djangoshop/djangoshop.mapper.ts";
@@ -104,8 +109,8 @@ try {
   const table: string[] = [
     `One list page of ${PAGE} orders, µs (best of ${ROUNDS} × ${ITERATIONS}; Node ${process.version})`,
     "",
-    "| provider | body KB | JSON.parse | validate | map | total |",
-    "| --- | ---: | ---: | ---: | ---: | ---: |",
+    "| provider | body KB | JSON.parse | validate | map | total | texts: walk | walk + parse all | walk + parse 11 |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
   for (const [i, reader] of READERS.entries()) {
     const emulator = emulators[i] as BenchEmulator;
@@ -119,7 +124,22 @@ try {
     const validate = timed(() => rows.map((row) => reader.validate(row)));
     const map = timed(() => valid.map((row) => reader.map(row, context)));
     const total = parse + validate + map;
-    const cells = [(text.length / 1024).toFixed(0), parse, validate, map, total].map((v) => (typeof v === "number" ? v.toFixed(0) : v));
+    const bytes = Buffer.from(text);
+    const texts = (): string[] => {
+      const decoder = new JsonStreamDecoder({ rowsAsText: true });
+      decoder.write(bytes);
+      return reader.rows(decoder.end()) as string[];
+    };
+    const walk = timed(texts);
+    const walkAll = timed(() => texts().map((row) => JSON.parse(row)));
+    const walkSome = timed(() =>
+      texts()
+        .slice(0, 11)
+        .map((row) => JSON.parse(row)),
+    );
+    const cells = [(text.length / 1024).toFixed(0), parse, validate, map, total, walk, walkAll, walkSome].map((v) =>
+      typeof v === "number" ? v.toFixed(0) : v,
+    );
     table.push(`| ${reader.id} | ${cells.join(" | ")} |`);
   }
   console.log(table.join("\n"));

@@ -280,9 +280,11 @@ export async function queryOrders(query: OrdersQuery, call: CallContext, limits:
     taken = all.slice(Math.max(0, all.length - size));
     more = all.length > size || reads.some((r) => !r.exhausted);
   } else {
-    // Each provider's first window is decoded only as far as the merge reaches (lazy-rows.ts).
+    // Each provider's first window is decoded only as far as the merge reaches (lazy-rows.ts); with
+    // several providers, each shows about its share of the page, so its rows stay texts until read.
+    const sparse = streams.length > 1;
     reads = await readEach(async (stream, bound) => {
-      const lazy = await stream.forwardLazy(bound ?? 0, size);
+      const lazy = await stream.forwardLazy(bound ?? 0, size, sparse);
       return lazy ? { items: [], exhausted: lazy.ended, lazy } : stream.forward(bound ?? 0, size);
     });
     let merged = mergeForward(reads, streams, size, compare);

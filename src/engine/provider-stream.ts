@@ -134,14 +134,14 @@ export class ProviderStream {
     return { items, next, ended: this.endsWith(rows.length, size, next) };
   }
 
-  private async fetchWindow(offset: number, limit: number): Promise<ListResult> {
+  private async fetchWindow(offset: number, limit: number, sparse = false): Promise<ListResult> {
     const kept = this.kept;
     if (kept && kept.offset === offset && kept.limit === limit) {
       this.kept = undefined;
       return kept.result;
     }
     const result = await this.connector.list(
-      { filter: this.plan.native, sort: this.plan.sortNative ? (this.sort[0] as SortKey) : null, offset, limit },
+      { filter: this.plan.native, sort: this.plan.sortNative ? (this.sort[0] as SortKey) : null, offset, limit, sparse },
       this.call,
     );
     if (result.total !== null) this.nativeTotal = result.total;
@@ -174,11 +174,13 @@ export class ProviderStream {
    * full read, a residual filter, a connector without lazy rows): use
    * `forward`. A merge that runs out of valid rows here before the end (some
    * were malformed) falls back to `forward`, which reuses this window.
+   * `sparse`: the merge is of several providers, so it will likely read only
+   * some of the window (`ListRequest.sparse`).
    */
-  async forwardLazy(from: number, need: number): Promise<LazyForward | null> {
+  async forwardLazy(from: number, need: number, sparse: boolean): Promise<LazyForward | null> {
     if (this.plan.empty || this.fullRead || !this.exactNative) return null;
     const limit = need + 1;
-    const pending = this.fetchWindow(from, limit);
+    const pending = this.fetchWindow(from, limit, sparse);
     this.kept = { offset: from, limit, result: pending };
     const result = await pending;
     const lazy = result.lazy;

@@ -138,6 +138,21 @@ describe("LazyRows", () => {
     expect(LazyRows.join([]).length).toBe(0);
   });
 
+  it("parses rows kept as texts on first read; a text that is not JSON reaches the decoder as undefined", () => {
+    const given: unknown[] = [];
+    const rows = LazyRows.ofTexts(['{"id":1,"day":1,"bad":false}', '{"id":2,"day":', "7", 42], (raw) => {
+      given.push(raw);
+      return raw !== null && typeof raw === "object" ? record("p", raw as Raw) : testOrder({ provider: "p", nativeId: "malformed" });
+    });
+    expect(given).toEqual([]);
+    expect(rows.at(2).nativeId).toBe("malformed");
+    expect(rows.at(0).nativeId).toBe("1");
+    expect(rows.at(1).nativeId).toBe("malformed");
+    expect(rows.at(3).nativeId).toBe("malformed");
+    // "7" is JSON (a number); a damaged text and a value that is no text both come as undefined.
+    expect(given).toEqual([7, { id: 1, day: 1, bad: false }, undefined, undefined]);
+  });
+
   it("keeps the lazy view out of a window read's enumerable shape", () => {
     const { rows } = counting(2);
     const result = lazyListResult(rows, 2, true);
@@ -162,11 +177,22 @@ describe("the merge over lazily decoded rows", () => {
       limits,
     );
     expect(page.edges).toHaveLength(50);
-    // Each provider answered its window of 51 rows ...
-    for (const p of providers) expect(p.calls).toEqual([{ filter: {}, sort: newest[0], offset: 0, limit: 51 }]);
+    // Each provider answered its window of 51 rows, told that the merge reads only some of them ...
+    for (const p of providers) expect(p.calls).toEqual([{ filter: {}, sort: newest[0], offset: 0, limit: 51, sparse: true }]);
     // ... of which the page shows 10 and the merge looked at one more.
     for (const p of providers) expect(p.decodedIds).toHaveLength(11);
     expect(page.pageInfo.hasNextPage).toBe(true);
+  });
+
+  it("tells a lone provider that its page reads the whole window", async () => {
+    const lone = fakeProvider(
+      "a",
+      Array.from({ length: 80 }, (_, i) => ({ id: i + 1, day: i, bad: false })),
+      true,
+    );
+    const page = await queryOrders({ first: 50, filter: {}, sort: [], connectors: [lone.connector] }, standaloneCall(), limits);
+    expect(page.edges).toHaveLength(50);
+    expect(lone.calls).toEqual([{ filter: {}, sort: newest[0], offset: 0, limit: 51, sparse: false }]);
   });
 
   it("reports a malformed row the page passes over, and reads on past it", async () => {

@@ -238,10 +238,10 @@ export class ActivePlatformConnector implements Connector {
     return { native, residual, sortNative: ACTIVEPLATFORM_SORT_FIELDS[sort.field] !== undefined, empty };
   }
 
-  private async get(call: CallContext, path: string, params?: URLSearchParams): Promise<UpstreamResponse> {
+  private async get(call: CallContext, path: string, params?: URLSearchParams, rowsAsText = false): Promise<UpstreamResponse> {
     const query = new URLSearchParams(params);
     query.set("api_token", this.token);
-    const response = await this.http.request(call, { path, query });
+    const response = await this.http.request(call, { path, query, rowsAsText });
     if (response.status === 401 || response.status === 403) {
       throw credentialsRejected(this.id, response.status);
     }
@@ -257,14 +257,15 @@ export class ActivePlatformConnector implements Connector {
   async list(request: ListRequest, call: CallContext): Promise<ListResult> {
     const base = activePlatformListParams(request.filter, request.sort, this.offsets);
     const pages = planPages(request.offset, request.limit, this.maxPageSize);
+    const sparse = request.sparse === true;
     const answers = await Promise.all(
       pages.map(async (page) => {
         const params = new URLSearchParams(base);
         params.set("page", String(page.page));
         params.set("per_page", String(page.perPage));
-        const response = await this.get(call, ACTIVEPLATFORM_LIST_PATH, params);
+        const response = await this.get(call, ACTIVEPLATFORM_LIST_PATH, params, sparse);
         if (response.status !== 200) this.fail(response, "an order list");
-        const rows = decodeOnce(response, "list", (answer) => this.decodeList(answer));
+        const rows = decodeOnce(response, "list", (answer) => this.decodeList(answer, sparse));
         if (rows.length > page.perPage) throw invalidResponse(this.id, "an order list");
         return { page, rows };
       }),
@@ -276,11 +277,11 @@ export class ActivePlatformConnector implements Connector {
     return lazyListResult(rows, null, end);
   }
 
-  /** A list answer's rows, placeholders for malformed ones in place (each decoded when read). */
-  private decodeList(response: UpstreamResponse): LazyRows {
+  /** A list answer's rows, placeholders for malformed ones in place (each decoded when read; `asText`: kept as texts). */
+  private decodeList(response: UpstreamResponse, asText: boolean): LazyRows {
     const parsed = activePlatformListSchema.safeParse(response.body);
     if (!parsed.success) throw invalidResponse(this.id, "an order list");
-    return LazyRows.of(parsed.data, (raw) => {
+    return (asText ? LazyRows.ofTexts : LazyRows.of)(parsed.data, (raw) => {
       const row = activePlatformOrderSchema.safeParse(raw);
       // A malformed row keeps its place and is reported for itself; the page still answers.
       if (!row.success) return malformedRow(this.id, "ACTIVEPLATFORM", raw, "an order list");

@@ -98,6 +98,14 @@ export interface ListRequest {
   sort: SortKey | null;
   offset: number;
   limit: number;
+  /**
+   * The caller will likely read only some rows of the window: a merge of
+   * several providers, where each shows about its share of the page. A
+   * connector may then keep the answer's rows as their JSON texts
+   * (`rowsAsText`, json-stream.ts) and parse each on first read
+   * ({@link LazyRows.ofTexts}); a read of every row costs less parsed whole.
+   */
+  sparse?: boolean;
 }
 
 /** What a window read returns. */

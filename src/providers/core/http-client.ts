@@ -85,7 +85,8 @@ export interface UpstreamRequest {
    * Keep the rows of a 2xx answer (the members of a top-level array, or of an
    * array member of a top-level object) as their JSON texts, unparsed, for
    * the connector to parse one at a time with `parseRowText` (json-stream.ts): a large
-   * answer then never holds all its rows parsed at once (see json-stream.ts).
+   * answer then never holds all its rows parsed at once (see json-stream.ts), and a
+   * sparse list read (`ListRequest.sparse`) parses only the rows it uses.
    */
   rowsAsText?: boolean;
 }

@@ -11,6 +11,16 @@
 import type { ListResult } from "./connector.ts";
 import type { OrderRecord } from "./model.ts";
 
+/** A row's JSON text parsed; undefined when it is not a text of JSON. */
+function parsedOrUndefined(text: unknown): unknown {
+  if (typeof text !== "string") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The raw rows and what has been decoded of them, shared by every view. */
 interface RowMemo {
   readonly raws: readonly unknown[];
@@ -34,6 +44,17 @@ export class LazyRows implements Iterable<OrderRecord> {
   /** Raw rows and the decoder of one row (a record, or a malformed row's placeholder; it must not throw). */
   static of(raws: readonly unknown[], decode: (raw: unknown) => OrderRecord): LazyRows {
     return new LazyRows({ raws, decode, records: new Array(raws.length) }, 0, raws.length);
+  }
+
+  /**
+   * Rows kept as their JSON texts (an answer read with `rowsAsText`): each is
+   * parsed on first read, then decoded. The answer's frame was checked whole;
+   * a row whose own text is not JSON is decoded as `undefined`, which no row
+   * schema accepts, so it becomes a malformed row in its place, as a row of
+   * the wrong shape does.
+   */
+  static ofTexts(texts: readonly unknown[], decode: (raw: unknown) => OrderRecord): LazyRows {
+    return LazyRows.of(texts, (text) => decode(parsedOrUndefined(text)));
   }
 
   /** Rows already decoded. */

@@ -129,8 +129,8 @@ export class CsCartConnector implements Connector {
     return { native, residual, sortNative: SORT_BY[sort.field] !== undefined, empty };
   }
 
-  private async get(call: CallContext, path: string, query?: URLSearchParams): Promise<UpstreamResponse> {
-    const response = await this.http.request(call, { path, query, headers: { authorization: this.authorization } });
+  private async get(call: CallContext, path: string, query?: URLSearchParams, rowsAsText = false): Promise<UpstreamResponse> {
+    const response = await this.http.request(call, { path, query, headers: { authorization: this.authorization }, rowsAsText });
     if (response.status === 401) {
       throw credentialsRejected(this.id, 401);
     }
@@ -158,9 +158,10 @@ export class CsCartConnector implements Connector {
         const params = new URLSearchParams(base);
         params.set("page", String(page.page));
         params.set("items_per_page", String(page.perPage));
-        const response = await this.get(call, "/orders", params);
+        const sparse = request.sparse === true;
+        const response = await this.get(call, "/orders", params, sparse);
         if (response.status !== 200) throw unexpectedStatus(this.id, response.status, "an order list");
-        return { page, ...decodeOnce(response, "list", (answer) => this.decodeList(answer)) };
+        return { page, ...decodeOnce(response, "list", (answer) => this.decodeList(answer, sparse)) };
       }),
     );
     const rows = LazyRows.join(answers.map(({ page, rows }) => rows.slice(page.skip, page.skip + page.take)));
@@ -170,11 +171,11 @@ export class CsCartConnector implements Connector {
     return lazyListResult(rows, total, end);
   }
 
-  /** A list answer's rows (placeholders for malformed ones, in place; each decoded when read) and its total. */
-  private decodeList(response: UpstreamResponse): { rows: LazyRows; total: number | null } {
+  /** A list answer's rows (placeholders for malformed ones, in place; each decoded when read; `asText`: kept as texts) and its total. */
+  private decodeList(response: UpstreamResponse, asText: boolean): { rows: LazyRows; total: number | null } {
     const parsed = csCartListSchema.safeParse(response.body);
     if (!parsed.success) throw invalidResponse(this.id, "an order list");
-    const rows = LazyRows.of(parsed.data.orders, (raw) => {
+    const rows = (asText ? LazyRows.ofTexts : LazyRows.of)(parsed.data.orders, (raw) => {
       const row = csCartListRowSchema.safeParse(raw);
       // A malformed row keeps its place and is reported for itself; the page still answers.
       if (!row.success) return malformedRow(this.id, "CSCART", raw, "an order list", "order_id");

@@ -108,8 +108,8 @@ export class DjangoShopConnector implements Connector {
     return planDjangoShop(filter, sort);
   }
 
-  private async get(call: CallContext, path: string, query?: URLSearchParams): Promise<UpstreamResponse> {
-    const response = await this.http.request(call, { path, query, headers: { authorization: this.authorization } });
+  private async get(call: CallContext, path: string, query?: URLSearchParams, rowsAsText = false): Promise<UpstreamResponse> {
+    const response = await this.http.request(call, { path, query, headers: { authorization: this.authorization }, rowsAsText });
     if (response.status === 401) {
       throw credentialsRejected(this.id, 401);
     }
@@ -135,17 +135,25 @@ export class DjangoShopConnector implements Connector {
     throw unexpectedStatus(this.id, response.status, what, detail);
   }
 
-  private async page(filter: OrderFilter, sort: SortKey | null, offset: number, limit: number, call: CallContext): Promise<ListPage> {
-    const response = await this.get(call, "/orders/", listParams(filter, sort, offset, limit));
+  /** One list call; `sparse`: its rows are kept as texts (see `ListRequest.sparse`). */
+  private async page(
+    filter: OrderFilter,
+    sort: SortKey | null,
+    offset: number,
+    limit: number,
+    call: CallContext,
+    sparse = false,
+  ): Promise<ListPage> {
+    const response = await this.get(call, "/orders/", listParams(filter, sort, offset, limit), sparse);
     if (response.status !== 200) this.fail(response, "an order list");
-    return decodeOnce(response, "list", (answer) => this.decodeList(answer));
+    return decodeOnce(response, "list", (answer) => this.decodeList(answer, sparse));
   }
 
-  /** A list answer's rows (placeholders for malformed ones, in place; each decoded when read), count and next marker. */
-  private decodeList(response: UpstreamResponse): ListPage {
+  /** A list answer's rows (placeholders for malformed ones, in place; each decoded when read; `asText`: kept as texts), count and next marker. */
+  private decodeList(response: UpstreamResponse, asText: boolean): ListPage {
     const parsed = djangoShopListSchema.safeParse(response.body);
     if (!parsed.success) throw invalidResponse(this.id, "an order list");
-    const rows = LazyRows.of(parsed.data.results, (raw) => {
+    const rows = (asText ? LazyRows.ofTexts : LazyRows.of)(parsed.data.results, (raw) => {
       const row = djangoShopOrderSchema.safeParse(raw);
       // A malformed row keeps its place and is reported for itself; the page still answers.
       if (!row.success) return malformedRow(this.id, "DJANGOSHOP", raw, "an order list");
@@ -159,13 +167,20 @@ export class DjangoShopConnector implements Connector {
    * `max_limit` is below ours answers short pages before the end: reading goes
    * on from where the answer stopped until the window is full or the end is reached.
    */
-  private async range(filter: OrderFilter, sort: SortKey | null, offset: number, limit: number, call: CallContext): Promise<ListPage> {
+  private async range(
+    filter: OrderFilter,
+    sort: SortKey | null,
+    offset: number,
+    limit: number,
+    call: CallContext,
+    sparse: boolean,
+  ): Promise<ListPage> {
     const runs: LazyRows[] = [];
     let read = 0;
     let count: number | null = null;
     let hasNext = false;
     while (read < limit) {
-      const page = await this.page(filter, sort, offset + read, limit - read, call);
+      const page = await this.page(filter, sort, offset + read, limit - read, call, sparse);
       const run = page.rows.slice(0, limit - read);
       runs.push(run);
       read += run.length;
@@ -194,10 +209,11 @@ export class DjangoShopConnector implements Connector {
     // The first answer's count tells which further windows exist (the engine often asks one row
     // past a page, e.g. 101): only those are read, in parallel.
     const [firstWindow, ...rest] = windows as [{ offset: number; limit: number }, ...Array<{ offset: number; limit: number }>];
-    const first = await this.range(filter, sort, firstWindow.offset, firstWindow.limit, call);
+    const sparse = request.sparse === true;
+    const first = await this.range(filter, sort, firstWindow.offset, firstWindow.limit, call, sparse);
     const needed = first.rows.length < firstWindow.limit ? [] : rest.filter((w) => first.count === null || w.offset < first.count);
     const read = [firstWindow, ...needed];
-    const pages = [first, ...(await Promise.all(needed.map((w) => this.range(filter, sort, w.offset, w.limit, call))))];
+    const pages = [first, ...(await Promise.all(needed.map((w) => this.range(filter, sort, w.offset, w.limit, call, sparse))))];
     const runs: LazyRows[] = [];
     for (const [index, page] of pages.entries()) {
       runs.push(page.rows);

@@ -129,11 +129,12 @@ export class EmnifyConnector implements Connector {
     return emnifyToOrder(parsed.data, this.mapContext);
   }
 
-  private async fetchPage(call: CallContext, base: URLSearchParams, page: PagePlan) {
+  /** One list call; `sparse`: its rows are kept as texts (see `ListRequest.sparse`). */
+  private async fetchPage(call: CallContext, base: URLSearchParams, page: PagePlan, sparse: boolean) {
     const params = new URLSearchParams(base);
     params.set("page", String(page.page));
     params.set("per_page", String(page.perPage));
-    const response = await this.send(call, { path: ORDER_PATH, query: params });
+    const response = await this.send(call, { path: ORDER_PATH, query: params, rowsAsText: sparse });
     if (response.status !== 200) throw unexpectedStatus(this.id, response.status, "an order list");
     const list = emnifyListSchema.safeParse(response.body ?? []);
     if (!list.success) throw invalidResponse(this.id, "an order list");
@@ -147,7 +148,7 @@ export class EmnifyConnector implements Connector {
     // A malformed row keeps its place and is reported for itself; the page still answers.
     const rows = pastEnd
       ? LazyRows.decoded([])
-      : decodeOnce(response, "list", () => LazyRows.of(list.data, (raw) => this.toOrderOrMalformed(raw)));
+      : decodeOnce(response, "list", () => (sparse ? LazyRows.ofTexts : LazyRows.of)(list.data, (raw) => this.toOrderOrMalformed(raw)));
     return { page, rows, headers };
   }
 
@@ -159,11 +160,12 @@ export class EmnifyConnector implements Connector {
     const pages = planPages(request.offset, request.limit, MAX_PAGE);
     const [firstPage, ...rest] = pages;
     if (!firstPage) return { rows: [], total: null, end: false };
-    const first = await this.fetchPage(call, base, firstPage);
+    const sparse = request.sparse === true;
+    const first = await this.fetchPage(call, base, firstPage, sparse);
     // X-pages bounds the rest: never ask for a page that would only repeat the last one.
     const pagesKnown = first.headers.pages;
     const wanted = rest.filter((page) => pagesKnown === null || page.page <= pagesKnown);
-    const others = await mapConcurrent(wanted, 4, (page) => this.fetchPage(call, base, page));
+    const others = await mapConcurrent(wanted, 4, (page) => this.fetchPage(call, base, page, sparse));
     const answers = [first, ...others];
     const runs: LazyRows[] = [];
     for (const answer of answers) {
@@ -196,7 +198,7 @@ export class EmnifyConnector implements Connector {
       const base = new URLSearchParams();
       base.set("q", joinEmnifyQ([emnifyTerm("id", ">=", range.min, this.id), emnifyTerm("id", "<=", range.max, this.id)]) as string);
       base.set("sort", "+id");
-      const answer = await this.fetchPage(call, base, { page: 1, perPage: range.span, skip: 0, take: range.span });
+      const answer = await this.fetchPage(call, base, { page: 1, perPage: range.span, skip: 0, take: range.span }, false);
       const wanted = new Set(range.ids);
       for (const row of answer.rows) if (wanted.has(row.nativeId)) found.set(row.nativeId, orderOrError(row));
     });

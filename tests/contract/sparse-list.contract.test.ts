@@ -1,0 +1,95 @@
+/**
+ * Sparse list reads (`ListRequest.sparse`, what a merge of several providers
+ * asks): the four connectors with paged lists keep the answer's rows as JSON
+ * texts and parse each on first read. Against each emulator, over real HTTP,
+ * a sparse read must give what a whole read gives, row for row, and refuse
+ * the same damaged answers.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { type BenchEmulator, startBenchEmulator } from "../../bench/bench-emulators.ts";
+import { parseConfig } from "../../src/config/load-config.ts";
+import { standaloneCall } from "../../src/providers/core/call-context.ts";
+import type { Connector, ListRequest, SortKey } from "../../src/providers/core/connector.ts";
+import { ProviderHttpClient } from "../../src/providers/core/http-client.ts";
+import { UpstreamError } from "../../src/providers/core/upstream-error.ts";
+import { createConnectors } from "../../src/providers/registry.ts";
+
+const PROVIDERS = ["sims-emnify", "shop-cscart", "billing-activeplatform", "shop-djangoshop"] as const;
+const NEWEST: SortKey = { field: "CREATED_AT", direction: "DESC" };
+
+const emulators = new Map<string, BenchEmulator>();
+const connectors = new Map<string, Connector>();
+
+beforeAll(async () => {
+  for (const id of PROVIDERS) emulators.set(id, await startBenchEmulator(id, { size: 120, archiveSize: 0 }));
+  const config = parseConfig(
+    JSON.stringify({
+      server: { host: "127.0.0.1", port: 0 },
+      clients: [{ name: "test", key: "sparse-list-test-key-0123456789", scopes: ["orders:read"] }],
+      providers: [...emulators.values()].map((e) => e.entry),
+    }),
+    {},
+  );
+  for (const connector of createConnectors(config)) connectors.set(connector.id, connector);
+});
+
+afterAll(async () => {
+  await Promise.all([...connectors.values()].map((c) => c.close()));
+  await Promise.all([...emulators.values()].map((e) => e.server.close()));
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+const connector = (id: string) => connectors.get(id) as Connector;
+const emulator = (id: string) => emulators.get(id) as BenchEmulator;
+
+describe.each(PROVIDERS)("%s: a sparse list read", (id) => {
+  it.each([
+    [0, 51],
+    [37, 20],
+    [100, 51],
+  ])("gives what a whole read gives, row for row (offset %i, limit %i)", async (offset, limit) => {
+    const request: ListRequest = { filter: {}, sort: NEWEST, offset, limit };
+    const sent = vi.spyOn(ProviderHttpClient.prototype, "request");
+    const whole = await connector(id).list(request, standaloneCall());
+    const wholeCalls = sent.mock.calls.length;
+    const sparse = await connector(id).list({ ...request, sparse: true }, standaloneCall());
+    // The whole read parses its answers; the sparse one asks for the rows as texts.
+    const asText = sent.mock.calls.map(([, upstream]) => upstream.rowsAsText === true);
+    expect(asText.slice(0, wholeCalls).every((text) => !text)).toBe(true);
+    expect(asText.slice(wholeCalls).filter(Boolean).length).toBeGreaterThan(0);
+    expect(sparse.lazy).toBeDefined();
+    expect(sparse.total).toBe(whole.total);
+    expect(sparse.end).toBe(whole.end);
+    // Read from the end first: each row decodes on its own, in any order.
+    const lazy = sparse.lazy as NonNullable<typeof sparse.lazy>;
+    expect(lazy.length).toBe(whole.rows.length);
+    for (let i = lazy.length - 1; i >= 0; i--) expect(lazy.at(i)).toEqual(whole.rows[i]);
+    expect(sparse.rows).toEqual(whole.rows);
+    expect(whole.rows.length).toBeGreaterThan(0);
+    expect(whole.rows.every((row) => !row.malformed)).toBe(true);
+  });
+
+  it.each([
+    ["a body cut short", { malformedJson: true as const }],
+    ["valid JSON of the wrong shape", { wrongShape: true as const }],
+  ])("refuses %s, as a whole read does", async (_what, fault) => {
+    const server = emulator(id).server;
+    server.faults = fault;
+    try {
+      const outcome = (sparse: boolean) =>
+        connector(id)
+          .list({ filter: {}, sort: NEWEST, offset: 3, limit: 11, sparse }, standaloneCall())
+          .then(
+            () => "answered",
+            (error: unknown) => (error instanceof UpstreamError ? error.code : String(error)),
+          );
+      expect(await outcome(true)).toBe("UPSTREAM_INVALID_RESPONSE");
+      expect(await outcome(false)).toBe("UPSTREAM_INVALID_RESPONSE");
+    } finally {
+      server.faults = {};
+    }
+  });
+});
