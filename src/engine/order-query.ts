@@ -281,8 +281,9 @@ export async function queryOrders(query: OrdersQuery, call: CallContext, limits:
     more = all.length > size || reads.some((r) => !r.exhausted);
   } else {
     // Each provider's first window is decoded only as far as the merge reaches (lazy-rows.ts); with
-    // several providers, each shows about its share of the page, so its rows stay texts until read.
-    const sparse = streams.length > 1;
+    // several providers that can match, each shows about its share of the page, so its rows stay
+    // texts until read. A provider whose plan matches nothing reads no window and does not count.
+    const sparse = streams.filter((stream) => !stream.plan.empty).length > 1;
     reads = await readEach(async (stream, bound) => {
       const lazy = await stream.forwardLazy(bound ?? 0, size, sparse);
       return lazy ? { items: [], exhausted: lazy.ended, lazy } : stream.forward(bound ?? 0, size);

@@ -5,6 +5,8 @@
  * a sparse read must give what a whole read gives, row for row, and refuse
  * the same damaged answers.
  */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type BenchEmulator, startBenchEmulator } from "../../bench/bench-emulators.ts";
 import { parseConfig } from "../../src/config/load-config.ts";
@@ -43,6 +45,10 @@ afterEach(() => {
 });
 
 const connector = (id: string) => connectors.get(id) as Connector;
+
+/** The rows of a list answer: the body itself, or its array member (`orders`, `results`). */
+const rowsOf = (body: unknown): unknown[] =>
+  Array.isArray(body) ? body : ((Object.values(body as object).find(Array.isArray) as unknown[] | undefined) ?? []);
 const emulator = (id: string) => emulators.get(id) as BenchEmulator;
 
 describe.each(PROVIDERS)("%s: a sparse list read", (id) => {
@@ -56,10 +62,17 @@ describe.each(PROVIDERS)("%s: a sparse list read", (id) => {
     const whole = await connector(id).list(request, standaloneCall());
     const wholeCalls = sent.mock.calls.length;
     const sparse = await connector(id).list({ ...request, sparse: true }, standaloneCall());
-    // The whole read parses its answers; the sparse one asks for the rows as texts.
+    // The whole read parses its answers; the sparse one asks for the rows as texts, and gets texts.
     const asText = sent.mock.calls.map(([, upstream]) => upstream.rowsAsText === true);
     expect(asText.slice(0, wholeCalls).every((text) => !text)).toBe(true);
     expect(asText.slice(wholeCalls).filter(Boolean).length).toBeGreaterThan(0);
+    for (const [i, text] of asText.entries()) {
+      // (emnify's sign-in call, which has no rows, is among them.)
+      const answer = await (sent.mock.results[i]?.value as ReturnType<ProviderHttpClient["request"]>);
+      const rows = rowsOf(answer.body);
+      if (text) expect(rows.length).toBeGreaterThan(0);
+      expect(rows.every((row) => typeof row === (text ? "string" : "object"))).toBe(true);
+    }
     expect(sparse.lazy).toBeDefined();
     expect(sparse.total).toBe(whole.total);
     expect(sparse.end).toBe(whole.end);
@@ -90,6 +103,51 @@ describe.each(PROVIDERS)("%s: a sparse list read", (id) => {
       expect(await outcome(false)).toBe("UPSTREAM_INVALID_RESPONSE");
     } finally {
       server.faults = {};
+    }
+  });
+});
+
+describe("a row whose own JSON is damaged, in an answer whose frame is sound", () => {
+  it("is a malformed row of a sparse read, while a whole read refuses the answer", async () => {
+    // Three real CS-Cart rows; the second one's first colon doubled: its brackets and quotes still balance.
+    const cscart = emulator("shop-cscart");
+    const { email, apiKey } = cscart.credentials as { email: string; apiKey: string };
+    const real = await fetch(`${cscart.baseUrl}/orders?items_per_page=3&page=1&sort_by=date&sort_order=desc`, {
+      headers: { authorization: `Basic ${Buffer.from(`${email}:${apiKey}`).toString("base64")}` },
+    });
+    const rows = ((await real.json()) as { orders: unknown[] }).orders.map((row) => JSON.stringify(row));
+    expect(rows).toHaveLength(3);
+    const damaged = (rows[1] as string).replace(":", "::");
+    const body = `{"orders":[${rows[0]},${damaged},${rows[2]}],"params":{"total_items":3}}`;
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as AddressInfo).port;
+    const [damagedShop] = createConnectors(
+      parseConfig(
+        JSON.stringify({
+          server: { host: "127.0.0.1", port: 0 },
+          clients: [{ name: "test", key: "sparse-list-test-key-0123456789", scopes: ["orders:read"] }],
+          providers: [{ ...cscart.entry, baseUrl: `http://127.0.0.1:${port}/api` }],
+        }),
+        {},
+      ),
+    ) as [Connector];
+    try {
+      const request: ListRequest = { filter: {}, sort: NEWEST, offset: 0, limit: 3 };
+      const sparse = await damagedShop.list({ ...request, sparse: true }, standaloneCall());
+      expect(sparse.rows.map((row) => row.malformed !== undefined)).toEqual([false, true, false]);
+      expect((sparse.rows[1]?.malformed as UpstreamError | undefined)?.code).toBe("UPSTREAM_INVALID_RESPONSE");
+      const whole = await damagedShop.list(request, standaloneCall()).then(
+        () => "answered",
+        (error: unknown) => (error instanceof UpstreamError ? error.code : String(error)),
+      );
+      expect(whole).toBe("UPSTREAM_INVALID_RESPONSE");
+    } finally {
+      await damagedShop.close();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });

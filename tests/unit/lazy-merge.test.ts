@@ -195,6 +195,19 @@ describe("the merge over lazily decoded rows", () => {
     expect(lone.calls).toEqual([{ filter: {}, sort: newest[0], offset: 0, limit: 51, sparse: false }]);
   });
 
+  it("counts only providers that can match: one beside a provider without the customer reads its whole window", async () => {
+    const rows = Array.from({ length: 80 }, (_, i) => ({ id: i + 1, day: i, bad: false }));
+    const [a, b] = [fakeProvider("a", rows, true), fakeProvider("b", rows, true)];
+    const page = await queryOrders(
+      { first: 50, filter: {}, sort: [], connectors: [a.connector, b.connector], customerIdsByProvider: new Map([["a", ["7"]]]) },
+      standaloneCall(),
+      limits,
+    );
+    expect(page.edges).toHaveLength(50);
+    expect(a.calls.map((call) => call.sparse)).toEqual([false]);
+    expect(b.calls).toEqual([]);
+  });
+
   it("reports a malformed row the page passes over, and reads on past it", async () => {
     const raws = Array.from({ length: 6 }, (_, i) => ({ id: i + 1, day: 10 - i, bad: i === 2 || i === 3 }));
     const lazy = fakeProvider("a", raws, true);
