@@ -166,6 +166,14 @@ export interface ConnectorWrites {
 }
 
 /** Builds the filter rows of a capability table from a compact description. */
+/**
+ * The native status codes a plan narrows to: the codes so far (undefined
+ * while no status filter has spoken) and those one more filter allows.
+ */
+export function narrowCodes(codes: readonly string[] | undefined, allowed: readonly string[]): string[] {
+  return codes === undefined ? [...allowed] : codes.filter((code) => allowed.includes(code));
+}
+
 export function filterCapabilities(rows: Array<[FilterField, FilterOperator[], boolean, string?]>): FilterCapability[] {
   return rows.flatMap(([field, operators, native, note]) =>
     operators.map((operator) => (note === undefined ? { field, operator, native } : { field, operator, native, note })),

@@ -11,6 +11,7 @@ import {
   filterCapabilities,
   type ListRequest,
   type ListResult,
+  narrowCodes,
   type OrderFilter,
   type QueryPlan,
   type SortKey,
@@ -63,10 +64,6 @@ export const CSCART_CAPABILITIES: Capabilities = {
 /** The status codes CS-Cart documents (built once: every query's plan asks). */
 const KNOWN_CODES: ReadonlySet<string> = new Set(CSCART_STATUS_TABLE.map((row) => row.code));
 
-function intersect(a: string[] | undefined, b: string[]): string[] {
-  return a === undefined ? b : a.filter((code) => b.includes(code));
-}
-
 /** Connector for one CS-Cart store. */
 export class CsCartConnector implements Connector {
   readonly id: string;
@@ -99,9 +96,9 @@ export class CsCartConnector implements Connector {
     const native: OrderFilter = {};
     const residual: OrderFilter = {};
     let codes: string[] | undefined;
-    if (filter.status) codes = intersect(codes, codesForStatuses(filter.status));
-    if (filter.nativeStatus) codes = intersect(codes, filter.nativeStatus);
-    if (filter.paymentStatus) codes = intersect(codes, codesForPayments(filter.paymentStatus));
+    if (filter.status) codes = narrowCodes(codes, codesForStatuses(filter.status));
+    if (filter.nativeStatus) codes = narrowCodes(codes, filter.nativeStatus);
+    if (filter.paymentStatus) codes = narrowCodes(codes, codesForPayments(filter.paymentStatus));
     let empty = false;
     if (codes !== undefined) {
       // N (Incomplete) is an abandoned checkout, hidden by CS-Cart unless asked for by name: a payment

@@ -3,7 +3,7 @@
  * django-filter parameters can apply (the plan), and the query string of one
  * list window. Pure functions, unit-tested on their own.
  */
-import type { OrderFilter, QueryPlan, SortKey } from "../core/connector.ts";
+import { narrowCodes, type OrderFilter, type QueryPlan, type SortKey } from "../core/connector.ts";
 import { codesForPayments, codesForStatuses, isKnownDjangoShopStatus } from "./djangoshop.status.ts";
 
 /** The `ordering` terms of a sort; the id term makes ties follow the key's direction, as the global order does. */
@@ -38,10 +38,6 @@ function isPlainTerm(term: string): boolean {
   return term !== "" && !/[\s,"'\\]/.test(term);
 }
 
-function intersect(a: string[] | undefined, b: readonly string[]): string[] {
-  return a === undefined ? [...b] : a.filter((code) => b.includes(code));
-}
-
 /**
  * Splits a filter into what the shop applies and what the engine re-checks.
  *
@@ -64,15 +60,15 @@ export function planDjangoShop(filter: OrderFilter, sort: SortKey): QueryPlan {
   let empty = false;
 
   let codes: string[] | undefined;
-  if (filter.status) codes = intersect(codes, codesForStatuses(filter.status));
+  if (filter.status) codes = narrowCodes(codes, codesForStatuses(filter.status));
   // Unknown codes are kept: a status added to the shop since still matches through `status_in`.
-  if (filter.nativeStatus) codes = intersect(codes, filter.nativeStatus);
+  if (filter.nativeStatus) codes = narrowCodes(codes, filter.nativeStatus);
   if (filter.paymentStatus) {
     residual.paymentStatus = filter.paymentStatus;
     // Only REFUNDED and FAILED tie to codes (refunded, failed); the others occur in every status,
     // and narrowing to the eight known codes would lose a status added to the shop since.
     if (filter.paymentStatus.every((p) => p === "REFUNDED" || p === "FAILED"))
-      codes = intersect(codes, codesForPayments(filter.paymentStatus));
+      codes = narrowCodes(codes, codesForPayments(filter.paymentStatus));
   }
   if (codes !== undefined) {
     if (codes.length === 0) empty = true;

@@ -17,6 +17,7 @@ import {
   filterCapabilities,
   type ListRequest,
   type ListResult,
+  narrowCodes,
   type OrderFilter,
   type QueryPlan,
   type SortKey,
@@ -174,10 +175,6 @@ interface CacheEntry {
   set: Promise<FetchedSet>;
 }
 
-function intersect(a: string[] | undefined, b: string[]): string[] {
-  return a === undefined ? b : a.filter((code) => b.includes(code));
-}
-
 /** Connector for one Iteras account. */
 export class IterasConnector implements Connector {
   readonly id: string;
@@ -232,9 +229,9 @@ export class IterasConnector implements Connector {
       if (filter.nativeStatus) residual.nativeStatus = filter.nativeStatus;
     } else if (statusFilters.length > 0) {
       let codes: string[] | undefined;
-      if (filter.status) codes = intersect(codes, iterasCodesForStatuses(filter.status));
-      if (filter.paymentStatus) codes = intersect(codes, iterasCodesForPayments(filter.paymentStatus));
-      if (filter.nativeStatus) codes = intersect(codes, filter.nativeStatus.filter(isKnownIterasStatus));
+      if (filter.status) codes = narrowCodes(codes, iterasCodesForStatuses(filter.status));
+      if (filter.paymentStatus) codes = narrowCodes(codes, iterasCodesForPayments(filter.paymentStatus));
+      if (filter.nativeStatus) codes = narrowCodes(codes, filter.nativeStatus.filter(isKnownIterasStatus));
       const list = [...new Set(codes ?? [])].sort();
       if (list.length === 0) empty = true;
       native.nativeStatus = list;
