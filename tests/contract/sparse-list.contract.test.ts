@@ -46,6 +46,13 @@ afterEach(() => {
 
 const connector = (id: string) => connectors.get(id) as Connector;
 
+/** "answered", or the code of the upstream error a read failed with. */
+const outcomeOf = (read: Promise<unknown>): Promise<string> =>
+  read.then(
+    () => "answered",
+    (error: unknown) => (error instanceof UpstreamError ? error.code : String(error)),
+  );
+
 /** The rows of a list answer: the body itself, or its array member (`orders`, `results`). */
 const rowsOf = (body: unknown): unknown[] =>
   Array.isArray(body) ? body : ((Object.values(body as object).find(Array.isArray) as unknown[] | undefined) ?? []);
@@ -92,15 +99,9 @@ describe.each(PROVIDERS)("%s: a sparse list read", (id) => {
     const server = emulator(id).server;
     server.faults = fault;
     try {
-      const outcome = (sparse: boolean) =>
-        connector(id)
-          .list({ filter: {}, sort: NEWEST, offset: 3, limit: 11, sparse }, standaloneCall())
-          .then(
-            () => "answered",
-            (error: unknown) => (error instanceof UpstreamError ? error.code : String(error)),
-          );
-      expect(await outcome(true)).toBe("UPSTREAM_INVALID_RESPONSE");
-      expect(await outcome(false)).toBe("UPSTREAM_INVALID_RESPONSE");
+      const read = (sparse: boolean) => connector(id).list({ filter: {}, sort: NEWEST, offset: 3, limit: 11, sparse }, standaloneCall());
+      expect(await outcomeOf(read(true))).toBe("UPSTREAM_INVALID_RESPONSE");
+      expect(await outcomeOf(read(false))).toBe("UPSTREAM_INVALID_RESPONSE");
     } finally {
       server.faults = {};
     }
@@ -140,11 +141,7 @@ describe("a row whose own JSON is damaged, in an answer whose frame is sound", (
       const sparse = await damagedShop.list({ ...request, sparse: true }, standaloneCall());
       expect(sparse.rows.map((row) => row.malformed !== undefined)).toEqual([false, true, false]);
       expect((sparse.rows[1]?.malformed as UpstreamError | undefined)?.code).toBe("UPSTREAM_INVALID_RESPONSE");
-      const whole = await damagedShop.list(request, standaloneCall()).then(
-        () => "answered",
-        (error: unknown) => (error instanceof UpstreamError ? error.code : String(error)),
-      );
-      expect(whole).toBe("UPSTREAM_INVALID_RESPONSE");
+      expect(await outcomeOf(damagedShop.list(request, standaloneCall()))).toBe("UPSTREAM_INVALID_RESPONSE");
     } finally {
       await damagedShop.close();
       await new Promise((resolve) => server.close(resolve));

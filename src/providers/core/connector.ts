@@ -165,7 +165,6 @@ export interface ConnectorWrites {
   readonly maxVendorReferenceLength?: number;
 }
 
-/** Builds the filter rows of a capability table from a compact description. */
 /**
  * The native status codes a plan narrows to: the codes so far (undefined
  * while no status filter has spoken) and those one more filter allows.
@@ -174,6 +173,7 @@ export function narrowCodes(codes: readonly string[] | undefined, allowed: reado
   return codes === undefined ? [...allowed] : codes.filter((code) => allowed.includes(code));
 }
 
+/** Builds the filter rows of a capability table from a compact description. */
 export function filterCapabilities(rows: Array<[FilterField, FilterOperator[], boolean, string?]>): FilterCapability[] {
   return rows.flatMap(([field, operators, native, note]) =>
     operators.map((operator) => (note === undefined ? { field, operator, native } : { field, operator, native, note })),

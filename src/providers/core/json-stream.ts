@@ -255,14 +255,24 @@ function unexpected(byte: number): SyntaxError {
 }
 
 /**
+ * A row kept as text by a decoder with `rowsAsText`, parsed; undefined when
+ * it is not a text of JSON (JSON itself never parses to undefined).
+ */
+export function rowTextValue(text: unknown): unknown {
+  if (typeof text !== "string") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Parses a row kept as text by a decoder with `rowsAsText`; `invalid` makes
  * the error thrown when the text is not JSON (the body was damaged).
  */
 export function parseRowText(text: unknown, invalid: () => Error): unknown {
-  if (typeof text !== "string") throw invalid();
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw invalid();
-  }
+  const value = rowTextValue(text);
+  if (value === undefined) throw invalid();
+  return value;
 }

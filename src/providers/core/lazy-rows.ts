@@ -9,17 +9,8 @@
  * whichever request reads it first.
  */
 import type { ListResult } from "./connector.ts";
+import { rowTextValue } from "./json-stream.ts";
 import type { OrderRecord } from "./model.ts";
-
-/** A row's JSON text parsed; undefined when it is not a text of JSON. */
-function parsedOrUndefined(text: unknown): unknown {
-  if (typeof text !== "string") return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
 
 /** The raw rows and what has been decoded of them, shared by every view. */
 interface RowMemo {
@@ -54,7 +45,7 @@ export class LazyRows implements Iterable<OrderRecord> {
    * the wrong shape does.
    */
   static ofTexts(texts: readonly unknown[], decode: (raw: unknown) => OrderRecord): LazyRows {
-    return LazyRows.of(texts, (text) => decode(parsedOrUndefined(text)));
+    return LazyRows.of(texts, (text) => decode(rowTextValue(text)));
   }
 
   /** Rows already decoded. */
