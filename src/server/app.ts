@@ -17,7 +17,7 @@ import type { Connector } from "../providers/core/connector.ts";
 import type { ProviderDefinition } from "../providers/core/provider-definition.ts";
 import type { ObserverHub } from "../providers/core/upstream-events.ts";
 import { AuthFailureLimiter, ClientKeys, createAuthGuard } from "./auth.ts";
-import { compiledExecution } from "./compiled-execution.ts";
+import { compiledExecution, operationResolutionPlugin } from "./compiled-execution.ts";
 import { formatError } from "./error-format.ts";
 import { graphiqlAsset, graphiqlHtml } from "./graphiql-page.ts";
 import { fastifyLogOptions, type Logger, logUpstreamCalls, operationLogPlugin, registerRequestLogging, serverLogger } from "./logging.ts";
@@ -124,6 +124,8 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
       upstreamPlugin(config.server.exposeUpstreamFigures),
       // Before the log and metrics plugins, so that they see what a partial answer lacks.
       partialErrorsPlugin<GraphContext>(),
+      // Before the cost limit, which can only estimate an operation that exists.
+      operationResolutionPlugin,
       ...limits.plugins,
       operationLogPlugin(logger),
       ...(metrics ? [metrics.plugin] : []),

@@ -14,7 +14,7 @@
  * runs on graphql-js, where Apollo's inline-trace plugin hooks each field.
  * An operation graphql-jit cannot compile runs on graphql-js too.
  */
-import type { ApolloServerOptionsWithGateway } from "@apollo/server";
+import type { ApolloServerOptionsWithGateway, ApolloServerPlugin } from "@apollo/server";
 import { type DocumentNode, execute, GraphQLError, type GraphQLSchema, type SourceLocation } from "graphql";
 import { type CompiledQuery, compileQuery, isCompiledQuery } from "graphql-jit";
 import { GraphQLError as JitGraphQLError } from "graphql-jit/dist/error";
@@ -56,6 +56,33 @@ type Compiled = Map<string, CompiledQuery | null>;
 
 const TRACE_HEADER = "apollo-federation-include-trace";
 
+/**
+ * Refuses, before any plugin estimates or any resolver runs, an operation the
+ * executor cannot run: an `operationName` the document does not hold, a
+ * document of several operations without one, and subscriptions (ordergraph
+ * serves none). These are the client's mistakes, so BAD_USER_INPUT with 400.
+ */
+export const operationResolutionPlugin: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation, request, response }) {
+        let message: string | undefined;
+        if (!operation) {
+          message = request.operationName
+            ? `Unknown operation named "${request.operationName}".`
+            : "Must provide operation name if query contains multiple operations.";
+        } else if (operation.operation === "subscription") {
+          message = "Subscriptions are not supported: ordergraph serves queries and mutations.";
+        }
+        if (!message) return;
+        // Set here too: Apollo drops the error's own status hint when it re-wraps an error of another graphql copy.
+        response.http.status = 400;
+        throw new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT", http: { status: 400 } } });
+      },
+    };
+  },
+};
+
 /** The executor: compiled when possible, graphql-js otherwise. */
 export function compiledExecution(schema: GraphQLSchema): Gateway {
   const compiledByDocument = new WeakMap<DocumentNode, Compiled>();
@@ -83,10 +110,15 @@ export function compiledExecution(schema: GraphQLSchema): Gateway {
     async load() {
       return {
         executor: async (request) => {
-          const { document, context, operationName } = request;
+          const { document, context } = request;
+          // The name the client sent: Apollo's resolved `operationName` is null when the name matched
+          // nothing, and compiling under null would run the document's only operation instead.
+          const operationName = request.request.operationName ?? undefined;
           const variables = request.request.variables ?? {};
-          const query = request.request.http?.headers.get(TRACE_HEADER) ? null : compiled(document, operationName ?? undefined);
           const interpreted = () => execute({ schema, document, contextValue: context, variableValues: variables, operationName });
+          // graphql-js words the refusal; Apollo answers it as OPERATION_RESOLUTION_FAILURE.
+          if (!request.operation) return interpreted();
+          const query = request.request.http?.headers.get(TRACE_HEADER) ? null : compiled(document, operationName);
           if (!query) return interpreted();
           const result = await query.query(undefined, context, variables);
           // No data at all: the variables were refused before any resolver ran. graphql-js words

@@ -310,7 +310,8 @@ function costPlugin(maxCost: number, defaultPageSize: number): ApolloServerPlugi
       let cost: number | undefined;
       return {
         async didResolveOperation({ schema, document, operation, request, response }) {
-          if (!operation) return;
+          // No operation, or a subscription: refused by the operation-resolution plugin, never run.
+          if (!operation || operation.operation === "subscription") return;
           cost = costOf({ schema, document, operation, variables: request.variables, defaultPageSize }, known);
           if (cost > maxCost) {
             // Set here too: Apollo drops the error's own status hint when it re-wraps an error of another graphql copy.

@@ -28,11 +28,11 @@ interface Answer {
   };
 }
 
-async function post(target: TestServer, query: string, variables?: Record<string, unknown>): Promise<Answer> {
+async function post(target: TestServer, query: string, variables?: Record<string, unknown>, operationName?: string): Promise<Answer> {
   const response = await fetch(`${target.url}/graphql`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_KEY}` },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query, variables, operationName }),
   });
   return { status: response.status, body: (await response.json()) as Answer["body"] };
 }
@@ -163,6 +163,40 @@ describe("cost", () => {
   it("costs introspection and __typename nothing", async () => {
     const answer = await post(server, "{ __typename __schema { queryType { name } } }");
     expect(answer.body.extensions?.cost).toEqual({ requested: 0, maximum: LIMITS.maxCost });
+  });
+});
+
+describe("operation resolution", () => {
+  /** Refused as the client's mistake, before any upstream call and without any cost estimate. */
+  async function unresolved(query: string, operationName: string | undefined, message: RegExp) {
+    const mark = emulator.requests.length;
+    const answer = await post(server, query, undefined, operationName);
+    expect(emulator.requests.length).toBe(mark);
+    expect(answer.status).toBe(400);
+    expect(answer.body.data).toBeUndefined();
+    expect(answer.body.errors).toHaveLength(1);
+    expect(answer.body.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(answer.body.errors?.[0]?.message).toMatch(message);
+    expect(answer.body.extensions?.cost).toBeUndefined();
+  }
+
+  it("refuses an operationName the document does not hold, rather than running its only operation", async () => {
+    // Above maxCost: were it run under another name, it would also have escaped the cost limit.
+    await unresolved("query Big { orders(first: 200) { nodes { id items { sku } } } }", "Small", /Unknown operation named "Small"/);
+  });
+
+  it("refuses a document of several operations without an operationName", async () => {
+    await unresolved("query A { providers { id } } query B { providers { name } }", undefined, /operation name/i);
+  });
+
+  it("refuses a subscription as unsupported input, not as an internal error", async () => {
+    await unresolved("subscription { orders { totalCount } }", undefined, /subscription/i);
+  });
+
+  it("runs the named operation of several", async () => {
+    const answer = await post(server, "query A { providers { id } } query B { providers { name } }", undefined, "B");
+    expect(answer.status).toBe(200);
+    expect(answer.body.data).toEqual({ providers: [{ name: expect.any(String) }] });
   });
 });
 
