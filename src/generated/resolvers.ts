@@ -511,6 +511,8 @@ export type EmnifyUser = {
 export type ErrorCode =
   | 'BAD_USER_INPUT'
   | 'FORBIDDEN'
+  /** A fault of ordergraph's own: the answer holds no detail, the server's log does. */
+  | 'INTERNAL_SERVER_ERROR'
   | 'INVALID'
   | 'NOT_FOUND'
   | 'NOT_SUPPORTED'
@@ -960,7 +962,10 @@ export type UpdateOrderStatusInput = {
 
 export type UpdateOrderStatusPayload = {
   __typename?: 'UpdateOrderStatusPayload';
-  /** The order as the provider has it after this write (read again after it). */
+  /**
+   * The order as the provider has it after this write (read again after it);
+   * null when that read failed, with its error beside the data (the write stands).
+   */
   order: Maybe<Order>;
   /** The status the order had just before this write. */
   previousStatus: Maybe<NativeStatus>;

@@ -4,12 +4,13 @@
  * provider the client may not use is a top-level FORBIDDEN, and in every one
  * of those cases nothing is sent upstream.
  */
-import { GraphQLError } from "graphql";
+import { GraphQLError, type GraphQLResolveInfo, responsePathAsArray } from "graphql";
 import { queryFingerprint } from "../engine/cursor.ts";
 import { invalidateFullReads } from "../engine/provider-stream.ts";
 import type { MutationResolvers, QueryResolvers, SetOrderVendorReferenceInput, UpdateOrderStatusInput } from "../generated/resolvers.ts";
 import type { Connector, WriteOperation } from "../providers/core/connector.ts";
 import type { OrderRecord } from "../providers/core/model.ts";
+import { UpstreamError } from "../providers/core/upstream-error.ts";
 import { allowedConnectors, type GraphContext, mayUse, requireScope } from "./context.ts";
 import { decodeGlobalId } from "./global-id.ts";
 
@@ -75,12 +76,38 @@ async function readFresh(context: GraphContext, connector: Connector, nativeId: 
   return found ?? null;
 }
 
+/**
+ * Reads the order back once the provider has acknowledged a write. The write
+ * stands whatever this read does: a failed read gives `order: null` and an
+ * error beside the data at `<mutation>.order`, never a failed mutation, which
+ * would tell the client to write again (and would drop its idempotency record).
+ */
+async function readAfterWrite(
+  context: GraphContext,
+  connector: Connector,
+  nativeId: string,
+  info: GraphQLResolveInfo,
+): Promise<OrderRecord | null> {
+  try {
+    return await readFresh(context, connector, nativeId);
+  } catch (error) {
+    const code = error instanceof UpstreamError ? error.code : "UPSTREAM_INVALID_RESPONSE";
+    const reason = error instanceof Error ? error.message : String(error);
+    context.problems.push({
+      message: `the write was applied, but reading order ${nativeId} back from provider ${connector.id} failed: ${reason}`,
+      path: [...responsePathAsArray(info.path), "order"],
+      extensions: { code, provider: connector.id },
+    });
+    return null;
+  }
+}
+
 function validIdempotencyKey(key: string | null | undefined): string | null | undefined {
   if (key === null || key === undefined) return key;
   return key.length >= 1 && key.length <= 200 && !/[\r\n]/.test(key) ? key : null;
 }
 
-async function updateStatus(context: GraphContext, input: UpdateOrderStatusInput): Promise<StatusPayload> {
+async function updateStatus(context: GraphContext, input: UpdateOrderStatusInput, info: GraphQLResolveInfo): Promise<StatusPayload> {
   const empty = { order: null, previousStatus: null, replayed: false };
   const found = target(context, input.orderId, "UPDATE_ORDER_STATUS");
   if ("userErrors" in found) return { ...empty, ...found };
@@ -100,7 +127,7 @@ async function updateStatus(context: GraphContext, input: UpdateOrderStatusInput
       if (!before) return { ...empty, ...fail("NOT_FOUND", ["input", "orderId"], "no order has this id") };
       const written = await afterWrite(connector, () => connector.writes!.updateStatus(nativeId, resolved.code, notify, context.call));
       if (!written) return { ...empty, ...fail("NOT_FOUND", ["input", "orderId"], "no order has this id") };
-      const after = await readFresh(context, connector, nativeId);
+      const after = await readAfterWrite(context, connector, nativeId, info);
       return { order: after, previousStatus: before.nativeStatus, replayed: false, userErrors: [] };
     });
   if (idempotencyKey === undefined) return write();
@@ -120,7 +147,7 @@ export function vendorReferenceProblem(reference: string, max: number): string |
   return null;
 }
 
-async function setVendorReference(context: GraphContext, input: SetOrderVendorReferenceInput) {
+async function setVendorReference(context: GraphContext, input: SetOrderVendorReferenceInput, info: GraphQLResolveInfo) {
   const found = target(context, input.orderId, "SET_VENDOR_REFERENCE");
   if ("userErrors" in found) return { order: null, ...found };
   const { connector, nativeId } = found;
@@ -130,7 +157,7 @@ async function setVendorReference(context: GraphContext, input: SetOrderVendorRe
   return context.writes.serialize(`${connector.id}\u0000${nativeId}`, async () => {
     const written = await afterWrite(connector, () => connector.writes!.setVendorReference!(nativeId, input.vendorReference, context.call));
     if (!written) return { order: null, ...fail("NOT_FOUND", ["input", "orderId"], "no order has this id") };
-    return { order: await readFresh(context, connector, nativeId), userErrors: [] };
+    return { order: await readAfterWrite(context, connector, nativeId, info), userErrors: [] };
   });
 }
 
@@ -170,13 +197,13 @@ export function writeResolvers(): {
 } {
   return {
     Mutation: {
-      updateOrderStatus: (_root, args, context) => {
+      updateOrderStatus: (_root, args, context, info) => {
         requireScope(context, "orders:write", "updateOrderStatus");
-        return updateStatus(context, args.input);
+        return updateStatus(context, args.input, info);
       },
-      setOrderVendorReference: (_root, args, context) => {
+      setOrderVendorReference: (_root, args, context, info) => {
         requireScope(context, "orders:write", "setOrderVendorReference");
-        return setVendorReference(context, args.input);
+        return setVendorReference(context, args.input, info);
       },
     },
     ordersByVendorReference: (_root, args, context) => ordersByVendorReference(context, args.vendorReference, args.providers),

@@ -153,6 +153,65 @@ describe("updateOrderStatus", () => {
   });
 });
 
+/**
+ * Answers the next read that follows a write with JSON of the wrong shape (an
+ * error that is not retried), so the write succeeds and reading it back fails.
+ * The fault is set as the read arrives, before the emulator reads its faults.
+ */
+function failTheReadAfterTheNextWrite(): () => void {
+  const log = emulator.requests;
+  const push = log.push;
+  let wrote = false;
+  log.push = (...entries) => {
+    for (const entry of entries) {
+      if (entry.method === "PUT") wrote = true;
+      else if (wrote && entry.method === "GET") {
+        wrote = false;
+        emulator.faults = { wrongShape: { times: 1, body: { unexpected: true } } };
+      }
+    }
+    return push.apply(log, entries);
+  };
+  return () => {
+    log.push = push;
+    emulator.faults = {};
+  };
+}
+
+describe("a write the provider acknowledged, whose read-back fails", () => {
+  it("is reported as written (order null, the read's error beside it), and its idempotency key still replays it", async () => {
+    stored(target).status = "O";
+    const putsBefore = writesUpstream();
+    const input = { orderId: orderId(target), status: "COMPLETED" as const, idempotencyKey: `read-back-${target}-${Date.now()}` };
+    const restore = failTheReadAfterTheNextWrite();
+    const first = await server.run(UpdateStatusDocument, { input }).finally(restore);
+    expect(stored(target).status).toBe("C");
+    expect(writesUpstream()).toBe(putsBefore + 1);
+    expect(first.data!.updateOrderStatus).toMatchObject({ order: null, previousStatus: { code: "O" }, userErrors: [], replayed: false });
+    expect(first.errors).toHaveLength(1);
+    expect(first.errors?.[0]).toMatchObject({
+      path: ["updateOrderStatus", "order"],
+      extensions: { code: "UPSTREAM_INVALID_RESPONSE", provider: PROVIDER },
+    });
+    expect(first.errors?.[0]?.message).toMatch(/the write was applied/);
+    // The client retries (it saw an error): the key replays the write instead of making it again.
+    const retry = await server.run(UpdateStatusDocument, { input });
+    expect(retry.data!.updateOrderStatus.replayed).toBe(true);
+    expect(writesUpstream()).toBe(putsBefore + 1);
+  });
+
+  it("sets a vendor reference and reports the failed read-back beside it", async () => {
+    const reference = `REF-read-back-${target}-${Date.now()}`;
+    const restore = failTheReadAfterTheNextWrite();
+    const set = await server
+      .run(SetVendorReferenceDocument, { input: { orderId: orderId(target), vendorReference: reference } })
+      .finally(restore);
+    expect(set.data!.setOrderVendorReference).toEqual({ order: null, userErrors: [] });
+    expect(set.errors?.[0]).toMatchObject({ path: ["setOrderVendorReference", "order"], extensions: { provider: PROVIDER } });
+    expect(stored(target).vendor_ref).toBe(reference);
+  });
+});
+
 describe("writes and the briefly kept full reads", () => {
   it("a status update shows at once in a list sorted here (two sort keys: a full read kept for a moment)", async () => {
     stored(target).status = "O";

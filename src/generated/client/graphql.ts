@@ -29,6 +29,8 @@ export type DecimalRange = {
 export type ErrorCode =
   | 'BAD_USER_INPUT'
   | 'FORBIDDEN'
+  /** A fault of ordergraph's own: the answer holds no detail, the server's log does. */
+  | 'INTERNAL_SERVER_ERROR'
   | 'INVALID'
   | 'NOT_FOUND'
   | 'NOT_SUPPORTED'
