@@ -137,7 +137,7 @@ export type CountStrategy =
 /** An order of a CS-Cart store. Fields that only the order details carry are fetched on demand. */
 export type CsCartOrder = Node & Order & {
   __typename?: 'CsCartOrder';
-  /** The administrator's notes about the order. */
+  /** The administrator's notes about the order. Personal data: needs the pii:read scope. */
   adminNotes: Maybe<Scalars['String']['output']>;
   billingAddress: Maybe<Address>;
   companyId: Maybe<Scalars['String']['output']>;
@@ -163,11 +163,11 @@ export type CsCartOrder = Node & Order & {
   nativeStatus: NativeStatus;
   needShipment: Maybe<Scalars['Boolean']['output']>;
   needShipping: Maybe<Scalars['Boolean']['output']>;
-  /** The customer's notes about the order. */
+  /** The customer's notes about the order. Personal data: needs the pii:read scope. */
   notes: Maybe<Scalars['String']['output']>;
   number: Maybe<Scalars['String']['output']>;
   parentOrderId: Maybe<Scalars['String']['output']>;
-  /** Raw structures CS-Cart returns without a fixed shape. */
+  /** CS-Cart's payment_info (cardholder name, card details), without a fixed shape. Personal data: needs the pii:read scope. */
   paymentInfo: Maybe<Scalars['JSON']['output']>;
   paymentMethod: Maybe<CsCartPaymentMethod>;
   paymentStatus: PaymentStatus;
@@ -175,6 +175,7 @@ export type CsCartOrder = Node & Order & {
   /** Personal data: needs the pii:read scope. */
   phone: Maybe<Scalars['String']['output']>;
   promotionIds: Array<Scalars['String']['output']>;
+  /** Raw structures CS-Cart returns without a fixed shape. */
   promotions: Maybe<Scalars['JSON']['output']>;
   provider: Provider;
   /** Whether the order was repaid. */
@@ -225,6 +226,7 @@ export type Customer = Node & {
   /** Personal data: needs the pii:read scope. */
   email: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
+  /** Personal data: needs the pii:read scope. */
   name: Maybe<Scalars['String']['output']>;
   nativeId: Scalars['String']['output'];
   /** This customer's orders at their provider. */

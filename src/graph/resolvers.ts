@@ -184,6 +184,10 @@ export function createResolvers(bindings: readonly OrderTypeBinding[], typeNameB
     Customer: {
       id: (customer) => encodeGlobalId("Customer", customer.provider, customer.nativeId),
       provider: (customer, _args, context) => connectorOf(context, customer.provider),
+      name: (customer, _args, context, info) => {
+        guardPii(context, info);
+        return customer.name;
+      },
       email: (customer, _args, context, info) => {
         guardPii(context, info);
         return customer.email;

@@ -320,20 +320,46 @@ describe("CS-Cart e2e: access", () => {
     for (const node of nodes) {
       expect(node.email).toBeNull();
       expect(node.billingAddress).toBeNull();
-      expect("firstName" in node ? node.firstName : null).toBeNull();
+      expect(node.customer?.name ?? null).toBeNull();
+      if (node.__typename !== "CsCartOrder") throw new Error(`expected a CsCartOrder, got ${node.__typename}`);
+      expect([node.firstName, node.notes, node.adminNotes, node.paymentInfo]).toEqual([null, null, null, null]);
     }
     const errors = result.errors ?? [];
     expect(errors.every((e) => e.extensions?.["code"] === "FORBIDDEN")).toBe(true);
     const fields = new Set(errors.map((e) => e.extensions?.["field"]));
-    expect(fields).toEqual(new Set(["CsCartOrder.email", "CsCartOrder.billingAddress", "CsCartOrder.firstName"]));
+    expect(fields).toEqual(
+      new Set([
+        "CsCartOrder.email",
+        "CsCartOrder.billingAddress",
+        "CsCartOrder.firstName",
+        "CsCartOrder.notes",
+        "CsCartOrder.adminNotes",
+        "CsCartOrder.paymentInfo",
+        "Customer.name",
+      ]),
+    );
     expect(errors.some((e) => e.message.includes("pii:read"))).toBe(true);
   });
 
   it("shows personal data to a client with pii:read", async () => {
-    const result = await server.run(OrdersPiiDocument, { first: 3 }, ADMIN_KEY);
+    const result = await server.run(OrdersPiiDocument, { first: 60 }, ADMIN_KEY);
     expect(result.errors).toBeUndefined();
-    const raw = visible()[0] as CsCartOrder;
-    expect(result.data!.orders.nodes[0]).toMatchObject({ email: raw.email, firstName: raw.firstname });
+    const nodes = result.data!.orders.nodes;
+    const text = (value: string) => value.trim() || null;
+    for (const node of nodes) {
+      const raw = emulator.orders.find((o) => o.order_id === node.nativeId) as CsCartOrder;
+      expect(node).toMatchObject({
+        email: raw.email,
+        firstName: raw.firstname,
+        notes: text(raw.notes),
+        adminNotes: text(raw.details),
+        paymentInfo: raw.payment_info,
+        customer: raw.user_id === "0" ? null : { name: `${raw.firstname} ${raw.lastname}` },
+      });
+    }
+    // The set has free texts and registered customers, so the check above saw them shown.
+    expect(nodes.some((n) => n.__typename === "CsCartOrder" && n.notes !== null)).toBe(true);
+    expect(nodes.some((n) => n.customer?.name)).toBe(true);
   });
 });
 

@@ -65,7 +65,8 @@ export const csCartDefinition: ProviderDefinition<CsCartConfig> = {
       "promotions",
       "taxes",
     ],
-    piiFields: ["firstName", "lastName", "phone"],
+    // notes and adminNotes are free text about the buyer; payment_info holds the cardholder's name and card details.
+    piiFields: ["firstName", "lastName", "phone", "notes", "adminNotes", "paymentInfo"],
   },
   secretPaths: ["credentials.apiKey"],
 };
