@@ -750,11 +750,14 @@ export type OrderEdge = {
 /** Filters for orders; all given fields must match (AND), list fields match any of their values (OR). */
 export type OrderFilter = {
   createdAt?: InputMaybe<DateTimeRange>;
-  /** Customer ids (opaque Customer ids as returned by this API). */
+  /** Customer ids (opaque Customer ids as returned by this API), at most 100. */
   customerIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   /** Exact e-mail address, case-insensitive. */
   email?: InputMaybe<Scalars['String']['input']>;
-  /** Native status codes; ids of providers other than the order's are ignored. */
+  /**
+   * Native status codes as the provider spells them; ids of providers other than the order's are ignored.
+   * At most 100, each a single line of 1 to 200 characters.
+   */
   nativeStatus?: InputMaybe<Array<Scalars['String']['input']>>;
   paymentStatus?: InputMaybe<Array<PaymentStatus>>;
   /** Free text, matched case-insensitively against number, e-mail, customer name. */

@@ -9,6 +9,8 @@ import type { OrderFilter, SortKey } from "../providers/core/connector.ts";
 import { decodeGlobalId } from "./global-id.ts";
 
 const MAX_TEXT = 200;
+/** The most native codes or customers one filter may name: each becomes part of an upstream URL. */
+export const MAX_FILTER_LIST = 100;
 
 function text(value: string | null | undefined, name: string): string | undefined {
   if (value === null || value === undefined) return undefined;
@@ -32,6 +34,25 @@ function list<T>(value: readonly T[] | null | undefined): T[] | undefined {
   return value ? [...new Set(value)] : undefined;
 }
 
+function boundedList(value: readonly string[] | null | undefined, name: string): string[] | undefined {
+  const values = list(value);
+  if (values && values.length > MAX_FILTER_LIST) {
+    throw new UserInputError(`filter.${name}: at most ${MAX_FILTER_LIST} values`, `filter.${name}`);
+  }
+  return values;
+}
+
+/** Native codes as the provider spells them (so not trimmed), each a single line of 1 to MAX_TEXT characters. */
+function codes(value: readonly string[] | null | undefined, name: string): string[] | undefined {
+  const values = boundedList(value, name);
+  for (const code of values ?? []) {
+    if (code === "" || code.length > MAX_TEXT || /[\r\n]/.test(code)) {
+      throw new UserInputError(`filter.${name}: each code must be a single line of 1 to ${MAX_TEXT} characters`, `filter.${name}`);
+    }
+  }
+  return values;
+}
+
 /** The engine filter and, when customers are named, their native ids per provider. */
 export interface ResolvedFilter {
   filter: OrderFilter;
@@ -46,7 +67,7 @@ export function resolveFilter(input: OrderFilterInput | null | undefined): Resol
     if (value !== undefined) filter[key] = value;
   };
   set("status", list(input.status));
-  set("nativeStatus", list(input.nativeStatus));
+  set("nativeStatus", codes(input.nativeStatus, "nativeStatus"));
   set("paymentStatus", list(input.paymentStatus));
   set("createdAt", range(input.createdAt, "createdAt"));
   set("updatedAt", range(input.updatedAt, "updatedAt"));
@@ -60,9 +81,10 @@ export function resolveFilter(input: OrderFilterInput | null | undefined): Resol
     filter.total = total;
   }
   let customerIdsByProvider: Map<string, string[]> | undefined;
-  if (input.customerIds) {
+  const customerIds = boundedList(input.customerIds, "customerIds");
+  if (customerIds) {
     customerIdsByProvider = new Map();
-    for (const id of new Set(input.customerIds)) {
+    for (const id of customerIds) {
       const decoded = decodeGlobalId(id);
       if (decoded?.type !== "Customer")
         throw new UserInputError(`filter.customerIds: "${id.slice(0, 80)}" is not a customer id`, "filter.customerIds");
@@ -71,7 +93,7 @@ export function resolveFilter(input: OrderFilterInput | null | undefined): Resol
       customerIdsByProvider.set(decoded.provider, ids);
     }
     // The set of customers is part of the query (and of its cursors).
-    filter.customerIds = [...input.customerIds].sort();
+    filter.customerIds = customerIds.sort();
   }
   return { filter, customerIdsByProvider };
 }

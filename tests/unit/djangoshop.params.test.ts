@@ -26,6 +26,14 @@ describe("planDjangoShop", () => {
     expect(planDjangoShop({ status: ["SHIPPED"], nativeStatus: ["new"] }, byCreated).empty).toBe(true);
   });
 
+  it("never sends a native status status_in would split or strip into other codes", () => {
+    // "new,hold" asks for no code of the shop; sent as is, status_in would match new and hold orders.
+    expect(planDjangoShop({ nativeStatus: ["new,hold"] }, byCreated).empty).toBe(true);
+    expect(planDjangoShop({ nativeStatus: [" new"] }, byCreated).empty).toBe(true);
+    expect(query({ nativeStatus: ["new,hold", "archived", "hold "] })).toMatchObject({ status_in: "archived" });
+    expect(query({ nativeStatus: ["shipped", "x,shipped"] })).toMatchObject({ status: "shipped" });
+  });
+
   it("sends an unknown native status through status_in, which does not refuse it", () => {
     expect(query({ nativeStatus: ["archived"] })).toMatchObject({ status_in: "archived" });
     expect(query({ nativeStatus: ["archived"] }).status).toBeUndefined();

@@ -58,11 +58,14 @@ export type FilterOperator =
 /** Filters for orders; all given fields must match (AND), list fields match any of their values (OR). */
 export type OrderFilter = {
   createdAt?: DateTimeRange | null | undefined;
-  /** Customer ids (opaque Customer ids as returned by this API). */
+  /** Customer ids (opaque Customer ids as returned by this API), at most 100. */
   customerIds?: Array<string | number> | null | undefined;
   /** Exact e-mail address, case-insensitive. */
   email?: string | null | undefined;
-  /** Native status codes; ids of providers other than the order's are ignored. */
+  /**
+   * Native status codes as the provider spells them; ids of providers other than the order's are ignored.
+   * At most 100, each a single line of 1 to 200 characters.
+   */
   nativeStatus?: Array<string> | null | undefined;
   paymentStatus?: Array<PaymentStatus> | null | undefined;
   /** Free text, matched case-insensitively against number, e-mail, customer name. */

@@ -39,6 +39,16 @@ function isPlainTerm(term: string): boolean {
 }
 
 /**
+ * Whether `status_in` can carry a code as itself: django-filter splits the
+ * value at commas and strips each part, so "new,hold" would ask for two codes
+ * and " new" for "new". No shop code has a comma or outer whitespace, so such
+ * a code matches no order.
+ */
+function isListableCode(code: string): boolean {
+  return code !== "" && !code.includes(",") && code.trim() === code;
+}
+
+/**
  * Splits a filter into what the shop applies and what the engine re-checks.
  *
  * - status, nativeStatus and paymentStatus narrow one set of native codes
@@ -62,7 +72,8 @@ export function planDjangoShop(filter: OrderFilter, sort: SortKey): QueryPlan {
   let codes: string[] | undefined;
   if (filter.status) codes = narrowCodes(codes, codesForStatuses(filter.status));
   // Unknown codes are kept: a status added to the shop since still matches through `status_in`.
-  if (filter.nativeStatus) codes = narrowCodes(codes, filter.nativeStatus);
+  // A code `status_in` cannot carry as itself matches no order, so it is dropped rather than sent.
+  if (filter.nativeStatus) codes = narrowCodes(codes, filter.nativeStatus.filter(isListableCode));
   if (filter.paymentStatus) {
     residual.paymentStatus = filter.paymentStatus;
     // Only REFUNDED and FAILED tie to codes (refunded, failed); the others occur in every status,
