@@ -37,9 +37,15 @@ const ROUTES: Record<string, { status: number; text: string; sized: boolean }> =
 
 let server: Server;
 let baseUrl: string;
+/** Requests to /held wait here until a test answers them. */
+const held: Array<() => void> = [];
 
 beforeAll(async () => {
   server = createServer((req, res) => {
+    if (req.url === "/held") {
+      held.push(() => res.writeHead(200, { "content-type": "application/json" }).end('{"held":true}'));
+      return;
+    }
     const route = ROUTES[req.url ?? ""];
     if (!route) {
       res.writeHead(500).end();
@@ -148,6 +154,76 @@ describe("ProviderHttpClient body reading", () => {
       // An error answer is parsed whole as before: a connector reads it as one value.
       expect((await http.request(standaloneCall(), { path: "/not-found-json", rowsAsText: true })).body).toEqual({ error: "no such key" });
     } finally {
+      await http.close();
+    }
+  });
+});
+
+describe("ProviderHttpClient sharing identical GETs", () => {
+  /** Waits until the server holds `count` requests to /held. */
+  async function holding(count: number): Promise<void> {
+    for (let turn = 0; held.length < count; turn++) {
+      if (turn > 500) throw new Error(`the server holds ${held.length} requests, not ${count}`);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
+  const answerAll = () => {
+    for (const answer of held.splice(0)) answer();
+  };
+  const callWith = (signal: AbortSignal) => ({ ...standaloneCall(), signal });
+
+  it("sends one call for identical concurrent GETs and gives each caller its answer", async () => {
+    const http = client();
+    try {
+      const first = http.request(standaloneCall(), { path: "/held" });
+      await holding(1);
+      const joiner = standaloneCall();
+      const second = http.request(joiner, { path: "/held" });
+      answerAll();
+      expect((await first).body).toEqual({ held: true });
+      expect((await second).body).toEqual({ held: true });
+      expect(held).toHaveLength(0);
+      expect(joiner.meter.toJSON()).toMatchObject({ calls: 0, cached: 1 });
+    } finally {
+      answerAll();
+      await http.close();
+    }
+  });
+
+  it("does not end a joiner's request when the request that sent the call is cancelled: the joiner asks again itself", async () => {
+    const http = client();
+    try {
+      const owner = new AbortController();
+      const first = http.request(callWith(owner.signal), { path: "/held" });
+      await holding(1);
+      const joiner = callWith(new AbortController().signal);
+      const second = http.request(joiner, { path: "/held" });
+      owner.abort();
+      await expect(first).rejects.toMatchObject({ code: "PROVIDER_UNAVAILABLE", message: expect.stringMatching(/cancelled with its request/) });
+      // The joiner's own call reaches the server; answered, the joiner has its answer.
+      await holding(2);
+      answerAll();
+      expect((await second).body).toEqual({ held: true });
+      expect(joiner.meter.toJSON()).toMatchObject({ calls: 1, cached: 1 });
+    } finally {
+      answerAll();
+      await http.close();
+    }
+  });
+
+  it("ends a joiner at its own deadline, without ending the call it joined", async () => {
+    const http = client();
+    try {
+      const first = http.request(standaloneCall(), { path: "/held" });
+      await holding(1);
+      const deadline = new AbortController();
+      const second = http.request(callWith(deadline.signal), { path: "/held" });
+      deadline.abort(new DOMException("the request's deadline passed", "TimeoutError"));
+      await expect(second).rejects.toMatchObject({ code: "PROVIDER_TIMEOUT", message: expect.stringMatching(/before the request's deadline/) });
+      answerAll();
+      expect((await first).body).toEqual({ held: true });
+    } finally {
+      answerAll();
       await http.close();
     }
   });

@@ -137,7 +137,8 @@ export class ProviderHttpClient {
     return out;
   }
 
-  private readonly inFlight = new Map<string, Promise<UpstreamResponse>>();
+  /** GETs in flight, with the signal of the request that sent each (a joiner must not inherit its end). */
+  private readonly inFlight = new Map<string, { answer: Promise<UpstreamResponse>; signal: AbortSignal | undefined }>();
 
   /** The provider's circuit breaker state. */
   get breakerState(): "closed" | "open" | "half-open" {
@@ -164,14 +165,48 @@ export class ProviderHttpClient {
     const shared = this.inFlight.get(identity);
     if (shared) {
       call.meter.recordCached(this.provider);
-      return shared;
+      return this.join(call, request, identity, shared);
     }
     const pending = this.cachedOrSent(call, request, identity);
-    this.inFlight.set(identity, pending);
+    const entry = { answer: pending, signal: call.signal };
+    this.inFlight.set(identity, entry);
     try {
       return await pending;
     } finally {
-      this.inFlight.delete(identity);
+      if (this.inFlight.get(identity) === entry) this.inFlight.delete(identity);
+    }
+  }
+
+  /**
+   * Waits for an identical GET another request sent, within this request's
+   * own deadline. When the other request's deadline or client ends that call
+   * first, this request still has time of its own, so it asks again itself.
+   */
+  private async join(
+    call: CallContext,
+    request: UpstreamRequest,
+    identity: string,
+    shared: { answer: Promise<UpstreamResponse>; signal: AbortSignal | undefined },
+  ): Promise<UpstreamResponse> {
+    const own = call.signal;
+    try {
+      if (!own) return await shared.answer;
+      if (own.aborted) throw this.translate(own.reason, own, own);
+      let stop: (() => void) | undefined;
+      const ended = new Promise<never>((_, reject) => {
+        stop = () => reject(this.translate(own.reason, own, own));
+        own.addEventListener("abort", stop, { once: true });
+      });
+      try {
+        return await Promise.race([shared.answer, ended]);
+      } finally {
+        if (stop) own.removeEventListener("abort", stop);
+      }
+    } catch (error) {
+      if (!shared.signal?.aborted || own?.aborted) throw error;
+      // Never join the ended call again, whichever of the two sees its end first.
+      if (this.inFlight.get(identity) === shared) this.inFlight.delete(identity);
+      return this.request(call, request);
     }
   }
 
