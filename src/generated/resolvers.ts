@@ -247,7 +247,10 @@ export type CustomerOrdersArgs = {
   sort?: InputMaybe<Array<OrderSort>>;
 };
 
-/** An inclusive range of instants. */
+/**
+ * An inclusive range of instants. Orders are dated from 1970-01-01T00:00:00Z to before 9000-01-01T00:00:00Z:
+ * a bound beyond that holds every order and is ignored; a bound that leaves no order is BAD_USER_INPUT.
+ */
 export type DateTimeRange = {
   from?: InputMaybe<Scalars['DateTime']['input']>;
   to?: InputMaybe<Scalars['DateTime']['input']>;

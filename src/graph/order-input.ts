@@ -21,11 +21,25 @@ function text(value: string | null | undefined, name: string): string | undefine
   return trimmed;
 }
 
+/**
+ * The instants an order can have: every provider dates orders after the Unix
+ * epoch (CS-Cart keeps unsigned Unix seconds) and in four-digit years, also
+ * in its local time. A bound on the far side of this window holds every
+ * order and is dropped, so no provider is sent a negative timestamp or a
+ * five-digit year; a bound that leaves no order at all is the client's mistake.
+ */
+export const ORDER_INSTANTS = { from: new Date("1970-01-01T00:00:00.000Z"), to: new Date("9000-01-01T00:00:00.000Z") };
+
 function range(value: { from?: Date | null; to?: Date | null } | null | undefined, name: string): { from?: Date; to?: Date } | undefined {
   if (!value) return undefined;
   const out: { from?: Date; to?: Date } = {};
-  if (value.from) out.from = value.from;
-  if (value.to) out.to = value.to;
+  if (value.from && value.from > ORDER_INSTANTS.to)
+    throw new UserInputError(`filter.${name}.from: no order is dated after ${ORDER_INSTANTS.to.toISOString()}`, `filter.${name}`);
+  if (value.to && value.to < ORDER_INSTANTS.from)
+    throw new UserInputError(`filter.${name}.to: no order is dated before ${ORDER_INSTANTS.from.toISOString()}`, `filter.${name}`);
+  if (value.from && value.from > ORDER_INSTANTS.from) out.from = value.from;
+  if (value.to && value.to < ORDER_INSTANTS.to) out.to = value.to;
+
   if (out.from && out.to && out.from > out.to) throw new UserInputError(`filter.${name}: from is after to`, `filter.${name}`);
   return out.from || out.to ? out : undefined;
 }

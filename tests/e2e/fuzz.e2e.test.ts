@@ -104,7 +104,20 @@ const instant = fc.oneof(
   fc.date({ min: new Date("1990-01-01"), max: new Date("2040-01-01"), noInvalidDate: true }).map((d) => d.toISOString()),
   text,
 );
-const validInstant = fc.date({ min: new Date("1990-01-01"), max: new Date("2040-01-01"), noInvalidDate: true }).map((d) => d.toISOString());
+/** Everyday instants, and the edges of what DateTime accepts (a year 0, an offset that makes the year 10000). */
+const validInstant = fc.oneof(
+  {
+    arbitrary: fc.date({ min: new Date("1990-01-01"), max: new Date("2040-01-01"), noInvalidDate: true }).map((d) => d.toISOString()),
+    weight: 4,
+  },
+  fc.constantFrom(
+    "0000-01-01T00:00:00Z",
+    "1969-12-31T23:59:59Z",
+    "1970-01-01T00:00:00Z",
+    "9999-12-31T23:59:59-14:00",
+    "8999-12-31T23:59:59Z",
+  ),
+);
 const validDecimal = fc.oneof(fc.constantFrom("0", "10.5", "-1", "99999999999999999999.99"), fc.integer().map(String));
 const decimal = fc.oneof(fc.constantFrom("0", "10.5", "-1", "1e9", "NaN", "١٢"), text, fc.double().map(String));
 /** A filter of the right types with hostile values (strings, ranges, ids); sometimes wrong types. */

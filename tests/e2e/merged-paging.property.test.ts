@@ -161,6 +161,22 @@ describe("merged connection over every provider", () => {
     for (const count of perProvider.values()) expect(count).toBeGreaterThanOrEqual(40);
   });
 
+  it("answers date ranges at the edges of DateTime (year 0, a year made 10000 by its offset) as if unbounded", async () => {
+    const everything = await server.run(OrdersPageDocument, { first: 250 });
+    expect(everything.errors).toBeUndefined();
+    const ids = (result: typeof everything) => result.data?.orders.edges.map((e) => e.node.id);
+    for (const [from, to] of [
+      ["0000-01-01T00:00:00Z", "9999-12-31T23:59:59-14:00"],
+      ["1969-07-20T20:17:00Z", undefined],
+      [undefined, "9999-12-31T23:59:59Z"],
+    ]) {
+      const filter = { createdAt: { from, to }, updatedAt: { from, to } };
+      const edged = await server.run(OrdersPageDocument, { first: 250, filter });
+      expect(edged.errors, JSON.stringify(filter)).toBeUndefined();
+      expect(ids(edged), JSON.stringify(filter)).toEqual(ids(everything));
+    }
+  });
+
   it("pages forward through exactly the filtered, sorted union; totalCount is exact or null", async () => {
     let nonTrivial = 0;
     await fc.assert(

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { UserInputError } from "../../src/engine/engine-errors.ts";
 import { encodeGlobalId } from "../../src/graph/global-id.ts";
-import { MAX_FILTER_LIST, resolveFilter } from "../../src/graph/order-input.ts";
+import { MAX_FILTER_LIST, ORDER_INSTANTS, resolveFilter } from "../../src/graph/order-input.ts";
 
 const customer = (provider: string, id: string) => encodeGlobalId("Customer", provider, id);
 
@@ -41,6 +41,25 @@ describe("resolveFilter", () => {
     );
     const customers = Array.from({ length: MAX_FILTER_LIST + 1 }, (_, i) => customer("shop", String(i)));
     expect(refusal(() => resolveFilter({ customerIds: customers })).argument).toBe("filter.customerIds");
+  });
+
+  it("drops a date bound that holds every order, so no provider is sent a negative timestamp or a five-digit year", () => {
+    const early = new Date("0001-01-01T00:00:00Z");
+    const late = new Date("+010000-01-01T00:00:00Z");
+    const mid = new Date("2024-05-01T00:00:00Z");
+    expect(resolveFilter({ createdAt: { from: early, to: mid } }).filter.createdAt).toEqual({ to: mid });
+    expect(resolveFilter({ updatedAt: { from: mid, to: late } }).filter.updatedAt).toEqual({ from: mid });
+    expect(resolveFilter({ createdAt: { from: early, to: late } }).filter.createdAt).toBeUndefined();
+    expect(resolveFilter({ createdAt: { from: ORDER_INSTANTS.from } }).filter.createdAt).toBeUndefined();
+    const inside = new Date(ORDER_INSTANTS.from.getTime() + 1);
+    expect(resolveFilter({ createdAt: { from: inside } }).filter.createdAt).toEqual({ from: inside });
+  });
+
+  it("refuses a date bound that leaves no order, naming the argument", () => {
+    expect(refusal(() => resolveFilter({ createdAt: { to: new Date("1969-12-31T23:59:59Z") } })).message).toBe(
+      "filter.createdAt.to: no order is dated before 1970-01-01T00:00:00.000Z",
+    );
+    expect(refusal(() => resolveFilter({ updatedAt: { from: new Date("9999-12-31T23:59:59Z") } })).argument).toBe("filter.updatedAt");
   });
 
   it("splits customer ids per provider, and refuses an id that is not a customer's", () => {

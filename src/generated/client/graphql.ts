@@ -13,7 +13,10 @@ export type CountStrategy =
   /** Counted by a bounded scan; null past the bound. */
   | 'SCAN';
 
-/** An inclusive range of instants. */
+/**
+ * An inclusive range of instants. Orders are dated from 1970-01-01T00:00:00Z to before 9000-01-01T00:00:00Z:
+ * a bound beyond that holds every order and is ignored; a bound that leaves no order is BAD_USER_INPUT.
+ */
 export type DateTimeRange = {
   from?: string | null | undefined;
   to?: string | null | undefined;
