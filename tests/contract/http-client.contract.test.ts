@@ -199,7 +199,10 @@ describe("ProviderHttpClient sharing identical GETs", () => {
       const joiner = callWith(new AbortController().signal);
       const second = http.request(joiner, { path: "/held" });
       owner.abort();
-      await expect(first).rejects.toMatchObject({ code: "PROVIDER_UNAVAILABLE", message: expect.stringMatching(/cancelled with its request/) });
+      await expect(first).rejects.toMatchObject({
+        code: "PROVIDER_UNAVAILABLE",
+        message: expect.stringMatching(/cancelled with its request/),
+      });
       // The joiner's own call reaches the server; answered, the joiner has its answer.
       await holding(2);
       answerAll();
@@ -219,7 +222,10 @@ describe("ProviderHttpClient sharing identical GETs", () => {
       const deadline = new AbortController();
       const second = http.request(callWith(deadline.signal), { path: "/held" });
       deadline.abort(new DOMException("the request's deadline passed", "TimeoutError"));
-      await expect(second).rejects.toMatchObject({ code: "PROVIDER_TIMEOUT", message: expect.stringMatching(/before the request's deadline/) });
+      await expect(second).rejects.toMatchObject({
+        code: "PROVIDER_TIMEOUT",
+        message: expect.stringMatching(/before the request's deadline/),
+      });
       answerAll();
       expect((await first).body).toEqual({ held: true });
     } finally {
