@@ -78,7 +78,12 @@ const upstreamPlugin = (expose: boolean): ApolloServerPlugin<GraphContext> => {
 export async function buildServer(options: ServerOptions): Promise<OrdergraphServer> {
   const { config } = options;
   const logger = serverLogger(options.logger, config.server.logLevel);
-  const app = Fastify({ ...fastifyLogOptions(logger), bodyLimit: 1024 * 1024, forceCloseConnections: true });
+  // Closing drops idle keep-alive connections and lets requests in flight finish (see close()).
+  const app = Fastify({
+    ...fastifyLogOptions(logger, config.observability.metrics.enabled ? config.observability.metrics.path : undefined),
+    bodyLimit: 1024 * 1024,
+    forceCloseConnections: "idle",
+  });
   registerRequestLogging(app);
   app.decorateRequest("client", null);
   const limits = createQueryLimits({
@@ -117,6 +122,8 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
     hideSchemaDetailsFromClientErrors: limits.hideSchemaDetailsFromClientErrors,
     introspection: config.server.introspection,
     csrfPrevention: true,
+    // The CLI owns the signals and closes everything in order; Apollo's own handler would race it.
+    stopOnTerminationSignals: false,
     plugins: [
       fastifyApolloDrainPlugin(app),
       // ordergraph sets no cache hints; the default cache-control plugin would still hook every field.
@@ -190,7 +197,16 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
     },
     async close() {
       for (const stop of unsubscribe) stop();
-      await app.close();
+      // Apollo drains through fastifyApolloDrainPlugin, which closes Fastify: no new connections,
+      // idle ones dropped, requests in flight answered, and connections still open after 10 s cut.
+      // A keep-alive connection whose answer went out while closing is idle again: drop it then,
+      // rather than waiting for the 10 s.
+      const sweep = setInterval(() => app.server.closeIdleConnections(), 25);
+      try {
+        await apollo.stop();
+      } finally {
+        clearInterval(sweep);
+      }
       await tracing?.shutdown();
       await Promise.all(options.connectors.map((c) => c.close()));
       await options.services?.close();

@@ -1,6 +1,7 @@
 /**
  * The HTTP server around the GraphQL endpoint: health, readiness, the offline
- * GraphiQL page and its assets, GET queries, and a clean close.
+ * GraphiQL page and its assets, GET queries, and a clean close that lets
+ * requests in flight finish.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CSCART_DEFAULT_CREDENTIALS, type CsCartEmulator, startCsCartEmulator } from "../../emulators/cscart/cscart.emulator.ts";
@@ -105,5 +106,33 @@ describe("server", () => {
     expect(ok.status).toBe(200);
     await expect(other.close()).resolves.toBeUndefined();
     await expect(fetch(`${other.url}/healthz`)).rejects.toThrow();
+  });
+
+  it("answers a request in flight when it closes, and takes no new one", async () => {
+    const other = await start();
+    const mark = emulator.requests.length;
+    emulator.faults = { latencyMs: 300 };
+    try {
+      const answer = fetch(`${other.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_KEY}` },
+        body: JSON.stringify({ query: "{ orders(first: 2) { nodes { id } } }" }),
+      });
+      // Close only once the request is in flight: it has reached the provider, whose answer is slow.
+      for (let turn = 0; emulator.requests.length === mark; turn++) {
+        if (turn > 1000) throw new Error("the request never reached the provider");
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      const closed = other.close();
+      const response = await answer;
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { data?: { orders: { nodes: unknown[] } }; errors?: unknown };
+      expect(body.errors).toBeUndefined();
+      expect(body.data?.orders.nodes).toHaveLength(2);
+      await closed;
+      await expect(fetch(`${other.url}/healthz`)).rejects.toThrow();
+    } finally {
+      emulator.faults = {};
+    }
   });
 });
