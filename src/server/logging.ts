@@ -89,7 +89,8 @@ export function scrubText(text: string): string {
     .replace(/\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]+/gi, "$1 [redacted]");
 }
 
-const QUIET_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
+/** Paths logged at debug: probes and scrapes come every few seconds and would drown the rest at info. */
+const PROBE_PATHS = ["/healthz", "/readyz"];
 
 const pathOf = (request: FastifyRequest): string => request.url.split("?")[0] ?? "/";
 
@@ -107,8 +108,11 @@ function errorFields(error: Error | null | undefined): Record<string, unknown> |
  * and scrubbed message.
  */
 class SafeLogController extends LogController {
-  constructor() {
+  private readonly quietPaths: ReadonlySet<string>;
+
+  constructor(quietPaths: readonly string[]) {
     super({ requestIdLogLabel: "requestId" });
+    this.quietPaths = new Set(quietPaths);
   }
 
   override incomingRequest(): void {}
@@ -118,8 +122,7 @@ class SafeLogController extends LogController {
     const log = request.log as unknown as Partial<Pick<Logger, "isLevelEnabled">>;
     if (log.isLevelEnabled && !log.isLevelEnabled("error")) return;
     const path = pathOf(request);
-    // Probes and scrapes come every few seconds: they would drown the rest at info.
-    const level: Level = error ? "error" : QUIET_PATHS.has(path) ? "debug" : "info";
+    const level: Level = error ? "error" : this.quietPaths.has(path) ? "debug" : "info";
     request.log[level](
       { method: request.method, path, statusCode: reply.statusCode, durationMs: Math.round(reply.elapsedTime), error: errorFields(error) },
       "request",
@@ -143,14 +146,17 @@ class SafeLogController extends LogController {
   }
 }
 
-/** Fastify's options for our logger and request ids (spread into `Fastify({...})`). */
-export function fastifyLogOptions(logger: Logger) {
+/**
+ * Fastify's options for our logger and request ids (spread into `Fastify({...})`).
+ * `metricsPath` is the configured scrape path, logged at debug like the probes.
+ */
+export function fastifyLogOptions(logger: Logger, metricsPath?: string) {
   return {
     loggerInstance: logger as unknown as FastifyBaseLogger,
     genReqId: requestIdFor,
     // genReqId checks the client's header; Fastify's own use of it would take any value.
     requestIdHeader: false as const,
-    logController: new SafeLogController(),
+    logController: new SafeLogController(metricsPath ? [...PROBE_PATHS, metricsPath] : PROBE_PATHS),
     // A request's child logger only binds its id: while nothing is logged (level "silent"), the server's own does.
     childLoggerFactory: (parent: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions) =>
       logger.isLevelEnabled("fatal") ? parent.child(bindings, options) : parent,

@@ -11,7 +11,7 @@ import { OrdersPageDocument, OrdersWithItemsDocument } from "../../src/generated
 import { createConnectors, PROVIDER_DEFINITIONS } from "../../src/providers/registry.ts";
 import { buildServer } from "../../src/server/app.ts";
 import { OperationNames } from "../../src/server/metrics.ts";
-import { ADMIN_KEY, READER_KEY, startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { ADMIN_KEY, memoryLog, READER_KEY, startTestServer, type TestServer } from "../helpers/test-server.ts";
 
 interface Sample {
   name: string;
@@ -262,18 +262,25 @@ describe("metrics settings", () => {
       {},
     );
 
-  it("serves metrics on the configured path, and not at all when disabled", async () => {
-    for (const [metrics, path, status] of [
-      [{ path: "/internal/prometheus" }, "/internal/prometheus", 200],
-      [{ path: "/internal/prometheus" }, "/metrics", 404],
-      [{ enabled: false }, "/metrics", 404],
+  it("serves metrics on the configured path, and not at all when disabled; logs only the real scrapes at debug", async () => {
+    for (const [metrics, path, status, level] of [
+      [{ path: "/internal/prometheus" }, "/internal/prometheus", 200, "debug"],
+      [{ path: "/internal/prometheus" }, "/metrics", 404, "info"],
+      [{ enabled: false }, "/metrics", 404, "info"],
     ] as const) {
       const config = configWith(metrics);
-      const built = await buildServer({ config, connectors: createConnectors(config), definitions: PROVIDER_DEFINITIONS });
+      const log = memoryLog("debug");
+      const built = await buildServer({
+        config,
+        connectors: createConnectors(config),
+        definitions: PROVIDER_DEFINITIONS,
+        logger: log.logger,
+      });
       try {
         const response = await built.app.inject({ method: "GET", url: path });
         expect(response.statusCode, `${JSON.stringify(metrics)} ${path}`).toBe(status);
         if (status === 200) expect(response.body).toContain("ordergraph_graphql_requests_total");
+        await expect.poll(() => log.lines().find((l) => l.msg === "request" && l.path === path)?.level).toBe(level);
       } finally {
         await built.close();
       }
