@@ -27,13 +27,18 @@ export function capabilityTableMarkdown(all: readonly ProviderDefinition[]): str
   const header = `| | ${definitions.map((d) => d.configKind).join(" | ")} |`;
   const rule = `|---|${definitions.map(() => "---").join("|")}|`;
   const rows: string[] = [];
+  const filterCell = (capabilities: ProviderDefinition["capabilities"], field: FilterField) => {
+    const entries = capabilities.filters.filter((f) => f.field === field);
+    if (entries.length === 0) return "here";
+    const native = entries.filter((f) => f.native).map((f) => f.operator);
+    if (native.length === entries.length) return "native";
+    return native.length > 0 ? `native (${native.join(", ")})` : "here";
+  };
   for (const field of FILTERS) {
     const cells = definitions.map((d) => {
-      const entries = d.capabilities.filters.filter((f) => f.field === field);
-      if (entries.length === 0) return "here";
-      const native = entries.filter((f) => f.native).map((f) => f.operator);
-      if (native.length === entries.length) return "native";
-      return native.length > 0 ? `native (${native.join(", ")})` : "here";
+      const cell = filterCell(d.capabilities, field);
+      const optional = d.withOption && filterCell(d.withOption.capabilities, field);
+      return optional && optional !== cell ? `${cell}; ${optional} with ${d.withOption?.option}` : cell;
     });
     rows.push(`| filter ${field} | ${cells.join(" | ")} |`);
   }

@@ -51,8 +51,9 @@ export const activeplatformDefinition: ProviderDefinition<ActivePlatformConfig> 
   configKind: "activeplatform",
   kind: "ACTIVEPLATFORM",
   schema: activePlatformConfigSchema,
-  // The table with `accountUtcOffsets` configured; without them the date rows are not native.
-  capabilities: activePlatformCapabilities(true),
+  // The date rows are native only once the installation's UTC offsets are configured.
+  capabilities: activePlatformCapabilities(false),
+  withOption: { option: "accountUtcOffsets", capabilities: activePlatformCapabilities(true) },
   create: (entry, services) => new ActivePlatformConnector(entry, services),
   orderType: {
     typeName: "ActivePlatformOrder",

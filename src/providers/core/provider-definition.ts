@@ -24,8 +24,10 @@ export interface ProviderDefinition<Entry extends ProviderBaseConfig = ProviderB
   kind: ProviderKind;
   /** Validates the whole provider entry (base fields plus credentials and options). */
   schema: z.ZodType<Entry>;
-  /** The pushdown table of every connector of this kind (README and Provider.capabilities). */
+  /** The pushdown table of a connector of this kind as configured by default (README and Provider.capabilities). */
   capabilities: Capabilities;
+  /** The table once a config option is set, where that pushes more down (shown beside the default in the README). */
+  withOption?: { option: string; capabilities: Capabilities };
   /** Builds the connector from a validated entry and the server's shared services. */
   create(entry: Entry, services: ConnectorServices): Connector;
   /** The provider's concrete GraphQL Order type and its own fields. */
