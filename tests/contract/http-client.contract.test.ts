@@ -5,10 +5,10 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { standaloneCall } from "../../src/providers/core/call-context.ts";
 import { ProviderHttpClient } from "../../src/providers/core/http-client.ts";
-import { parseRowText } from "../../src/providers/core/json-stream.ts";
+import { JsonStreamDecoder, parseRowText } from "../../src/providers/core/json-stream.ts";
 import { DEFAULT_RESILIENCE } from "../../src/providers/core/upstream-policy.ts";
 
 /** An answer of about 1.7 MB, shaped like Iteras' list, with text that is not ASCII. */
@@ -80,13 +80,23 @@ function client(maxBodyBytes = 8 * 1024 * 1024): ProviderHttpClient {
 }
 
 describe("ProviderHttpClient body reading", () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
   it("parses a large answer as it arrives, to the same values, with or without a content-length", async () => {
     const http = client();
     try {
       for (const path of ["/large-sized", "/large-chunked"]) {
+        const fed = vi.spyOn(JsonStreamDecoder.prototype, "write");
         const response = await http.request(standaloneCall(), { path });
         expect(response.status).toBe(200);
         expect(response.body).toEqual(LARGE);
+        // Fed piece by piece as the body arrived (the server sends pieces of 7,777 bytes), never as one text.
+        expect(fed.mock.calls.length, path).toBeGreaterThan(10);
+        const fedBytes = fed.mock.calls.reduce((sum, [chunk]) => sum + chunk.length, 0);
+        expect(fedBytes, path).toBe(Buffer.byteLength(LARGE_TEXT));
+        fed.mockRestore();
       }
     } finally {
       await http.close();
@@ -122,7 +132,10 @@ describe("ProviderHttpClient body reading", () => {
   it("reads small answers whole; an empty body is undefined; a 4xx body that is not JSON is undefined", async () => {
     const http = client();
     try {
+      const fed = vi.spyOn(JsonStreamDecoder.prototype, "write");
       expect((await http.request(standaloneCall(), { path: "/small" })).body).toEqual({ orders: [{ id: 1 }] });
+      // A small answer with its length is parsed at once: the stream decoder never sees it.
+      expect(fed).not.toHaveBeenCalled();
       expect(await http.request(standaloneCall(), { path: "/empty-chunked" })).toMatchObject({ status: 200, body: undefined });
       expect(await http.request(standaloneCall(), { path: "/not-found-text" })).toMatchObject({ status: 404, body: undefined });
     } finally {

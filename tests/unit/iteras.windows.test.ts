@@ -177,11 +177,14 @@ describe("fetchAllWindows", () => {
     expect((error as DayOverflowError).day).toBe("2024-06-15");
   });
 
-  it("gives up when a provider ignores the dates", async () => {
-    const items = dataset(100);
-    const fetch = async () => items.slice(0, 10);
-    const error = await fetchAllWindows({}, { cap: 10, fetch, dayOf: (i) => i.day, concurrency: 2, maxCalls: 50 }).catch((e) => e);
-    expect(error).toBeInstanceOf(Error);
+  it("gives up after maxCalls windows, naming the limit, when every answer stays capped", async () => {
+    // Each window answers the cap, spread over its first and last day: it always splits again.
+    const fetch = async (window: DayWindow) =>
+      Array.from({ length: 10 }, (_, k) => ({ id: k, day: k % 2 === 0 ? (window.after as string) : (window.before as string) }));
+    const window = { after: "2000-01-01", before: "2024-12-31" };
+    const error = await fetchAllWindows(window, { cap: 10, fetch, dayOf: (i) => i.day, concurrency: 2, maxCalls: 50 }).catch((e) => e);
+    expect(error).toBeInstanceOf(WindowSplitError);
+    expect((error as Error).message).toBe("more than 50 date windows were needed");
   });
 
   it("counts items without a readable day toward the cap and splits by the others", async () => {
