@@ -320,10 +320,13 @@ describe("Iteras e2e: personal data and secrets", () => {
     expect(nodes.every((n) => n.customFields.every((f) => !f.name.startsWith(":")))).toBe(true);
   });
 
-  it("never lets a password hash into a response", () => {
+  it("never lets a password hash into a response", async () => {
+    // Every answer of this file is checked; these two make the check stand on its own when run alone.
+    await run(IterasOrdersPiiDocument, { first: 50 });
+    await run(IterasOrdersPiiDocument, { first: 50 }, READER_KEY);
     const hashes = emulator.orders.map((o) => o.password).filter((p): p is string => p !== undefined);
     expect(hashes.length).toBeGreaterThan(50);
-    expect(bodies.length).toBeGreaterThan(10);
+    expect(bodies.length).toBeGreaterThanOrEqual(2);
     const all = bodies.join("\n");
     for (const hash of hashes) expect(all).not.toContain(hash);
     expect(all).not.toContain(ITERAS_DEFAULT_API_KEY);

@@ -11,6 +11,7 @@ import { OrdersPageDocument, OrdersWithItemsDocument } from "../../src/generated
 import { createConnectors, PROVIDER_DEFINITIONS } from "../../src/providers/registry.ts";
 import { buildServer } from "../../src/server/app.ts";
 import { OperationNames } from "../../src/server/metrics.ts";
+import { closedPort } from "../helpers/closed-port.ts";
 import { ADMIN_KEY, memoryLog, READER_KEY, startTestServer, type TestServer } from "../helpers/test-server.ts";
 
 interface Sample {
@@ -71,11 +72,11 @@ beforeAll(async () => {
   server = await startTestServer({
     providers: [
       ...emulators.map((e) => e.entry),
-      // Nothing listens on port 1: every call fails without a status, and the first failure opens the breaker.
+      // Nothing listens there: every call fails without a status, and the first failure opens the breaker.
       {
         id: "shop-down",
         kind: "cscart",
-        baseUrl: "http://127.0.0.1:1/api",
+        baseUrl: `http://127.0.0.1:${await closedPort()}/api`,
         currency: "EUR",
         credentials: { email: "down@example.org", apiKey: "down-api-key-0123" },
         resilience: { retries: 0, breakerFailures: 1 },

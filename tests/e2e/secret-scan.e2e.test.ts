@@ -7,10 +7,10 @@
  * any log line or response. The scanner is shown to find planted secrets.
  */
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FaultSettings } from "../../emulators/shared/emulator-http.ts";
 import { type StartedEmulator, startEmulators } from "../../src/demo/demo-providers.ts";
+import { closedPort } from "../helpers/closed-port.ts";
 import { describeFindings, type KnownSecret, type ScannedText, scanForSecrets } from "../helpers/secret-scanner.ts";
 import { ADMIN_KEY, type MemoryLog, memoryLog, READER_KEY, startTestServer, type TestServer } from "../helpers/test-server.ts";
 
@@ -41,15 +41,6 @@ function setFaults(emulator: StartedEmulator, faults: FaultSettings): void {
 interface Answer {
   data?: Record<string, unknown>;
   errors?: unknown[];
-}
-
-/** A port nothing listens on, for a provider that is down. */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return typeof address === "object" && address ? address.port : 9;
 }
 
 /** Sends a request and keeps everything that came back for the scan. */

@@ -12,6 +12,7 @@ import { createConnectors, PROVIDER_DEFINITIONS } from "../../src/providers/regi
 import { buildServer, type OrdergraphServer } from "../../src/server/app.ts";
 import { createServices } from "../../src/server/services.ts";
 import { createServerTracing } from "../../src/server/tracing.ts";
+import { closedPort } from "../helpers/closed-port.ts";
 
 const KEY = "tracing-test-key-0123456789";
 const VARIABLE_MARKER = "variable-marker-5c1e@example.org";
@@ -51,7 +52,7 @@ beforeAll(async () => {
         {
           id: "shop-down",
           kind: "cscart",
-          baseUrl: "http://127.0.0.1:1/api",
+          baseUrl: `http://127.0.0.1:${await closedPort()}/api`,
           currency: "EUR",
           credentials: { email: "down@example.org", apiKey: "down-api-key-0123" },
           resilience: { retries: 0 },
