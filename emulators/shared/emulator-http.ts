@@ -47,6 +47,11 @@ export interface FaultTarget {
  * Faults that replace the answer (reset, 429, error, wrong shape) do not run
  * the route handler, so a failed write changes nothing; `malformedJson` and
  * `oversizedBytes` distort the handler's real answer.
+ *
+ * An injected 429 or 5xx stands for what sits in front of a provider (a load
+ * balancer, a gateway, a crashed worker) rather than for the provider's own
+ * documented errors, which each emulator answers itself: so its body is one
+ * generic JSON shape for every emulator, and no client may depend on it.
  */
 export interface FaultSettings {
   /**
