@@ -229,9 +229,12 @@ export function createIterasHandler(state: IterasEmulatorState, rows: JsonRows<I
     if (req.path !== "/api/orders/" && req.path !== "/api/orders") return json(404, { error: MESSAGES.notFound[language] });
     if (req.method !== "GET") return json(405, { error: MESSAGES.method[language] }, { allow: "GET" });
 
+    // The docs give "a 40x status (400, 404)" for bad keys: the key names the account, so a key
+    // that names none is answered like a lookup that found nothing. Only the message tells it
+    // apart from an unknown path's 404, so it always names the key.
     const key = keyOf(req);
-    if (key === undefined) return json(403, { error: MESSAGES.missingKey[language] });
-    if (key !== state.apiKey) return json(403, { error: MESSAGES.badKey[language] });
+    if (key === undefined) return json(404, { error: MESSAGES.missingKey[language] });
+    if (key !== state.apiKey) return json(404, { error: MESSAGES.badKey[language] });
 
     const q = parseQuery(req.query, language);
     if ("status" in q) return q;

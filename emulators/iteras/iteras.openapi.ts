@@ -78,8 +78,9 @@ export const ITERAS_OPENAPI = {
             description: "A parameter has an invalid value.",
             content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
           },
-          "403": {
-            description: "Missing or wrong API key.",
+          "404": {
+            description:
+              'Missing or wrong API key (the docs give "a 40x status (400, 404)" for bad keys); the message names the key, which tells it from an unknown path.',
             content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
           },
         },
@@ -111,7 +112,16 @@ export const ITERAS_OPENAPI = {
           text: { type: "string" },
           quantity: { type: "integer" },
           price: { type: "number", description: "Unit price including VAT." },
-          subscribed_to: { type: "object", additionalProperties: true },
+          subscribed_to: {
+            type: "array",
+            description: "The publications the campaign subscribes the customer to.",
+            items: {
+              type: "object",
+              required: ["name"],
+              properties: { name: { type: "string" }, external_id: { type: "string" } },
+              additionalProperties: true,
+            },
+          },
         },
         additionalProperties: true,
       },

@@ -4,6 +4,8 @@
  * (40 orders) that forces splits down to single days. Expected values come
  * from the emulator's own store (`emulator.orders`), never from hard-coded ids.
  */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildIterasInvoiceLines, type IterasOrder } from "../../emulators/iteras/iteras.data.ts";
 import { ITERAS_DEFAULT_API_KEY, type IterasEmulator, startIterasEmulator } from "../../emulators/iteras/iteras.emulator.ts";
@@ -375,8 +377,22 @@ describe("Iteras connector: failures", () => {
       const error = await bad.list({ filter: {}, sort: null, offset: 0, limit: 10 }, standaloneCall()).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UpstreamError);
       expect((error as UpstreamError).code).toBe("PROVIDER_ERROR");
-      expect((error as UpstreamError).message).toContain("rejected the configured credentials (HTTP 403)");
+      // Iteras answers a bad key with a 404, like an unknown order would be on other APIs.
+      expect((error as UpstreamError).status).toBe(404);
+      expect((error as UpstreamError).message).toContain("rejected the configured credentials (HTTP 404)");
       expect((error as UpstreamError).message).not.toContain("wrong-key");
+    } finally {
+      await bad.close();
+    }
+  });
+
+  it("reads a bad key as a credentials error by id too, never as an order that is not there", async () => {
+    const bad = connectorFor({ apiKey: "wrong-key-123456" });
+    const id = String(withId()[0]!.id);
+    try {
+      const error = await bad.getMany([id], standaloneCall()).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UpstreamError);
+      expect((error as UpstreamError).message).toContain("rejected the configured credentials (HTTP 404)");
     } finally {
       await bad.close();
     }
@@ -411,6 +427,64 @@ async function withOrders<T>(extra: IterasOrder[], run: () => Promise<T>): Promi
     emulator.orders = saved;
   }
 }
+
+/** A server that answers every request with one status and JSON body: the other answers the docs allow. */
+async function answering(status: number, body: unknown): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createServer((_req, res) => {
+    res.writeHead(status, { "content-type": "application/json" });
+    res.end(JSON.stringify(body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+describe("Iteras connector: the other 40x answers the docs allow for a bad key", () => {
+  async function failureOf(status: number, body: unknown): Promise<UpstreamError> {
+    const stub = await answering(status, body);
+    const c = new IterasConnector(
+      iterasConfigSchema.parse({
+        id: "news-iteras",
+        kind: "iteras",
+        baseUrl: `${stub.url}/api`,
+        currency: "DKK",
+        credentials: { apiKey: "wrong-key-123456" },
+        setCacheTtlMs: 0,
+      }),
+    );
+    try {
+      const error = await c.list({ filter: {}, sort: null, offset: 0, limit: 10 }, standaloneCall()).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UpstreamError);
+      return error as UpstreamError;
+    } finally {
+      await c.close();
+      await stub.close();
+    }
+  }
+
+  it.each([
+    [400, { error: "Invalid API key." }],
+    [400, { detail: "Ugyldig API-nøgle." }],
+    [404, { detail: "Wrong API key" }],
+  ])("reads %i %j as rejected credentials", async (status, body) => {
+    const error = await failureOf(status, body);
+    expect(error.code).toBe("PROVIDER_ERROR");
+    expect(error.message).toContain(`rejected the configured credentials (HTTP ${status})`);
+  });
+
+  it("keeps a 400 about a parameter a plain provider error", async () => {
+    const error = await failureOf(400, { error: 'Invalid value for "status": "x"' });
+    expect(error.message).not.toContain("credentials");
+    expect(error.message).toContain("HTTP 400");
+  });
+
+  it("names the key as a likely cause of a 404 that does not say why", async () => {
+    const error = await failureOf(404, { error: "Not found." });
+    expect(error.code).toBe("PROVIDER_ERROR");
+    expect(error.message).not.toContain("rejected");
+    expect(error.message).toMatch(/HTTP 404.*API key.*base URL/);
+  });
+});
 
 describe("Iteras connector: malformed orders", () => {
   it("keeps a malformed row as a placeholder that is an error for that order alone; the rest of the list answers", async () => {

@@ -295,6 +295,28 @@ describe("Iteras e2e: one order and invoice lines", () => {
   });
 });
 
+describe("Iteras e2e: a key Iteras no longer accepts", () => {
+  it("answers a credentials error, never an empty list or a missing order", async () => {
+    const known = emulator.orders.find((o) => o.id !== undefined)!;
+    emulator.apiKey = "rotated-by-the-publisher";
+    try {
+      // A window with no orders: without the error it would pass for a true empty answer.
+      const list = await run(IterasOrdersDocument, {
+        first: 5,
+        filter: { createdAt: { from: "2019-01-01T00:00:00Z", to: "2019-02-01T00:00:00Z" } },
+      });
+      const one = await run(IterasOrderDetailDocument, { id: orderId(known.id!) });
+      for (const result of [list, one]) {
+        expect(result.errors?.length, JSON.stringify(result)).toBeGreaterThan(0);
+        expect(result.errors?.[0]?.extensions?.["code"]).toBe("PROVIDER_ERROR");
+        expect(result.errors?.[0]?.message).toContain("rejected the configured credentials (HTTP 404)");
+      }
+    } finally {
+      emulator.apiKey = ITERAS_DEFAULT_API_KEY;
+    }
+  });
+});
+
 describe("Iteras e2e: personal data and secrets", () => {
   it("answers PII fields as null with FORBIDDEN errors without pii:read", async () => {
     const result = await server.run(IterasOrdersPiiDocument, { first: 20 }, READER_KEY);

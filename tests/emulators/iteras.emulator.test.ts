@@ -71,26 +71,34 @@ describe("iteras emulator (size 500, default cap)", () => {
       expect(answer.body.orders).toHaveLength(500);
     });
 
-    it("answers 403 with a JSON error for a wrong or missing key", async () => {
+    it("answers 404 with a JSON error naming the key for a wrong or missing key, as the docs give for bad keys", async () => {
       const wrong = await get(emu, "", { "X-Iteras-Key": "nope" });
-      expect(wrong.status).toBe(403);
-      expect(wrong.body.error).toMatch(/invalid api key/i);
+      expect(wrong.status).toBe(404);
+      expect(wrong.body).toEqual({ error: "Invalid API key." });
       const wrongQuery = await get(emu, "iteras-key=nope", {});
-      expect(wrongQuery.status).toBe(403);
+      expect(wrongQuery.status).toBe(404);
       const missing = await get(emu, "", {});
-      expect(missing.status).toBe(403);
+      expect(missing.status).toBe(404);
       expect(missing.body.error).toMatch(/missing api key/i);
       expect(missing.body.orders).toBeUndefined();
+      // Told apart from an unknown path's 404 only by the message, so it must name the key.
+      expect(wrong.body.error).not.toBe("Not found.");
+    });
+
+    it("checks the key before the parameters: a bad key with a bad parameter is the key's 404", async () => {
+      const answer = await get(emu, "order_id=abc", { "X-Iteras-Key": "nope" });
+      expect(answer.status).toBe(404);
+      expect(answer.body.error).toMatch(/api key/i);
     });
 
     it("prefers the header: a wrong header is refused even with a right query key", async () => {
       const answer = await get(emu, `iteras-key=${ITERAS_DEFAULT_API_KEY}`, { "X-Iteras-Key": "nope" });
-      expect(answer.status).toBe(403);
+      expect(answer.status).toBe(404);
     });
 
     it("answers errors in Danish with language=da and accepts language=en", async () => {
       const da = await get(emu, "language=da", {});
-      expect(da.status).toBe(403);
+      expect(da.status).toBe(404);
       expect(da.body.error).toMatch(/API-nøgle/);
       expect((await get(emu, "language=en")).status).toBe(200);
     });
@@ -98,7 +106,7 @@ describe("iteras emulator (size 500, default cap)", () => {
     it("follows a key change on the handle", async () => {
       emu.apiKey = "rotated";
       try {
-        expect((await get(emu, "", { "X-Iteras-Key": ITERAS_DEFAULT_API_KEY })).status).toBe(403);
+        expect((await get(emu, "", { "X-Iteras-Key": ITERAS_DEFAULT_API_KEY })).status).toBe(404);
         expect((await get(emu, "", { "X-Iteras-Key": "rotated" })).status).toBe(200);
       } finally {
         emu.apiKey = ITERAS_DEFAULT_API_KEY;

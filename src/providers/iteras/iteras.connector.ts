@@ -276,8 +276,10 @@ export class IterasConnector implements Connector {
       headers: { "x-iteras-key": this.apiKey },
       rowsAsText,
     });
-    if (response.status === 401 || response.status === 403 || (response.status === 404 && isKeyError(response))) {
-      throw credentialsRejected(this.id, response.status);
+    if (isCredentialsFailure(response)) throw credentialsRejected(this.id, response.status);
+    if (response.status === 404) {
+      // The orders path never moves, so a 404 that does not say why is most likely the key.
+      throw unexpectedStatus(this.id, 404, what, " (Iteras answers a wrong API key with 404; check the key and the base URL)");
     }
     if (response.status !== 200) {
       throw unexpectedStatus(this.id, response.status, what);
@@ -555,7 +557,17 @@ export class IterasConnector implements Connector {
   }
 }
 
-/** A 404 that complains about the key (Iteras' error bodies are not documented). */
+/**
+ * Whether Iteras refused the key. Its docs give "a 40x status (400, 404)" for bad
+ * requests and bad keys alike and leave the body undocumented, so a 400 or 404
+ * counts only when its message is about the key; 401 and 403 always do.
+ */
+function isCredentialsFailure(response: UpstreamResponse): boolean {
+  if (response.status === 401 || response.status === 403) return true;
+  return (response.status === 400 || response.status === 404) && isKeyError(response);
+}
+
+/** An error body that complains about the key, in English or Danish (`language=da`). */
 function isKeyError(response: UpstreamResponse): boolean {
   const error = (response.body as { error?: unknown; detail?: unknown } | undefined) ?? {};
   const message = typeof error.error === "string" ? error.error : typeof error.detail === "string" ? error.detail : "";
