@@ -33,6 +33,19 @@ export const CSCART_STATUS_DESCRIPTIONS: Readonly<Record<CsCartStatusCode, strin
 };
 
 /**
+ * `notify_user` values of a PUT that send the customer an e-mail. The docs
+ * write `"1"`; the JSON number and boolean are taken too, as PHP would.
+ */
+export const CSCART_NOTIFY_YES = ["1", 1, true] as const;
+
+/**
+ * `notify_user` values that send no e-mail (absent is the same). The docs
+ * write `"0"`; `""` and `null` are PHP's empty values. Any value in neither
+ * list answers 400.
+ */
+export const CSCART_NOTIFY_NO = ["0", 0, false, "", null] as const;
+
+/**
  * A number as CS-Cart sends it: usually a string straight from MySQL
  * (`"120.00"`, `"1400000000"`), sometimes a JSON number. Clients must accept both.
  */

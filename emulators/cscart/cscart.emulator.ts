@@ -17,7 +17,14 @@ import {
   startEmulatorServer,
 } from "../shared/emulator-http.ts";
 import { JsonRows } from "../shared/json-rows.ts";
-import { CSCART_STATUSES, type CsCartOrder, type CsCartStatusCode, generateCsCartData } from "./cscart.data.ts";
+import {
+  CSCART_NOTIFY_NO,
+  CSCART_NOTIFY_YES,
+  CSCART_STATUSES,
+  type CsCartOrder,
+  type CsCartStatusCode,
+  generateCsCartData,
+} from "./cscart.data.ts";
 import { CSCART_OPENAPI } from "./cscart.openapi.ts";
 
 /** API credentials: the administrator's e-mail (Basic user) and API key (Basic password). */
@@ -186,12 +193,14 @@ function phpEmpty(value: string | string[] | undefined): boolean {
   return value === "" || value === "0";
 }
 
-/** Splits a scalar or array parameter into trimmed, non-empty parts (comma lists allowed). */
-function listValues(value: string | string[]): string[] {
-  return (Array.isArray(value) ? value : [value])
-    .flatMap((v) => v.split(","))
-    .map((v) => v.trim())
-    .filter((v) => v !== "");
+/**
+ * The values of a scalar or `key[]` parameter, each taken whole. CS-Cart's
+ * fn_get_orders hands them to `IN (...)` as they are and splits nothing, so
+ * `status=P,C` is the one (unknown) code "P,C", never P and C. Empty array
+ * entries can match no order and are dropped.
+ */
+function paramValues(value: string | string[]): string[] {
+  return (Array.isArray(value) ? value : [value]).filter((v) => v !== "");
 }
 
 type Comparator = (a: CsCartOrder, b: CsCartOrder) => number;
@@ -237,7 +246,7 @@ function listOrders(store: CsCartStore, req: EmulatorRequest): EmulatorResponse 
   let statuses: string[] = [];
   const statusParam = received.get("status");
   if (statusParam !== undefined && !phpEmpty(statusParam)) {
-    statuses = listValues(statusParam);
+    statuses = paramValues(statusParam);
     const unknown = statuses.find((s) => !STATUS_SET.has(s));
     if (unknown !== undefined) return badRequest(`unknown status '${unknown}'`);
     const wanted = new Set(statuses);
@@ -248,7 +257,7 @@ function listOrders(store: CsCartStore, req: EmulatorRequest): EmulatorResponse 
 
   const userParam = received.get("user_id");
   if (userParam !== undefined && !phpEmpty(userParam)) {
-    const ids = listValues(userParam);
+    const ids = paramValues(userParam);
     if (ids.some((id) => !/^\d+$/.test(id))) return badRequest("user_id must be an integer");
     const wanted = new Set(ids.map(Number));
     filters.push((o) => wanted.has(num(o.user_id)));
@@ -327,10 +336,10 @@ function findOrder(store: CsCartStore, id: number | undefined): CsCartOrder | un
   return store.orders.find((o) => num(o.order_id) === id);
 }
 
-/** notify_user: the docs say 0 or 1; JSON numbers and booleans are accepted too. */
+/** notify_user: true or false for the values of CSCART_NOTIFY_YES / _NO, undefined for anything else. */
 function parseNotify(value: unknown): boolean | undefined {
-  if (value === undefined || value === null || value === 0 || value === "0" || value === false || value === "") return false;
-  if (value === 1 || value === "1" || value === true) return true;
+  if (value === undefined || (CSCART_NOTIFY_NO as readonly unknown[]).includes(value)) return false;
+  if ((CSCART_NOTIFY_YES as readonly unknown[]).includes(value)) return true;
   return undefined;
 }
 
@@ -359,9 +368,10 @@ function updateOrder(store: CsCartStore, id: number | undefined, body: string): 
   const notify = parseNotify(fields["notify_user"]);
   if (notify === undefined) return badRequest("notify_user must be 0 or 1");
   let newRef: string | undefined;
-  if ("vendor_ref" in fields) {
-    const ref = fields["vendor_ref"];
-    if (typeof ref !== "string") return badRequest("vendor_ref only accepts a single string; objects or arrays are not added");
+  const ref = fields["vendor_ref"];
+  // The add-on's docs: it "only accepts a single string. Objects or arrays will not be added to the order."
+  // Not added is not refused: any other value is skipped and the rest of the body still applies.
+  if (typeof ref === "string") {
     if (ref.length > VENDOR_REF_MAX_LENGTH) return badRequest(`vendor_ref is longer than ${VENDOR_REF_MAX_LENGTH} characters`);
     newRef = ref;
   }

@@ -4,11 +4,14 @@
  * so this is written from that prose and this folder's README. Load tools
  * (GraphQL Mesh, Hive Gateway) and users can generate clients from it.
  */
-import { CSCART_STATUS_DESCRIPTIONS, CSCART_STATUSES } from "./cscart.data.ts";
+import { CSCART_NOTIFY_NO, CSCART_NOTIFY_YES, CSCART_STATUS_DESCRIPTIONS, CSCART_STATUSES } from "./cscart.data.ts";
 
 /** A CS-Cart number: most are strings (`"120.00"`), a few orders carry JSON numbers. */
 const numeric = { type: ["string", "number"] } as const;
 const nullableString = { type: ["string", "null"] } as const;
+
+/** The `notify_user` values of one JSON type, "no" values first. */
+const notifyValues = (type: "string" | "number") => [...CSCART_NOTIFY_NO, ...CSCART_NOTIFY_YES].filter((v) => typeof v === type);
 
 /** The error body of every non-2xx answer. */
 const errorResponse = (description: string) => ({
@@ -53,10 +56,34 @@ export const CSCART_OPENAPI = {
           {
             name: "status",
             in: "query",
-            description: "One status letter, or a comma list (`status[]=` arrays work too).",
+            description:
+              "One status letter. The value is taken whole: `status=P,C` is not split and answers 400 as an unknown status. Several statuses: `status[]`.",
+            schema: { $ref: "#/components/schemas/Status" },
+          },
+          {
+            name: "status[]",
+            in: "query",
+            description: "Several status letters as a PHP array (`status[]=P&status[]=C`): orders in any of them.",
+            style: "form",
+            explode: true,
+            schema: { type: "array", items: { $ref: "#/components/schemas/Status" } },
+          },
+          {
+            name: "user_id",
+            in: "query",
+            description:
+              "One customer id, taken whole (`user_id=12,34` answers 400). `0` is ignored (PHP `empty()`). Several ids: `user_id[]`.",
+            // A string, not an integer: query values are text, and `0` or "" still mean "no filter".
             schema: { type: "string" },
           },
-          { name: "user_id", in: "query", description: "Customer id, or a comma list of them.", schema: { type: "string" } },
+          {
+            name: "user_id[]",
+            in: "query",
+            description: "Several customer ids as a PHP array (`user_id[]=12&user_id[]=34`): orders of any of them.",
+            style: "form",
+            explode: true,
+            schema: { type: "array", items: { type: "string" } },
+          },
           { name: "email", in: "query", description: "Case-insensitive substring of the e-mail.", schema: { type: "string" } },
           { name: "invoice_id", in: "query", schema: { type: "integer" } },
           {
@@ -262,12 +289,28 @@ export const CSCART_OPENAPI = {
         },
         additionalProperties: true,
       },
+      NotifyUser: {
+        description:
+          'Whether a status change e-mails the customer. The docs write `"1"` / `"0"` (strings); the numbers `1` / `0` and JSON booleans are accepted too. Absent, `null` or `""` means no e-mail. Anything else answers 400.',
+        // One branch per JSON type: load tools fold a mixed-type enum into one GraphQL enum and mangle it.
+        oneOf: [
+          { type: "string", enum: notifyValues("string") },
+          { type: "integer", enum: notifyValues("number") },
+          { type: "boolean" },
+          { type: "null" },
+        ],
+      },
       OrderUpdate: {
         type: "object",
         properties: {
           status: { $ref: "#/components/schemas/Status" },
-          notify_user: { type: "integer", enum: [0, 1], description: "1 sends the customer an e-mail about a status change." },
-          vendor_ref: { type: "string", maxLength: 255 },
+          notify_user: { $ref: "#/components/schemas/NotifyUser" },
+          vendor_ref: {
+            type: "string",
+            maxLength: 255,
+            description:
+              'A single string; `""` clears it. Any other JSON value (object, array, number, null) is not added: it is skipped and the rest of the body still applies.',
+          },
         },
       },
     },

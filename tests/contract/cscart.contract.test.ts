@@ -75,9 +75,14 @@ describe("CS-Cart connector: status filters", () => {
     },
   );
 
-  it("maps canonical statuses to letters (PENDING is O and E)", async () => {
+  it("maps canonical statuses to letters (PENDING is O and E), sent as status[] entries", async () => {
+    const before = emulator.requests.length;
     const got = await readAll({ status: ["PENDING"] });
     expect(ids(got)).toEqual(ids(emulator.orders.filter((o) => o.status === "O" || o.status === "E").sort(byDateDesc)));
+    // CS-Cart does not split a comma list (`status=O,E` is one unknown code): each letter is its own entry.
+    const query = new URL(emulator.requests[before]?.url ?? "", "http://x").searchParams;
+    expect(query.getAll("status[]")).toEqual(["O", "E"]);
+    expect(query.has("status")).toBe(false);
   });
 
   it("shows N only when DRAFT or N is asked for", async () => {
@@ -109,8 +114,9 @@ describe("CS-Cart connector: other native filters", () => {
     const got = await readAll({ customerIds: chosen });
     expect(ids(got)).toEqual(ids(visible().filter((o) => chosen.includes(String(o.user_id)))));
     expect(got.every((o) => o.customer !== null && chosen.includes(o.customer.nativeId))).toBe(true);
-    const url = decodeURIComponent(emulator.requests[before]?.url ?? "");
-    for (const id of chosen) expect(url).toContain(`user_id[]=${id}`);
+    const query = new URL(emulator.requests[before]?.url ?? "", "http://x").searchParams;
+    expect(query.getAll("user_id[]")).toEqual(chosen);
+    expect(query.has("user_id")).toBe(false);
   });
 
   it("never asks for guests (user_id 0) or malformed customer ids", () => {
