@@ -2,8 +2,8 @@
  * Local emulator of the ActivePlatform vendor API v1 orders endpoints.
  *
  * Written from `providers/activeplatform.seed.txt` and the provider notes, not
- * from our connector. Decisions where the docs are silent (error bodies, page
- * size limits, sort and date-filter semantics) are listed in this folder's
+ * from our connector. Decisions where the docs are silent (error statuses and
+ * bodies, sort and date-filter semantics) are listed in this folder's
  * README.md; the code comments only say why a choice was made.
  */
 import {
@@ -22,10 +22,8 @@ import { ACTIVEPLATFORM_OPENAPI } from "./activeplatform.openapi.ts";
 
 /** Token the emulator accepts unless told otherwise. */
 export const ACTIVEPLATFORM_DEFAULT_TOKEN = "demo-activeplatform-token";
-/** `per_page` when the request has none. */
+/** `per_page` when the request has none (the docs name no default: Kaminari's). */
 export const ACTIVEPLATFORM_DEFAULT_PER_PAGE = 25;
-/** Largest page; a larger `per_page` is silently lowered to it (Kaminari's `max_per_page`). */
-export const ACTIVEPLATFORM_MAX_PER_PAGE = 100;
 
 /** Path of the list endpoint. */
 export const ACTIVEPLATFORM_ORDERS_PATH = "/api/vendor/v1/orders.json";
@@ -81,9 +79,9 @@ export interface ActivePlatformHandlerConfig {
 }
 
 /**
- * The v1 error body. v1 does not document one; later API versions answer with
- * a status and a text, so the emulator does the same. Messages name the
- * offending parameter but never repeat a value, so a token can never leak.
+ * The v1 error body. v1 does not document one; later API versions answer
+ * 403 / 422 with a status and a text, so the emulator does the same. Messages
+ * name the offending parameter but never repeat a value, so a token can never leak.
  */
 export interface ActivePlatformErrorBody {
   status: number;
@@ -219,9 +217,9 @@ function listOrders(store: readonly ActivePlatformOrder[], query: URLSearchParam
     .map((order) => ({ order, key: sortValue(order, fieldRaw) }))
     .sort((a, b) => direction * (compareValues(a.key, b.key) || a.order.id - b.order.id))
     .map((entry) => entry.order);
-  const size = Math.min(perPage, ACTIVEPLATFORM_MAX_PER_PAGE);
-  const start = (page - 1) * size;
-  return { ok: true, orders: sorted.slice(start, start + size) };
+  // The docs name no largest per_page and call a short page the end, so every page is served in full as asked.
+  const start = (page - 1) * perPage;
+  return { ok: true, orders: sorted.slice(start, start + perPage) };
 }
 
 /**
@@ -236,7 +234,9 @@ export function createActivePlatformHandler(config: ActivePlatformHandlerConfig)
     if (req.method === "GET" && req.path === "/openapi.json") return json(200, ACTIVEPLATFORM_OPENAPI);
     const single = ORDER_PATH.exec(req.path);
     if (req.method !== "GET" || (req.path !== ACTIVEPLATFORM_ORDERS_PATH && !single)) return notFound();
-    if (param(req.query, "api_token") !== config.apiToken) return fail(401, "Unauthorized");
+    // 403, not 401: the only error statuses ActivePlatform documents (in later versions) are 403 and 422,
+    // and 422 is the one for bad parameters.
+    if (param(req.query, "api_token") !== config.apiToken) return fail(403, "Forbidden");
 
     if (single) {
       const id = parseInteger(single[1] ?? "");

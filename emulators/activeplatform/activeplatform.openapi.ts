@@ -24,7 +24,7 @@ export const ACTIVEPLATFORM_OPENAPI = {
     title: "ActivePlatform vendor API v1: orders (emulator)",
     version: "1",
     description:
-      "Bare JSON arrays without counts: a page shorter than per_page is the last. per_page above 100 is silently lowered to 100. Amounts carry no currency (the installation's). Authentication: the api_token query parameter.",
+      "Bare JSON arrays without counts: a page shorter than per_page is the last. per_page has no upper bound: every page is served in full. Amounts carry no currency (the installation's). Authentication: the api_token query parameter; a missing or wrong one answers 403.",
   },
   servers: [{ url: "/", description: "this emulator" }],
   security: [{ apiToken: [] }],
@@ -35,7 +35,8 @@ export const ACTIVEPLATFORM_OPENAPI = {
         summary: "Orders, filtered, sorted and paged",
         parameters: [
           { name: "page", in: "query", schema: { type: "integer", minimum: 1, default: 1 } },
-          { name: "per_page", in: "query", schema: { type: "integer", minimum: 1, maximum: 100, default: 25 } },
+          // No maximum: the docs name none, and a page lowered to a cap would break "a short page is the last".
+          { name: "per_page", in: "query", schema: { type: "integer", minimum: 1, default: 25 } },
           {
             name: "sorting[field]",
             in: "query",
@@ -69,7 +70,7 @@ export const ACTIVEPLATFORM_OPENAPI = {
             description: "One page of orders.",
             content: { "application/json": { schema: { type: "array", items: { $ref: "#/components/schemas/Order" } } } },
           },
-          "401": errorResponse("api_token missing or wrong."),
+          "403": errorResponse("api_token missing or wrong."),
           "422": errorResponse("A parameter has an invalid value."),
         },
       },
@@ -81,7 +82,7 @@ export const ACTIVEPLATFORM_OPENAPI = {
         parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }],
         responses: {
           "200": { description: "The order.", content: { "application/json": { schema: { $ref: "#/components/schemas/Order" } } } },
-          "401": errorResponse("api_token missing or wrong."),
+          "403": errorResponse("api_token missing or wrong."),
           "404": errorResponse("Unknown order."),
         },
       },

@@ -7,7 +7,11 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ACTIVEPLATFORM_ORDER_STATUSES, type ActivePlatformOrder } from "../../emulators/activeplatform/activeplatform.data.ts";
+import {
+  ACTIVEPLATFORM_ORDER_STATUSES,
+  type ActivePlatformOrder,
+  generateActivePlatformData,
+} from "../../emulators/activeplatform/activeplatform.data.ts";
 import { type ActivePlatformEmulator, startActivePlatformEmulator } from "../../emulators/activeplatform/activeplatform.emulator.ts";
 import { ActivePlatformConnector } from "../../src/providers/activeplatform/activeplatform.connector.ts";
 import { activePlatformConfigSchema } from "../../src/providers/activeplatform/activeplatform.definition.ts";
@@ -175,6 +179,46 @@ describe("ActivePlatform connector: sorting and paging", () => {
     expect(requestsSince(before).every((url) => Number(new URLSearchParams(url.split("?")[1]).get("per_page")) <= 30)).toBe(true);
   });
 
+  describe("against an installation that silently lowers per_page to 40", () => {
+    const CAP = 40;
+    let capped: Server;
+    let cappedUrl: string;
+    beforeAll(async () => {
+      // Kaminari's max_per_page: not in the docs, but an installation may configure it.
+      capped = createServer((req, res) => {
+        const url = new URL(req.url ?? "/", emulator.url);
+        if (Number(url.searchParams.get("per_page")) > CAP) url.searchParams.set("per_page", String(CAP));
+        void fetch(url).then(async (answer) => {
+          res.writeHead(answer.status, { "content-type": "application/json" });
+          res.end(await answer.text());
+        });
+      });
+      await new Promise<void>((resolve) => capped.listen(0, "127.0.0.1", resolve));
+      cappedUrl = `http://127.0.0.1:${(capped.address() as AddressInfo).port}`;
+    });
+    afterAll(() => new Promise<void>((resolve) => capped.close(() => resolve())));
+
+    it("refuses a short page followed by rows instead of reading it as the end", async () => {
+      const sort: SortKey = { field: "CREATED_AT", direction: "DESC" };
+      const error = await connectorFor(cappedUrl)
+        .list({ filter: {}, sort, offset: 0, limit: 150 }, standaloneCall())
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect(error).toBeInstanceOf(UpstreamError);
+      expect(error).toMatchObject({ code: "UPSTREAM_INVALID_RESPONSE", provider: "billing" });
+      expect((error as UpstreamError).message).toContain("maxPerPage");
+    });
+
+    it("reads it exactly once maxPerPage is its cap", async () => {
+      const sort: SortKey = { field: "CREATED_AT", direction: "DESC" };
+      const result = await connectorFor(cappedUrl, { maxPerPage: CAP }).list({ filter: {}, sort, offset: 0, limit: 150 }, standaloneCall());
+      expect(ids(result.rows)).toEqual(ids(sortedStore(emulator.orders, sort).slice(0, 150)));
+      expect(result.end).toBe(false);
+    });
+  });
+
   it("maps totals sent as strings and as numbers to the same exact decimals", async () => {
     const rows = await readAll(connector, {}, { field: "TOTAL", direction: "ASC" });
     const byId = new Map(emulator.orders.map((o) => [String(o.id), o]));
@@ -262,6 +306,45 @@ describe("ActivePlatform connector: filters", () => {
     expect(ids(got)).toEqual(expect.arrayContaining(ids(batch!)));
   });
 
+  it("stays exact against an installation that reads filters[created_at] as the UTC date", async () => {
+    // The docs do not say which calendar day the date filter reads. Here every account prints +03:00 but the
+    // filter takes the UTC date: a Moscow day must not be pushed down, as its first three hours are the UTC day before.
+    const moscow = generateActivePlatformData({ seed: 1, size: 300 }).orders.filter((o) => o.created_at.endsWith("+03:00"));
+    const own = await startActivePlatformEmulator({ host: "127.0.0.1", port: 0, apiToken: TOKEN, orders: moscow });
+    const utcReading = createServer((req, res) => {
+      const url = new URL(req.url ?? "/", own.url);
+      const date = url.searchParams.get("filters[created_at]");
+      const page = Number(url.searchParams.get("page") ?? 1);
+      const perPage = Number(url.searchParams.get("per_page") ?? 25);
+      url.searchParams.delete("filters[created_at]");
+      url.searchParams.set("page", "1");
+      url.searchParams.set("per_page", "1000000");
+      void fetch(url).then(async (answer) => {
+        const rows = ((await answer.json()) as ActivePlatformOrder[]).filter(
+          (o) => date === null || new Date(instant(o.created_at)).toISOString().slice(0, 10) === date,
+        );
+        res.writeHead(answer.status, { "content-type": "application/json" });
+        res.end(JSON.stringify(rows.slice((page - 1) * perPage, page * perPage)));
+      });
+    });
+    await new Promise<void>((resolve) => utcReading.listen(0, "127.0.0.1", resolve));
+    try {
+      // A Moscow day whose nightly batch (00:00:05 local, 21:00:05Z the day before) has orders.
+      const day = moscow.find((o) => o.created_at.slice(11, 19) === "00:00:05")!.created_at.slice(0, 10);
+      const range = { from: new Date(`${day}T00:00:00+03:00`), to: new Date(`${day}T23:59:59.999+03:00`) };
+      const expected = sortedStore(
+        moscow.filter((o) => instant(o.created_at) >= range.from.getTime() && instant(o.created_at) <= range.to.getTime()),
+        sort,
+      );
+      expect(expected.some((o) => new Date(instant(o.created_at)).toISOString().slice(0, 10) !== day)).toBe(true);
+      const target = connectorFor(`http://127.0.0.1:${(utcReading.address() as AddressInfo).port}`, { offsets: ["+03:00"] });
+      expect(ids(await readAll(target, { createdAt: range }, sort))).toEqual(ids(expected));
+    } finally {
+      await new Promise<void>((resolve) => utcReading.close(() => resolve()));
+      await own.close();
+    }
+  });
+
   it("answers nothing without a call for filters that cannot match", async () => {
     for (const filter of [
       { email: "x@example.com" },
@@ -309,11 +392,12 @@ describe("ActivePlatform connector: errors never carry the token", () => {
     const wrong = "wrong-token-Pw93kd";
     const bad = connectorFor(emulator.url, { apiToken: wrong });
     const listError = await failure(bad.list({ filter: {}, sort: null, offset: 0, limit: 10 }, standaloneCall()));
-    expect(listError).toMatchObject({ code: "PROVIDER_ERROR", provider: "billing", status: 401 });
+    expect(listError).toMatchObject({ code: "PROVIDER_ERROR", provider: "billing", status: 403 });
     expect(listError.message).toContain("rejected the configured credentials");
     assertClean(listError, wrong);
     const getError = await failure(bad.getMany([String(emulator.orders[0]!.id)], standaloneCall()));
-    expect(getError.code).toBe("PROVIDER_ERROR");
+    expect(getError).toMatchObject({ code: "PROVIDER_ERROR", status: 403 });
+    expect(getError.message).toContain("rejected the configured credentials");
     assertClean(getError, wrong);
   });
 
@@ -356,6 +440,31 @@ describe("ActivePlatform connector: errors never carry the token", () => {
       const error = await failure(connectorFor(url).list({ filter: {}, sort: null, offset: 0, limit: 5 }, standaloneCall()));
       expect(error.code).toBe(code);
       expect(error.status).toBe(status);
+      assertClean(error, TOKEN);
+    });
+
+    it.each([
+      [401, { status: 401, error: "Unauthorized" }],
+      [403, { status: 403, error: "Forbidden" }],
+      [422, { status: 422, error: "Invalid api_token" }],
+      [422, { status: 422, message: "API token is not valid" }],
+    ])("answers HTTP %i %j as rejected credentials", async (status, body) => {
+      answer = { status, body: JSON.stringify(body) };
+      const target = connectorFor(url);
+      for (const attempt of [
+        () => target.list({ filter: {}, sort: null, offset: 0, limit: 5 }, standaloneCall()),
+        () => target.getMany(["5"], standaloneCall()),
+      ]) {
+        const error = await failure(attempt());
+        expect(error).toMatchObject({ code: "PROVIDER_ERROR", provider: "billing", status });
+        expect(error.message).toContain("rejected the configured credentials");
+      }
+    });
+
+    it("does not blame the token for a 422 that only echoes the URL", async () => {
+      answer = { status: 422, body: JSON.stringify({ status: 422, error: "per_page must be a positive integer: $URL" }) };
+      const error = await failure(connectorFor(url).list({ filter: {}, sort: null, offset: 0, limit: 5 }, standaloneCall()));
+      expect(error.message).toContain("refused the request's parameters");
       assertClean(error, TOKEN);
     });
 

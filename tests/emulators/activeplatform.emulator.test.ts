@@ -15,13 +15,13 @@ import {
 import {
   ACTIVEPLATFORM_DEFAULT_PER_PAGE,
   ACTIVEPLATFORM_DEFAULT_TOKEN,
-  ACTIVEPLATFORM_MAX_PER_PAGE,
   ACTIVEPLATFORM_ORDERS_PATH,
   ACTIVEPLATFORM_SORT_FIELDS,
   type ActivePlatformEmulator,
   type ActivePlatformSortField,
   startActivePlatformEmulator,
 } from "../../emulators/activeplatform/activeplatform.emulator.ts";
+import { ACTIVEPLATFORM_OPENAPI } from "../../emulators/activeplatform/activeplatform.openapi.ts";
 
 type Params = Record<string, string | number | undefined>;
 
@@ -53,7 +53,7 @@ async function list(emulator: ActivePlatformEmulator, params: Params = {}): Prom
 }
 
 /** Pages like a client that only knows "a short page is the end". */
-async function listAll(emulator: ActivePlatformEmulator, params: Params = {}, perPage = ACTIVEPLATFORM_MAX_PER_PAGE) {
+async function listAll(emulator: ActivePlatformEmulator, params: Params = {}, perPage = 100) {
   const all: ActivePlatformOrder[] = [];
   for (let page = 1; ; page++) {
     const rows = await list(emulator, { ...params, page, per_page: perPage });
@@ -172,17 +172,17 @@ describe("generated data", () => {
 });
 
 describe("auth", () => {
-  it("refuses a missing or wrong api_token with 401 and accepts the right one", async () => {
-    expectErrorBody(await call(emulator, ACTIVEPLATFORM_ORDERS_PATH, {}, null), 401);
-    expectErrorBody(await call(emulator, ACTIVEPLATFORM_ORDERS_PATH, {}, "nope"), 401);
-    expectErrorBody(await call(emulator, ACTIVEPLATFORM_ORDERS_PATH, {}, ""), 401);
-    expectErrorBody(await call(emulator, `/api/vendor/v1/orders/${store[0]!.id}.json`, {}, null), 401);
+  it("refuses a missing or wrong api_token with 403 (the status later versions document) and accepts the right one", async () => {
+    expectErrorBody(await call(emulator, ACTIVEPLATFORM_ORDERS_PATH, {}, null), 403);
+    expectErrorBody(await call(emulator, ACTIVEPLATFORM_ORDERS_PATH, {}, "nope"), 403);
+    expectErrorBody(await call(emulator, ACTIVEPLATFORM_ORDERS_PATH, {}, ""), 403);
+    expectErrorBody(await call(emulator, `/api/vendor/v1/orders/${store[0]!.id}.json`, {}, null), 403);
     expect(emulator.apiToken).toBe(ACTIVEPLATFORM_DEFAULT_TOKEN);
     expect((await call(emulator, ACTIVEPLATFORM_ORDERS_PATH)).status).toBe(200);
   });
 
   it("checks the token before the parameters", async () => {
-    expectErrorBody(await call(emulator, ACTIVEPLATFORM_ORDERS_PATH, { page: "x" }, "nope"), 401);
+    expectErrorBody(await call(emulator, ACTIVEPLATFORM_ORDERS_PATH, { page: "x" }, "nope"), 403);
   });
 
   it("never echoes a token in an error body", async () => {
@@ -201,7 +201,7 @@ describe("auth", () => {
         await call(own, `/api/vendor/v1/orders/${secret}.json`),
         await call(own, "/api/vendor/v1/nothing.json"),
       ];
-      expect(answers.map((a) => a.status)).toEqual([401, 401, 401, 422, 422, 422, 404, 404, 404]);
+      expect(answers.map((a) => a.status)).toEqual([403, 403, 403, 422, 422, 422, 404, 404, 404]);
       for (const answer of answers) {
         expect(answer.text).not.toContain(secret);
         expect(answer.text).not.toContain(wrong);
@@ -243,9 +243,24 @@ describe("GET /api/vendor/v1/orders.json paging", () => {
     }
   });
 
-  it("lowers a per_page above the maximum to the maximum", async () => {
-    expect(await list(emulator, { per_page: 500 })).toHaveLength(ACTIVEPLATFORM_MAX_PER_PAGE);
-    expect(ids(await list(emulator, { per_page: 500, page: 2 }))).toEqual(ids(byId(store).slice(100, 200)));
+  it("serves any per_page in full, so a short page is the end as the docs say", async () => {
+    // The docs name no largest page: a client asking 250 of 300 gets 250, then the short last 50.
+    expect(ids(await list(emulator, { per_page: 250 }))).toEqual(ids(byId(store).slice(0, 250)));
+    expect(ids(await list(emulator, { per_page: 250, page: 2 }))).toEqual(ids(byId(store).slice(250)));
+    expect(await list(emulator, { per_page: 250, page: 3 })).toEqual([]);
+    expect(ids(await listAll(emulator, {}, 250))).toEqual(ids(byId(store)));
+    expect(ids(await list(emulator, { per_page: 1_000_000 }))).toEqual(ids(byId(store)));
+  });
+
+  it("describes per_page and the token's refusal in its OpenAPI as it behaves", () => {
+    const listing = ACTIVEPLATFORM_OPENAPI.paths["/api/vendor/v1/orders.json"].get;
+    const perPage = listing.parameters.find((p) => p.name === "per_page");
+    expect(perPage?.schema).toEqual({ type: "integer", minimum: 1, default: ACTIVEPLATFORM_DEFAULT_PER_PAGE });
+    expect(ACTIVEPLATFORM_OPENAPI.info.description).not.toMatch(/lowered|clamp|maximum/i);
+    for (const operation of [listing, ACTIVEPLATFORM_OPENAPI.paths["/api/vendor/v1/orders/{id}.json"].get]) {
+      expect(Object.keys(operation.responses)).toContain("403");
+      expect(Object.keys(operation.responses)).not.toContain("401");
+    }
   });
 
   it("refuses bad page and per_page values with 422", async () => {

@@ -1,7 +1,8 @@
 /**
  * The ActivePlatform connector (vendor API v1): the token in the query string,
  * `filters[...]`/`sorting[...]` params, page/per_page paging over a bare array
- * with no count (a short page is the end), one call per order for details.
+ * with no count (a short page is the end, as the provider notes say), one call
+ * per order for details.
  */
 import type { CallContext } from "../core/call-context.ts";
 import {
@@ -21,7 +22,7 @@ import { LazyRows, lazyListResult } from "../core/lazy-rows.ts";
 import type { OrderRecord } from "../core/model.ts";
 import { mapConcurrent, planPages } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
-import { credentialsRejected, invalidResponse, malformedRow, unexpectedStatus } from "../core/upstream-error.ts";
+import { credentialsRejected, invalidResponse, malformedRow, UpstreamError, unexpectedStatus } from "../core/upstream-error.ts";
 import type { ActivePlatformConfig } from "./activeplatform.definition.ts";
 import { type ActivePlatformMapContext, activePlatformToOrder } from "./activeplatform.mapper.ts";
 import { activePlatformListSchema, activePlatformOrderSchema } from "./activeplatform.schemas.ts";
@@ -36,7 +37,13 @@ import {
 export const ACTIVEPLATFORM_LIST_PATH = "/api/vendor/v1/orders.json";
 /** Path of one order. */
 export const activePlatformOrderPath = (id: string): string => `/api/vendor/v1/orders/${id}.json`;
-/** The largest page the API serves; a larger `per_page` is silently lowered to it. */
+/**
+ * The largest `per_page` ordergraph ever sends (and the default of `maxPerPage`).
+ * The docs name no maximum; this bound is ours: pages stay quick to decode, and
+ * an installation that caps `per_page` (as Kaminari's `max_per_page` can) at 100
+ * or more never lowers a page, which would look like the end of the list. One
+ * with a lower cap sets `maxPerPage` to it.
+ */
 export const ACTIVEPLATFORM_MAX_PER_PAGE = 100;
 
 /** `sorting[field]` of each unified sort field. NUMBER is the document number the `number` field shows. */
@@ -50,7 +57,7 @@ export const ACTIVEPLATFORM_SORT_FIELDS: Readonly<Record<SortKey["field"], strin
 /** The pushdown table; the date rows are native only when the installation's UTC offsets are configured. */
 export function activePlatformCapabilities(datePushdown: boolean): Capabilities {
   const dateNote = datePushdown
-    ? "filters[created_at]/[updated_at] match one local calendar date: pushed down when the range falls on one date in every configured offset; the exact range is checked by ordergraph"
+    ? "filters[created_at]/[updated_at] match one calendar date: pushed down when the range falls on one date in every configured offset and in UTC; the exact range is checked by ordergraph"
     : "applied by ordergraph (configure accountUtcOffsets to push day-long ranges down)";
   return {
     filters: filterCapabilities([
@@ -96,15 +103,37 @@ function dateAt(instant: number, offsetMinutes: number): string | null {
 
 /**
  * The one calendar date that every instant of `range` shows in every one of
- * `offsets` (minutes east of UTC), or null when there is no such date. ActivePlatform's
- * date filters match the date as printed in each timestamp's own offset, so
- * only then does `filters[created_at]=date` return a superset of the range.
+ * `offsets` (minutes east of UTC), or null when there is no such date. When
+ * ActivePlatform's date filters match the date as printed in each timestamp's
+ * own offset, only then does `filters[created_at]=date` return a superset of
+ * the range (see {@link activePlatformDateOffsets} for the other readings).
  */
 export function singleLocalDate(range: InstantRange, offsets: readonly number[]): string | null {
   if (!range.from || !range.to || offsets.length === 0) return null;
   const first = dateAt(range.from.getTime(), Math.min(...offsets));
   const last = dateAt(range.to.getTime(), Math.max(...offsets));
   return first !== null && first === last ? first : null;
+}
+
+/**
+ * The offsets a pushed-down date must hold in, for the configured offsets
+ * (minutes east of UTC): those plus UTC, or none when none are configured.
+ * The docs do not say which calendar day `filters[created_at]` reads: the
+ * timestamp's own offset (the emulator's choice), UTC (a database `::date`),
+ * or the installation's zone (one of the offsets it prints). A date that holds
+ * in all of these is a superset of the range under every one of those readings.
+ */
+export function activePlatformDateOffsets(configured: readonly number[]): number[] {
+  return configured.length === 0 ? [] : [...new Set([...configured, 0])];
+}
+
+/** Whether an error answer's text (never quoted) says the API token is the problem, e.g. `"error": "Invalid api_token"`. */
+function blamesToken(body: unknown): boolean {
+  if (!body || typeof body !== "object") return false;
+  const fields = body as Record<string, unknown>;
+  const texts = [fields.error, fields.message, fields.errors].flat().filter((text): text is string => typeof text === "string");
+  // "api_token=" is a URL that the body echoes, not a verdict on the token.
+  return texts.some((text) => /\bapi[_ ]token\b(?!=)/i.test(text));
 }
 
 /** A canonical account id (what the mapper produces), so a pushed-down match equals a local one. */
@@ -153,6 +182,7 @@ export class ActivePlatformConnector implements Connector {
   readonly maxPageSize: number;
   private readonly http: ProviderHttpClient;
   private readonly token: string;
+  /** Where a pushed-down date must hold: the configured offsets and UTC (none without configured offsets). */
   private readonly offsets: readonly number[];
   private readonly mapContext: ActivePlatformMapContext;
   private readonly detailConcurrency: number;
@@ -167,7 +197,7 @@ export class ActivePlatformConnector implements Connector {
       secretQueryParams: ["api_token"],
       secrets: [this.token],
     });
-    this.offsets = (config.accountUtcOffsets ?? []).map((text) => parseUtcOffset(text) ?? 0);
+    this.offsets = activePlatformDateOffsets((config.accountUtcOffsets ?? []).map((text) => parseUtcOffset(text) ?? 0));
     this.capabilities = activePlatformCapabilities(this.offsets.length > 0);
     this.maxPageSize = config.maxPerPage;
     this.mapContext = { provider: config.id, currency: config.currency, timeZone: config.timeZone };
@@ -242,7 +272,9 @@ export class ActivePlatformConnector implements Connector {
     const query = new URLSearchParams(params);
     query.set("api_token", this.token);
     const response = await this.http.request(call, { path, query, rowsAsText });
-    if (response.status === 401 || response.status === 403) {
+    // v1 documents no error statuses: later versions answer 403 (the emulator's choice) or 422, and 401 is
+    // what most APIs answer. A 422 is about the token only when its text says so: our params are otherwise valid.
+    if (response.status === 401 || response.status === 403 || (response.status === 422 && blamesToken(response.body))) {
       throw credentialsRejected(this.id, response.status);
     }
     return response;
@@ -270,10 +302,20 @@ export class ActivePlatformConnector implements Connector {
         return { page, rows };
       }),
     );
-    const rows = LazyRows.join(answers.map(({ page, rows }) => rows.slice(page.skip, page.skip + page.take)));
     // No count and no next marker: a short page is the end; a full last page leaves it open
     // (the next read then gets `[]`, which ends it).
-    const end = answers.length === 0 || answers.some(({ page, rows }) => rows.length < page.perPage);
+    const short = answers.findIndex(({ page, rows }) => rows.length < page.perPage);
+    if (short >= 0 && answers.slice(short + 1).some(({ rows }) => rows.length > 0)) {
+      // Rows after a short page: the installation lowered per_page, so the later pages start at other offsets
+      // than asked for. Reading on would drop rows without a trace.
+      throw new UpstreamError(
+        "UPSTREAM_INVALID_RESPONSE",
+        this.id,
+        `provider ${this.id} answered a short page that was not the last: it caps per_page below ${this.maxPageSize} (set maxPerPage to its cap)`,
+      );
+    }
+    const rows = LazyRows.join(answers.map(({ page, rows }) => rows.slice(page.skip, page.skip + page.take)));
+    const end = answers.length === 0 || short >= 0;
     return lazyListResult(rows, null, end);
   }
 

@@ -31,7 +31,7 @@ export const activePlatformConfigSchema = providerBaseSchema
       .optional()
       .describe(
         "Every UTC offset the installation prints timestamps in (its accounts' offsets, both sides of DST). " +
-          "Lets ordergraph push date ranges that fall on one local date down to filters[created_at]/[updated_at].",
+          "Lets ordergraph push date ranges that fall on one date in each of these offsets and in UTC down to filters[created_at]/[updated_at].",
       ),
     maxPerPage: z
       .number()
@@ -39,7 +39,9 @@ export const activePlatformConfigSchema = providerBaseSchema
       .min(1)
       .max(ACTIVEPLATFORM_MAX_PER_PAGE)
       .default(ACTIVEPLATFORM_MAX_PER_PAGE)
-      .describe("The installation's largest per_page (larger values are silently lowered by the API)."),
+      .describe(
+        "The most rows ordergraph asks for per page (the docs name no maximum): set it to the installation's own cap where it has one, as a lowered page cannot be told from the last.",
+      ),
   })
   .strict();
 
