@@ -199,6 +199,12 @@ export interface DjangoShopDataOptions {
   size?: number;
   /** Decimal places of the shop's currency: 2 for EUR (default), 0 for JPY/ISK, 3 for KWD/BHD. */
   currencyExponent?: number;
+  /**
+   * Django's `TIME_ZONE` (an IANA name, default `UTC`): every timestamp is rendered in it, as
+   * DRF renders datetimes in the current time zone. A zone with summer time shows two offsets
+   * over the year, each timestamp the one in force at its instant.
+   */
+  timeZone?: string;
 }
 
 /** The whole generated shop: the orders and the reference data they point at. */
@@ -213,6 +219,8 @@ export interface DjangoShopData {
   cities: DjangoShopCity[];
   /** The exponent every amount in the data set uses. */
   currencyExponent: number;
+  /** The zone every timestamp of the data set is rendered in (Django's `TIME_ZONE`). */
+  timeZone: string;
 }
 
 const MICROS_PER_SECOND = 1_000_000;
@@ -220,18 +228,94 @@ const MICROS_PER_DAY = 86_400 * MICROS_PER_SECOND;
 /** How far back the generated history reaches from DATA_EPOCH. */
 const HISTORY_DAYS = 420;
 
+const zoneFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Intl's formatter of a zone; a RangeError for a name Intl does not know. */
+function zoneFormatter(timeZone: string): Intl.DateTimeFormat {
+  let format = zoneFormatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+    zoneFormatters.set(timeZone, format);
+  }
+  return format;
+}
+
+/** Throws a RangeError unless Intl knows the IANA zone name. */
+export function assertDjangoTimeZone(timeZone: string): void {
+  try {
+    zoneFormatter(timeZone);
+  } catch {
+    throw new RangeError(`timeZone must be an IANA time zone such as UTC or Europe/Copenhagen, got ${JSON.stringify(timeZone)}`);
+  }
+}
+
+function exactOffsetMinutes(epochMs: number, timeZone: string): number {
+  const p: Record<string, number> = {};
+  for (const part of zoneFormatter(timeZone).formatToParts(new Date(epochMs))) {
+    if (part.type !== "literal") p[part.type] = Number(part.value);
+  }
+  const wall = Date.UTC(p["year"] ?? 1970, (p["month"] ?? 1) - 1, p["day"] ?? 1, p["hour"] ?? 0, p["minute"] ?? 0, p["second"] ?? 0);
+  return Math.round((wall - Math.floor(epochMs / 1000) * 1000) / 60_000);
+}
+
+/** Per zone: UTC day number -> the zone's offset all that day, or NaN when it changes during the day. */
+const dayOffsets = new Map<string, Map<number, number>>();
+
 /**
- * Renders an instant the way DRF does: Python's `isoformat()`, which drops the
- * fraction when the microseconds are zero, and `Z` instead of `+00:00` for UTC.
- * `offsetMinutes` null means UTC; otherwise the local time at that offset is shown.
+ * The offset of a zone from UTC at an instant, in minutes east of Greenwich. A UTC day
+ * whose first and last second share an offset has it throughout (no zone changes twice a
+ * day), so a data set of thousands of orders asks Intl a few times per day, not per timestamp.
  */
-export function renderDjangoTimestamp(epochMicros: number, offsetMinutes: number | null = null): string {
-  const shifted = epochMicros + (offsetMinutes ?? 0) * 60 * MICROS_PER_SECOND;
+export function djangoZoneOffsetMinutes(epochMs: number, timeZone: string): number {
+  if (timeZone === "UTC") return 0;
+  let days = dayOffsets.get(timeZone);
+  if (!days) {
+    days = new Map();
+    dayOffsets.set(timeZone, days);
+  }
+  const day = Math.floor(epochMs / 86_400_000);
+  let offset = days.get(day);
+  if (offset === undefined) {
+    const first = exactOffsetMinutes(day * 86_400_000, timeZone);
+    offset = first === exactOffsetMinutes(day * 86_400_000 + 86_399_000, timeZone) ? first : Number.NaN;
+    if (days.size >= 100_000) days.clear();
+    days.set(day, offset);
+  }
+  return Number.isNaN(offset) ? exactOffsetMinutes(epochMs, timeZone) : offset;
+}
+
+/**
+ * The instant (epoch ms) of a wall-clock time in a zone, as Django's `make_aware` reads a
+ * naive value in the current time zone. Two passes find the offset in force at the wall
+ * time, also next to a summer-time change.
+ */
+export function djangoWallTimeToEpochMs(wallMs: number, timeZone: string): number {
+  const guess = wallMs - djangoZoneOffsetMinutes(wallMs, timeZone) * 60_000;
+  return wallMs - djangoZoneOffsetMinutes(guess, timeZone) * 60_000;
+}
+
+/**
+ * Renders an instant the way DRF's DateTimeField does: converted to the current time zone,
+ * Python's `isoformat()` (the fraction dropped when the microseconds are zero), and `Z`
+ * instead of `+00:00`, so a UTC shop always ends in `Z`.
+ */
+export function renderDjangoTimestamp(epochMicros: number, timeZone = "UTC"): string {
+  const offsetMinutes = djangoZoneOffsetMinutes(Math.floor(epochMicros / 1000), timeZone);
+  const shifted = epochMicros + offsetMinutes * 60 * MICROS_PER_SECOND;
   const wholeMs = Math.floor(shifted / 1000);
   const micros = ((shifted % MICROS_PER_SECOND) + MICROS_PER_SECOND) % MICROS_PER_SECOND;
   const base = new Date(wholeMs).toISOString().slice(0, 19);
   const fraction = micros === 0 ? "" : `.${String(micros).padStart(6, "0")}`;
-  if (offsetMinutes === null) return `${base}${fraction}Z`;
+  if (offsetMinutes === 0) return `${base}${fraction}Z`;
   const sign = offsetMinutes < 0 ? "-" : "+";
   const abs = Math.abs(offsetMinutes);
   const hh = String(Math.floor(abs / 60)).padStart(2, "0");
@@ -353,6 +437,8 @@ export function generateDjangoShopData(options: DjangoShopDataOptions = {}): Dja
   const seed = options.seed ?? 1;
   const size = options.size ?? 300;
   const exponent = options.currencyExponent ?? 2;
+  const timeZone = options.timeZone ?? "UTC";
+  assertDjangoTimeZone(timeZone);
   if (!Number.isInteger(size) || size < 0) throw new RangeError(`size must be a non-negative integer, got ${size}`);
   if (!Number.isInteger(exponent) || exponent < 0 || exponent > 6) {
     throw new RangeError(`currencyExponent must be an integer from 0 to 6, got ${exponent}`);
@@ -457,7 +543,7 @@ export function generateDjangoShopData(options: DjangoShopDataOptions = {}): Dja
   let itemId = 0;
   let paymentId = 0;
   let clock = startMicros;
-  let previous: { micros: number; offset: number | null } | null = null;
+  let previous: number | null = null;
 
   for (let i = 0; i < size; i++) {
     orderId += r.chance(0.08) ? r.int(2, 4) : 1; // gaps: rows hard-deleted long ago
@@ -465,12 +551,12 @@ export function generateDjangoShopData(options: DjangoShopDataOptions = {}): Dja
     clock += Math.floor(((gaps[i] ?? 1) / gapSum) * (endMicros - startMicros - MICROS_PER_DAY));
 
     let createdMicros: number;
-    let offset: number | null = r.chance(0.85) ? null : r.pick([60, 120, -300] as const);
+    // Once this picked a display offset per order; the draws stay so that a seed keeps the rest of its data.
+    if (!r.chance(0.85)) r.pick([60, 120, -300] as const);
     let source: "web" | "app" | "import" = r.pick(["web", "web", "web", "app"] as const);
-    if (previous && (i % 50 === 7 || r.chance(0.03))) {
+    if (previous !== null && (i % 50 === 7 || r.chance(0.03))) {
       // Same instant as the previous order (a checkout burst): default ordering must break the tie by id.
-      createdMicros = previous.micros;
-      offset = previous.offset;
+      createdMicros = previous;
     } else if (i > 20 && r.chance(0.04)) {
       // Backdated import from a legacy shop: a high id with an old created_at, so id order != date order.
       createdMicros = startMicros + Math.floor(r.next() * 30 * MICROS_PER_DAY);
@@ -478,13 +564,13 @@ export function generateDjangoShopData(options: DjangoShopDataOptions = {}): Dja
     } else {
       createdMicros = clock + (r.chance(0.1) ? -(clock % MICROS_PER_SECOND) : 0);
     }
-    previous = { micros: createdMicros, offset };
+    previous = createdMicros;
 
     let updatedMicros: number;
     if (status === "new" && r.chance(0.5)) updatedMicros = createdMicros;
     else updatedMicros = Math.min(endMicros, createdMicros + r.int(600, 30 * 86_400) * MICROS_PER_SECOND + r.int(0, 999_999));
-    const createdAt = renderDjangoTimestamp(createdMicros, offset);
-    const updatedAt = renderDjangoTimestamp(updatedMicros, offset);
+    const createdAt = renderDjangoTimestamp(createdMicros, timeZone);
+    const updatedAt = renderDjangoTimestamp(updatedMicros, timeZone);
 
     let key = randomToken(r, 24);
     while (keys.has(key)) key = randomToken(r, 24);
@@ -569,7 +655,7 @@ export function generateDjangoShopData(options: DjangoShopDataOptions = {}): Dja
         amount,
         method: paymentSlug.get(payment.id) ?? "unknown",
         reference,
-        created_at: renderDjangoTimestamp(Math.min(at, endMicros)),
+        created_at: renderDjangoTimestamp(Math.min(at, endMicros), timeZone),
       });
     };
     const fullPayment = () => {
@@ -647,5 +733,16 @@ export function generateDjangoShopData(options: DjangoShopDataOptions = {}): Dja
     });
   }
 
-  return { orders, customers, products, paymentMethods, shippingMethods, countries, states, cities, currencyExponent: exponent };
+  return {
+    orders,
+    customers,
+    products,
+    paymentMethods,
+    shippingMethods,
+    countries,
+    states,
+    cities,
+    currencyExponent: exponent,
+    timeZone,
+  };
 }

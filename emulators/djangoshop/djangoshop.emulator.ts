@@ -22,9 +22,10 @@ import {
   type DjangoShopCustomer,
   type DjangoShopData,
   type DjangoShopOrder,
+  djangoWallTimeToEpochMs,
   generateDjangoShopData,
 } from "./djangoshop.data.ts";
-import { DJANGOSHOP_OPENAPI } from "./djangoshop.openapi.ts";
+import { djangoShopOpenApi } from "./djangoshop.openapi.ts";
 
 /** The token the emulator accepts unless told otherwise. */
 export const DJANGOSHOP_DEFAULT_TOKEN = "demo-djangoshop-token";
@@ -45,9 +46,25 @@ export interface DjangoShopEmulatorOptions extends EmulatorOptions {
   defaultLimit?: number;
   /** `max_limit` of the paginator (default {@link DJANGOSHOP_MAX_LIMIT}); null means unbounded, as in stock DRF. */
   maxLimit?: number | null;
-  /** Decimal places of the shop's currency (default 2); every amount is an integer in minor units. */
+  /** Decimal places of the shop's currency (default 2); item amounts are integers in minor units. */
   currencyExponent?: number;
+  /**
+   * Unit of the order-level amounts (`shipping_cost`, `subtotal`, `total`, ..., payments and the
+   * shipping method's `price`): `minor` integers like the items (default), or `decimal`, major
+   * units as a DRF `DecimalField` with `currencyExponent` places renders them.
+   */
+  orderAmounts?: DjangoShopOrderAmounts;
+  /**
+   * DRF's `COERCE_DECIMAL_TO_STRING`, for `orderAmounts: "decimal"` only: true renders
+   * `"19.90"` (stock DRF), false a JSON number `19.9` (default, the excerpt's type is "Number").
+   */
+  coerceDecimalToString?: boolean;
+  /** Django's `TIME_ZONE`, an IANA name (default `UTC`): timestamps are rendered, and naive filter values read, in it. */
+  timeZone?: string;
 }
+
+/** Unit of the order-level amounts in the answers (see {@link DjangoShopEmulatorOptions.orderAmounts}). */
+export type DjangoShopOrderAmounts = "minor" | "decimal";
 
 /** A running djangoshop emulator. */
 export interface DjangoShopEmulator extends RunningServer {
@@ -65,11 +82,16 @@ export interface DjangoShopHandlerSettings {
   nonStaffTokens?: readonly string[];
   defaultLimit: number;
   maxLimit: number | null;
+  /** Unit of the order-level amounts in the answers (default `minor`); the store always holds minor units. */
+  orderAmounts?: DjangoShopOrderAmounts;
+  /** DRF's `COERCE_DECIMAL_TO_STRING` for decimal order amounts (default false: JSON numbers). */
+  coerceDecimalToString?: boolean;
   /** Host used for `next`/`previous` when a request has no Host header (HTTP/1.0). */
   fallbackHost?: string;
   /**
    * The orders' JSON, reused between requests while the data set is the
    * emulator's own (see JsonRows); absent, every answer is serialised afresh.
+   * It must project rows with {@link djangoShopOrderProjection} of the same settings.
    */
   rows?: JsonRows<DjangoShopOrder>;
 }
@@ -110,8 +132,6 @@ type OrderingField = (typeof DJANGOSHOP_ORDERING_FIELDS)[number];
 
 /** Ordering when `ordering` is absent or names no valid field: newest first, ties by the higher id. */
 export const DJANGOSHOP_DEFAULT_ORDERING: readonly string[] = ["-created_at", "-id"];
-
-const MICROS_PER_DAY = 86_400_000_000;
 
 /** One order with what filtering, search and ordering need, computed once per request. */
 interface OrderRow {
@@ -170,28 +190,44 @@ function validCalendarDate(year: number, month: number, day: number): boolean {
   return probe.getUTCFullYear() === year && probe.getUTCMonth() === month - 1 && probe.getUTCDate() === day;
 }
 
-/** Midnight UTC of a calendar date, in epoch microseconds. */
-function dayStartMicros(year: number, month: number, day: number): number {
+/** A wall-clock midnight as if it were UTC, in ms (setUTCFullYear, because Date.UTC maps years below 100 to 19xx). */
+function wallMidnightMs(year: number, month: number, day: number): number {
   const probe = new Date(0);
   probe.setUTCFullYear(year, month - 1, day);
   probe.setUTCHours(0, 0, 0, 0);
-  return probe.getTime() * 1000;
+  return probe.getTime();
 }
 
-/** `YYYY-MM-DD` (forms.DateField with the ISO input format) to midnight UTC in epoch microseconds. */
-export function parseDjangoDate(text: string): number | undefined {
+/** The instants a calendar date of the zone covers: [start, end) in epoch microseconds (23 or 25 hours on a summer-time change). */
+function dayRange(year: number, month: number, day: number, timeZone: string): { start: number; end: number } {
+  return {
+    start: djangoWallTimeToEpochMs(wallMidnightMs(year, month, day), timeZone) * 1000,
+    end: djangoWallTimeToEpochMs(wallMidnightMs(year, month, day + 1), timeZone) * 1000,
+  };
+}
+
+function parseCalendarDate(text: string, timeZone: string): { start: number; end: number } | undefined {
   const m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text.trim());
   if (!m) return undefined;
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   if (!validCalendarDate(year, month, day)) return undefined;
-  return dayStartMicros(year, month, day);
+  return dayRange(year, month, day, timeZone);
+}
+
+/**
+ * `YYYY-MM-DD` (forms.DateField with the ISO input format) to the start of that day in the
+ * server's TIME_ZONE (default UTC), in epoch microseconds.
+ */
+export function parseDjangoDate(text: string, timeZone = "UTC"): number | undefined {
+  return parseCalendarDate(text, timeZone)?.start;
 }
 
 /**
  * Django's `parse_datetime` to epoch microseconds. A value without an offset is read in
- * the server's TIME_ZONE, which is UTC here. Also reads the timestamps the API renders.
+ * the server's TIME_ZONE (default UTC), as Django makes a naive value aware. Also reads
+ * the timestamps the API renders.
  */
-export function parseDjangoDateTime(text: string): number | undefined {
+export function parseDjangoDateTime(text: string, timeZone = "UTC"): number | undefined {
   const m =
     /^(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:[.,](\d{1,6})\d{0,6})?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/.exec(
       text.trim(),
@@ -207,31 +243,63 @@ export function parseDjangoDateTime(text: string): number | undefined {
   ];
   if (!validCalendarDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return undefined;
   const micros = Number((m[7] ?? "").padEnd(6, "0"));
-  let offsetMinutes = 0;
+  const wallMs = wallMidnightMs(year, month, day) + ((hour * 60 + minute) * 60 + second) * 1000;
   const tz = m[8];
-  if (tz && tz !== "Z") {
+  if (tz === undefined) return djangoWallTimeToEpochMs(wallMs, timeZone) * 1000 + micros;
+  let offsetMinutes = 0;
+  if (tz !== "Z") {
     const sign = tz.startsWith("-") ? -1 : 1;
     const hh = Number(tz.slice(1, 3));
     const mm = Number(tz.slice(1).replace(":", "").slice(2) || "0");
     if (hh > 23 || mm > 59) return undefined;
     offsetMinutes = sign * (hh * 60 + mm);
   }
-  return dayStartMicros(year, month, day) + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1_000_000 + micros;
+  return (wallMs - offsetMinutes * 60_000) * 1000 + micros;
 }
 
-/** A bound of a date range filter: a plain date covers its whole UTC day. */
-function parseRangeBound(text: string, end: "from" | "to"): number | undefined {
-  const date = parseDjangoDate(text);
-  if (date !== undefined) return end === "from" ? date : date + MICROS_PER_DAY - 1;
-  return parseDjangoDateTime(text);
+/** A bound of a date range filter: a plain date covers its whole day in the server's TIME_ZONE. */
+function parseRangeBound(text: string, end: "from" | "to", timeZone: string): number | undefined {
+  const date = parseCalendarDate(text, timeZone);
+  if (date !== undefined) return end === "from" ? date.start : date.end - 1;
+  return parseDjangoDateTime(text, timeZone);
 }
 
-/** django-filter's BooleanWidget values, plus a 400 for anything else (see README). */
+/**
+ * django-filter's BooleanWidget (what the DRF flavour of BooleanFilter uses): `true`/`false`/`1`/`0`
+ * in any case; anything else is None, and a None value leaves the filter out (no 400).
+ */
 function parseBoolean(text: string): boolean | undefined {
   const lowered = text.toLowerCase();
   if (lowered === "true" || lowered === "1") return true;
   if (lowered === "false" || lowered === "0") return false;
   return undefined;
+}
+
+/**
+ * A forms.DecimalField value as an exact fraction `units / 10^scale` (`1e3` and `10.00`
+ * included), for comparing with a decimal column without a float in between.
+ */
+function parseExactDecimal(text: string): { units: bigint; scale: number } | undefined {
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text.trim());
+  if (!m || (m[2] === "" && (m[3] ?? "") === "")) return undefined;
+  const fraction = m[3] ?? "";
+  const exponent = Number(m[4] ?? "0");
+  // Django refuses what Decimal reads as infinite or huge only at absurd exponents; a bound keeps BigInt sane.
+  if (!Number.isSafeInteger(exponent) || Math.abs(exponent) > 1000) return undefined;
+  let units = BigInt(`${m[2] || "0"}${fraction}`);
+  let scale = fraction.length - exponent;
+  if (scale < 0) {
+    units *= 10n ** BigInt(-scale);
+    scale = 0;
+  }
+  return { units: m[1] === "-" ? -units : units, scale };
+}
+
+/** Compares an amount in minor units (`exponent` places) with an exact decimal: negative, zero or positive. */
+function compareMinorToDecimal(minor: number, exponent: number, value: { units: bigint; scale: number }): number {
+  const left = BigInt(minor) * 10n ** BigInt(value.scale);
+  const right = value.units * 10n ** BigInt(exponent);
+  return left < right ? -1 : left > right ? 1 : 0;
 }
 
 // ---------------------------------------------------------------------------
@@ -272,12 +340,21 @@ const HAS_FILTERS: ReadonlyArray<readonly [string, (o: DjangoShopOrder) => boole
 
 const STATUS_SET: ReadonlySet<string> = new Set(DJANGOSHOP_STATUSES);
 
+/** What the filters need to know of the shop beyond the query. */
+interface FilterContext {
+  /** Django's TIME_ZONE: dates and naive date-times are read in it. */
+  timeZone: string;
+  /** Order-level amounts are a decimal column (major units) rather than an integer one (minor units). */
+  decimalAmounts: boolean;
+  currencyExponent: number;
+}
+
 /**
  * Turns the query into predicates, or into django-filter's 400 body: every bad field at
  * once, each with a list of messages, in the order the filters are declared. Empty
  * values are ignored, as django-filter does.
  */
-function buildFilters(query: URLSearchParams): { predicates: Predicate[]; errors: Record<string, string[]> } {
+function buildFilters(query: URLSearchParams, context: FilterContext): { predicates: Predicate[]; errors: Record<string, string[]> } {
   const predicates: Predicate[] = [];
   const errors: Record<string, string[]> = {};
   const value = (name: string): string | undefined => {
@@ -309,14 +386,14 @@ function buildFilters(query: URLSearchParams): { predicates: Predicate[]; errors
   const range = (name: string, end: "from" | "to"): number | undefined => {
     const raw = value(name);
     if (raw === undefined) return undefined;
-    const parsed = parseRangeBound(raw, end);
+    const parsed = parseRangeBound(raw, end, context.timeZone);
     if (parsed === undefined) errors[name] = ["Enter a valid date/time."];
     return parsed;
   };
-  const date = (name: string): number | undefined => {
+  const date = (name: string): { start: number; end: number } | undefined => {
     const raw = value(name);
     if (raw === undefined) return undefined;
-    const parsed = parseDjangoDate(raw);
+    const parsed = parseCalendarDate(raw, context.timeZone);
     if (parsed === undefined) errors[name] = ["Enter a valid date."];
     return parsed;
   };
@@ -344,25 +421,41 @@ function buildFilters(query: URLSearchParams): { predicates: Predicate[]; errors
       });
     }
   }
-  const costMin = number("shipping_cost_min");
-  if (costMin !== undefined) predicates.push((row) => row.order.shipping_cost >= costMin);
-  const costMax = number("shipping_cost_max");
-  if (costMax !== undefined) predicates.push((row) => row.order.shipping_cost <= costMax);
+  if (context.decimalAmounts) {
+    // A DecimalField column compares the value exactly, in major units; no truncation as for an integer column.
+    const exact = (name: string) => {
+      const raw = value(name);
+      if (raw === undefined) return undefined;
+      const parsed = parseDecimal(raw) === undefined ? undefined : parseExactDecimal(raw);
+      if (parsed === undefined) errors[name] = ["Enter a number."];
+      return parsed;
+    };
+    const exponent = context.currencyExponent;
+    const costMin = exact("shipping_cost_min");
+    if (costMin !== undefined) predicates.push((row) => compareMinorToDecimal(row.order.shipping_cost, exponent, costMin) >= 0);
+    const costMax = exact("shipping_cost_max");
+    if (costMax !== undefined) predicates.push((row) => compareMinorToDecimal(row.order.shipping_cost, exponent, costMax) <= 0);
+  } else {
+    const costMin = number("shipping_cost_min");
+    if (costMin !== undefined) predicates.push((row) => row.order.shipping_cost >= costMin);
+    const costMax = number("shipping_cost_max");
+    if (costMax !== undefined) predicates.push((row) => row.order.shipping_cost <= costMax);
+  }
   for (const [name, has] of HAS_FILTERS) {
     const raw = value(name);
     if (raw === undefined) continue;
     const wanted = parseBoolean(raw);
-    if (wanted === undefined) errors[name] = ["Must be a valid boolean."];
-    else predicates.push((row) => has(row.order) === wanted);
+    // Stock django-filter: an unreadable boolean is None, and None means "no filter", never a 400.
+    if (wanted !== undefined) predicates.push((row) => has(row.order) === wanted);
   }
   const idMin = number("id_min");
   if (idMin !== undefined) predicates.push((row) => row.order.id >= idMin);
   const idMax = number("id_max");
   if (idMax !== undefined) predicates.push((row) => row.order.id <= idMax);
   const createdDate = date("created_date");
-  if (createdDate !== undefined) predicates.push((row) => row.createdUs >= createdDate && row.createdUs < createdDate + MICROS_PER_DAY);
+  if (createdDate !== undefined) predicates.push((row) => row.createdUs >= createdDate.start && row.createdUs < createdDate.end);
   const updatedDate = date("updated_date");
-  if (updatedDate !== undefined) predicates.push((row) => row.updatedUs >= updatedDate && row.updatedUs < updatedDate + MICROS_PER_DAY);
+  if (updatedDate !== undefined) predicates.push((row) => row.updatedUs >= updatedDate.start && row.updatedUs < updatedDate.end);
   const createdFrom = range("created_from", "from");
   if (createdFrom !== undefined) predicates.push((row) => row.createdUs >= createdFrom);
   const createdTo = range("created_to", "to");
@@ -545,13 +638,24 @@ function authenticate(req: EmulatorRequest, settings: DjangoShopHandlerSettings)
 }
 
 /**
- * A stored timestamp in epoch microseconds, read once per text (every list request reads all of them); an
- * unparsable one (a test may plant it) sorts as the epoch rather than crashing.
+ * Stored timestamps in epoch microseconds, read once per text (every list request reads all of them), one
+ * memo per zone since a naive text means another instant in another zone; an unparsable one (a test may
+ * plant it) sorts as the epoch rather than crashing.
  */
-const storedMicros = memoByText((text) => parseDjangoDateTime(text) ?? 0);
+const storedMicrosByZone = new Map<string, (text: string) => number>();
+
+function storedMicrosIn(timeZone: string): (text: string) => number {
+  let read = storedMicrosByZone.get(timeZone);
+  if (!read) {
+    read = memoByText((text) => parseDjangoDateTime(text, timeZone) ?? 0);
+    storedMicrosByZone.set(timeZone, read);
+  }
+  return read;
+}
 
 function toRows(data: DjangoShopData): OrderRow[] {
   const customers = new Map(data.customers.map((c) => [c.id, c]));
+  const storedMicros = storedMicrosIn(data.timeZone);
   return data.orders.map((order) => ({
     order,
     customer: order.customer_data ? customers.get(order.customer_data.id) : undefined,
@@ -560,28 +664,71 @@ function toRows(data: DjangoShopData): OrderRow[] {
   }));
 }
 
-/** A data set handed in from outside: its orders may change at any time, so no JSON is kept. */
-const unkeptRows = JsonRows.shared<DjangoShopOrder>();
+/** Minor units as DRF's DecimalField with `exponent` places renders them: `"19.90"` (coerced to string) or `19.9`. */
+function renderDecimal(minor: number, exponent: number, asString: boolean): number | string {
+  // A value a test planted that is no integer is shown as stored rather than invented.
+  if (!Number.isSafeInteger(minor)) return minor;
+  const digits = String(Math.abs(minor)).padStart(exponent + 1, "0");
+  const text = `${minor < 0 ? "-" : ""}${exponent === 0 ? digits : `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`}`;
+  // With COERCE_DECIMAL_TO_STRING off, DRF's JSON encoder writes float(Decimal): the same shortest digits a JS number has.
+  return asString ? text : Number(text);
+}
 
-function listOrders(req: EmulatorRequest, data: DjangoShopData, settings: DjangoShopHandlerSettings): EmulatorResponse {
-  const { predicates, errors } = buildFilters(req.query);
+/**
+ * What an answer shows of a stored order. The store keeps every amount in minor units (the
+ * filters and `ordering` compare those); with decimal order amounts the order-level fields,
+ * the payments and the shipping method's price are rendered as DecimalFields, the items stay integers.
+ */
+export function djangoShopOrderProjection(
+  currencyExponent: number,
+  settings: Pick<DjangoShopHandlerSettings, "orderAmounts" | "coerceDecimalToString">,
+): (order: DjangoShopOrder) => unknown {
+  if ((settings.orderAmounts ?? "minor") === "minor") return (order) => order;
+  const asString = settings.coerceDecimalToString ?? false;
+  const dec = (minor: number) => renderDecimal(minor, currencyExponent, asString);
+  return (o) => ({
+    ...o,
+    shipping_method_data: o.shipping_method_data && { ...o.shipping_method_data, price: dec(o.shipping_method_data.price) },
+    shipping_cost: dec(o.shipping_cost),
+    items_subtotal: dec(o.items_subtotal),
+    items_discount: dec(o.items_discount),
+    subtotal: dec(o.subtotal),
+    total_discount: dec(o.total_discount),
+    total: dec(o.total),
+    amount_paid: dec(o.amount_paid),
+    amount_outstanding: dec(o.amount_outstanding),
+    payments: o.payments.map((p) => ({ ...p, amount: dec(p.amount) })),
+  });
+}
+
+function listOrders(
+  req: EmulatorRequest,
+  data: DjangoShopData,
+  settings: DjangoShopHandlerSettings,
+  rows: JsonRows<DjangoShopOrder>,
+): EmulatorResponse {
+  const { predicates, errors } = buildFilters(req.query, {
+    timeZone: data.timeZone,
+    decimalAmounts: settings.orderAmounts === "decimal",
+    currencyExponent: data.currencyExponent,
+  });
   if (Object.keys(errors).length > 0) return drf(400, errors);
 
-  let rows = toRows(data).filter((row) => predicates.every((p) => p(row)));
+  let matched = toRows(data).filter((row) => predicates.every((p) => p(row)));
   const terms = splitSearchTerms(lastValue(req.query, "search") ?? "").map((t) => t.toLowerCase());
   if (terms.length > 0) {
-    rows = rows.filter((row) => {
+    matched = matched.filter((row) => {
       const haystack = searchHaystack(row);
       return terms.every((term) => haystack.some((field) => field.includes(term)));
     });
   }
   const requested = parseOrdering(lastValue(req.query, "ordering"));
-  rows = sortRows(rows, requested.length > 0 ? requested : DJANGOSHOP_DEFAULT_ORDERING);
+  matched = sortRows(matched, requested.length > 0 ? requested : DJANGOSHOP_DEFAULT_ORDERING);
 
   const limit = positiveInt(lastValue(req.query, "limit"), true, settings.maxLimit) ?? settings.defaultLimit;
   const offset = positiveInt(lastValue(req.query, "offset"), false, null) ?? 0;
-  const count = rows.length;
-  const results = count === 0 || offset > count ? [] : rows.slice(offset, offset + limit).map((row) => row.order);
+  const count = matched.length;
+  const results = count === 0 || offset > count ? [] : matched.slice(offset, offset + limit).map((row) => row.order);
 
   const host = typeof req.headers.host === "string" && req.headers.host !== "" ? req.headers.host : (settings.fallbackHost ?? "localhost");
   const base = `http://${host}${req.path}`;
@@ -596,14 +743,14 @@ function listOrders(req: EmulatorRequest, data: DjangoShopData, settings: Django
   }
   const envelope = `{"count":${JSON.stringify(count)},"next":${JSON.stringify(next)},"previous":${JSON.stringify(previous)},"results":`;
   // The bytes of JSON.stringify({ count, next, previous, results }).
-  return drf(200, (settings.rows ?? unkeptRows).array(results, envelope, "}"));
+  return drf(200, rows.array(results, envelope, "}"));
 }
 
-function retrieveOrder(lookup: string, data: DjangoShopData): EmulatorResponse {
+function retrieveOrder(lookup: string, data: DjangoShopData, project: (order: DjangoShopOrder) => unknown): EmulatorResponse {
   // Django's int() of the URL kwarg: "007" finds order 7, anything non-numeric is a 404.
   const id = /^[+-]?\d+$/.test(lookup) ? Number(lookup) : Number.NaN;
   const order = data.orders.find((o) => o.id === id);
-  return order ? drf(200, order) : drf(404, { detail: "Not found." });
+  return order ? drf(200, project(order)) : drf(404, { detail: "Not found." });
 }
 
 /** DRF's SimpleMetadata answer to OPTIONS, reduced to what a read-only view shows. */
@@ -617,9 +764,19 @@ function metadata(name: string): EmulatorResponse {
  * 301, and only then does DRF authenticate.
  */
 export function createDjangoShopHandler(data: DjangoShopData, settings: DjangoShopHandlerSettings): EmulatorHandler {
+  const project = djangoShopOrderProjection(data.currencyExponent, settings);
+  // A data set handed in from outside may change at any time, so without `settings.rows` no JSON is kept.
+  const rows = settings.rows ?? JsonRows.shared<DjangoShopOrder>(project);
+  const openApi = djangoShopOpenApi({
+    defaultLimit: settings.defaultLimit,
+    maxLimit: settings.maxLimit,
+    orderAmounts: settings.orderAmounts ?? "minor",
+    coerceDecimalToString: settings.coerceDecimalToString ?? false,
+    timeZone: data.timeZone,
+  });
   return (req) => {
     // The API description is public: tools read it before they hold a token.
-    if (req.method === "GET" && req.path === "/openapi.json") return drf(200, DJANGOSHOP_OPENAPI);
+    if (req.method === "GET" && req.path === "/openapi.json") return drf(200, openApi);
     let path: string;
     try {
       path = decodeURIComponent(req.path);
@@ -642,7 +799,7 @@ export function createDjangoShopHandler(data: DjangoShopData, settings: DjangoSh
     const method = req.method.toUpperCase();
     if (method === "OPTIONS") return metadata(list ? "Order List" : "Order Instance");
     if (method !== "GET" && method !== "HEAD") return drf(405, { detail: `Method "${method}" not allowed.` });
-    return detail ? retrieveOrder(detail[1] ?? "", data) : listOrders(req, data, settings);
+    return detail ? retrieveOrder(detail[1] ?? "", data, project) : listOrders(req, data, settings, rows);
   };
 }
 
@@ -657,13 +814,24 @@ export async function startDjangoShopEmulator(options: DjangoShopEmulatorOptions
   if (maxLimit !== null && (!Number.isInteger(maxLimit) || maxLimit < 1)) {
     throw new RangeError(`maxLimit must be a positive integer or null, got ${maxLimit}`);
   }
+  const orderAmounts = options.orderAmounts ?? "minor";
+  if (orderAmounts !== "minor" && orderAmounts !== "decimal")
+    throw new RangeError(`orderAmounts must be minor or decimal, got ${orderAmounts}`);
   const data = generateDjangoShopData({
     seed: options.seed ?? 1,
     size: options.size ?? 300,
     currencyExponent: options.currencyExponent ?? 2,
+    timeZone: options.timeZone ?? "UTC",
   });
-  const rows = new JsonRows<DjangoShopOrder>();
-  const settings: DjangoShopHandlerSettings = { token, defaultLimit, maxLimit, rows };
+  const settings: DjangoShopHandlerSettings = {
+    token,
+    defaultLimit,
+    maxLimit,
+    orderAmounts,
+    coerceDecimalToString: options.coerceDecimalToString ?? false,
+  };
+  const rows = new JsonRows<DjangoShopOrder>(djangoShopOrderProjection(data.currencyExponent, settings));
+  settings.rows = rows;
   if (options.nonStaffTokens) settings.nonStaffTokens = options.nonStaffTokens;
   const server = await startEmulatorServer(createDjangoShopHandler(data, settings), options);
   settings.fallbackHost = new URL(server.url).host;

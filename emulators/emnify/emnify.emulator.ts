@@ -17,7 +17,7 @@ import {
 import { JsonRows } from "../shared/json-rows.ts";
 import { memoByText } from "../shared/memo-by-text.ts";
 import { type EmnifyOrder, generateEmnifyData } from "./emnify.data.ts";
-import { EMNIFY_OPENAPI } from "./emnify.openapi.ts";
+import { emnifyOpenApi } from "./emnify.openapi.ts";
 
 /** The three secrets the emulator accepts at `POST /api/v1/authenticate`. */
 export interface EmnifyCredentials {
@@ -48,9 +48,12 @@ export const EMNIFY_DOCUMENTED_RATE_LIMIT: EmnifyRateLimit = Object.freeze({ max
 export const EMNIFY_DEFAULT_TOKEN_TTL_MS = 3_600_000;
 /** Default `refresh_token` lifetime (7 days). */
 export const EMNIFY_DEFAULT_REFRESH_TOKEN_TTL_MS = 7 * 86_400_000;
-/** Page size when `per_page` is absent or below 1. */
+/** Page size when `per_page` is absent or below 1 (emnify documents none; our choice). */
 export const EMNIFY_DEFAULT_PER_PAGE = 1000;
-/** Largest page size; a bigger `per_page` is lowered to it. */
+/**
+ * Largest page size; a bigger `per_page` is lowered to it, as emnify's conventions say ("set to a
+ * predefined maximum value if it's too big"). emnify does not publish the number: 1000 is our choice.
+ */
 export const EMNIFY_MAX_PER_PAGE = 1000;
 
 /**
@@ -96,7 +99,7 @@ export interface EmnifyEmulatorOptions extends EmulatorOptions {
   rateLimit?: EmnifyRateLimit | boolean;
   /** Page size when `per_page` is absent or < 1 (default 1000). */
   defaultPerPage?: number;
-  /** Largest page size (default 1000). */
+  /** Largest page size (default 1000): a bigger `per_page` is lowered to it, never refused. */
   maxPerPage?: number;
   /** Time source in ms (default `Date.now`); lets tests move time without sleeping. */
   clock?: () => number;
@@ -434,6 +437,7 @@ export function createEmnifyService(options: EmnifyEmulatorOptions = {}): Emnify
   const rateLimit = options.rateLimit === true ? EMNIFY_DOCUMENTED_RATE_LIMIT : options.rateLimit || null;
   const maxPerPage = options.maxPerPage ?? EMNIFY_MAX_PER_PAGE;
   const defaultPerPage = Math.min(options.defaultPerPage ?? EMNIFY_DEFAULT_PER_PAGE, maxPerPage);
+  const openApi = emnifyOpenApi({ defaultPerPage, maxPerPage });
   // Tokens are signed for realism only; validity is what the server remembers.
   const secret = randomBytes(32);
   const tokens = new Map<string, TokenRecord>();
@@ -590,7 +594,7 @@ export function createEmnifyService(options: EmnifyEmulatorOptions = {}): Emnify
 
   const handler: EmulatorHandler = (req) => {
     // The API description is public and outside the rate limit: tools read it before they hold a token.
-    if (req.method === "GET" && req.path === "/openapi.json") return json(200, EMNIFY_OPENAPI);
+    if (req.method === "GET" && req.path === "/openapi.json") return json(200, openApi);
     const limited = checkRate(req);
     if (limited) return limited;
     // emnify documents its paths both with and without a trailing slash.

@@ -19,7 +19,7 @@ import { orderComparator } from "../../src/providers/core/order-compare.ts";
 import { UpstreamError } from "../../src/providers/core/upstream-error.ts";
 import type { DjangoShopConnector } from "../../src/providers/djangoshop/djangoshop.connector.ts";
 import { djangoShopConfigSchema, djangoShopDefinition } from "../../src/providers/djangoshop/djangoshop.definition.ts";
-import { djangoShopToOrder } from "../../src/providers/djangoshop/djangoshop.mapper.ts";
+import { type DjangoShopNative, djangoShopToOrder } from "../../src/providers/djangoshop/djangoshop.mapper.ts";
 import { djangoShopOrderSchema } from "../../src/providers/djangoshop/djangoshop.schemas.ts";
 
 let shop: DjangoShopEmulator;
@@ -255,6 +255,73 @@ describe("djangoshop connector: filters", () => {
       }
     } finally {
       await kwd.close();
+    }
+  });
+
+  it.each([
+    ["JSON numbers (the excerpt's Number)", false],
+    ["DRF's decimal strings", true],
+  ])("reads decimal order amounts exactly as %s", async (_, coerceDecimalToString) => {
+    const decimal = await startDjangoShopEmulator({ port: 0, seed: 7, size: 60, orderAmounts: "decimal", coerceDecimalToString });
+    try {
+      const c = connect(decimal, { orderAmounts: "decimal" });
+      const result = await c.list({ filter: {}, sort: DESC_CREATED, offset: 0, limit: 60 }, standaloneCall());
+      expect(result.rows).toHaveLength(60);
+      // The store holds minor units: mapped as such they give the exact amounts the decimals must equal.
+      const minor = new Map(
+        decimal.orders.map((raw) => [
+          String(raw.id),
+          djangoShopToOrder(djangoShopOrderSchema.parse(raw), {
+            provider: "shop-dj",
+            currency: "EUR",
+            currencyExponent: 2,
+            orderAmounts: "minor",
+            timeZone: "UTC",
+          }),
+        ]),
+      );
+      for (const row of result.rows) {
+        const want = minor.get(row.nativeId);
+        const native = row.native as DjangoShopNative;
+        const wantNative = want?.native as DjangoShopNative;
+        expect([row.total, row.subtotal, native.shippingCost, native.amountPaid, native.amountOutstanding]).toEqual([
+          want?.total,
+          want?.subtotal,
+          wantNative.shippingCost,
+          wantNative.amountPaid,
+          wantNative.amountOutstanding,
+        ]);
+        expect(row.total?.amount).toMatch(/^\d+\.\d{2}$/);
+        expect(native.payments.map((p) => p.amount)).toEqual(wantNative.payments.map((p) => p.amount));
+        expect(native.shippingMethod?.price ?? null).toEqual(wantNative.shippingMethod?.price ?? null);
+        expect(row.items).toEqual(want?.items);
+      }
+    } finally {
+      await decimal.close();
+    }
+  });
+
+  it("reads a shop whose TIME_ZONE has summer time: the same instants, ranges still exact", async () => {
+    const zoned = await startDjangoShopEmulator({ port: 0, seed: 7, size: 260, timeZone: "Europe/Copenhagen" });
+    try {
+      expect(new Set(zoned.orders.map((o) => o.created_at.slice(-6)))).toEqual(new Set(["+01:00", "+02:00"]));
+      const c = connect(zoned, { timeZone: "Europe/Copenhagen" });
+      const call = standaloneCall();
+      const [utcRows, zonedRows] = await Promise.all([
+        connector.list({ filter: {}, sort: DESC_CREATED, offset: 0, limit: 260 }, call),
+        c.list({ filter: {}, sort: DESC_CREATED, offset: 0, limit: 260 }, call),
+      ]);
+      const instants = (rows: Iterable<OrderRecord>) =>
+        [...rows].map((o) => [o.nativeId, o.createdAt?.toISOString(), o.updatedAt?.toISOString()]);
+      expect(instants(zonedRows.rows)).toEqual(instants(utcRows.rows));
+      const sorted = expected(zoned, {}, { field: "CREATED_AT", direction: "ASC" });
+      const at = (id: string | undefined) => [...zonedRows.rows].find((o) => o.nativeId === id)?.createdAt as Date;
+      const created: OrderFilter = { createdAt: { from: at(sorted[40]), to: at(sorted[180]) } };
+      const got = await readAll(c, created, DESC_CREATED);
+      expect(got.ids).toEqual(expected(zoned, created, DESC_CREATED));
+      expect(got.ids.length).toBeGreaterThanOrEqual(141);
+    } finally {
+      await zoned.close();
     }
   });
 });

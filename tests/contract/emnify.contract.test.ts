@@ -185,6 +185,56 @@ describe("emnify connector: filters, sorts, paging", () => {
   });
 });
 
+describe("emnify connector: an account whose per_page maximum is below the connector's", () => {
+  let emulator: EmnifyEmulator;
+  let connector: EmnifyConnector;
+  beforeAll(async () => {
+    // emnify lowers a too big per_page to a maximum it does not publish: here 100, below the connector's 250.
+    emulator = await startEmnifyEmulator({ port: 0, seed: 7, size: 300, maxPerPage: 100 });
+    connector = connect(emulator);
+  });
+  afterAll(async () => {
+    await connector.close();
+    await emulator.close();
+  });
+
+  const byId: SortKey = { field: "NUMBER", direction: "ASC" };
+
+  it("returns exactly the asked window, and asks no more than the maximum once it has seen it", async () => {
+    const all = expected(emulator.orders, () => true, byId);
+    const first = await connector.list({ filter: {}, sort: byId, offset: 0, limit: 250 }, standaloneCall());
+    expect(first.rows.map((r) => r.nativeId)).toEqual(all.slice(0, 250));
+    emulator.requests.length = 0;
+    const second = await connector.list({ filter: {}, sort: byId, offset: 250, limit: 250 }, standaloneCall());
+    expect(second.rows.map((r) => r.nativeId)).toEqual(all.slice(250));
+    expect(second.end).toBe(true);
+    const asked = listRequests(emulator).map((r) => Number(new URL(r.url, emulator.url).searchParams.get("per_page")));
+    expect(asked.length).toBeGreaterThan(0);
+    for (const perPage of asked) expect(perPage).toBeLessThanOrEqual(100);
+  });
+
+  it("pages to the end in windows of 250 with no gap or repeat", async () => {
+    const sort: SortKey = { field: "TOTAL", direction: "DESC" };
+    const { ids, total } = await readAll(connector, {}, sort, 250);
+    expect(ids).toEqual(expected(emulator.orders, () => true, sort));
+    expect(total).toBe(300);
+  });
+
+  it("finds every id of an id range wider than the maximum", async () => {
+    const fresh = connect(emulator);
+    try {
+      const low = Math.min(...emulator.orders.map((o) => o.id));
+      // One range of the connector (a span of at most 250 ids) holding more orders than one lowered page.
+      const ids = emulator.orders.filter((o) => o.id < low + 250).map((o) => String(o.id));
+      expect(ids.length).toBeGreaterThan(100);
+      const found = await fresh.getMany(ids, standaloneCall());
+      expect([...found.keys()].sort()).toEqual([...ids].sort());
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
 describe("emnify connector: session tokens", () => {
   let emulator: EmnifyEmulator;
   let now = Date.parse("2025-01-01T00:00:00Z");

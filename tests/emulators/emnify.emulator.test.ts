@@ -566,6 +566,28 @@ describe("emnify emulator", () => {
       }
     });
 
+    it("describes page and per_page in /openapi.json as lowered or raised, not refused (no bounds declared)", async () => {
+      const doc = (await getRaw(emu.url, null, "/openapi.json")).body as {
+        paths: Record<string, { get: { parameters: Array<{ name: string; description?: string; schema: Record<string, unknown> }> } }>;
+      };
+      const parameters = doc.paths[ORDER_PATH]?.get.parameters ?? [];
+      const perPage = parameters.find((p) => p.name === "per_page");
+      const page = parameters.find((p) => p.name === "page");
+      expect(perPage?.schema).toEqual({ type: "integer", default: 1000 });
+      expect(perPage?.description).toContain("lowered to 1000, not refused");
+      expect(page?.schema).toEqual({ type: "integer", default: 1 });
+      // The description follows the emulator's own settings.
+      const small = await startEmnifyEmulator({ size: 5, maxPerPage: 50, defaultPerPage: 20 });
+      try {
+        const smallDoc = (await getRaw(small.url, null, "/openapi.json")).body as typeof doc;
+        const smallPerPage = smallDoc.paths[ORDER_PATH]?.get.parameters.find((p) => p.name === "per_page");
+        expect(smallPerPage?.schema).toEqual({ type: "integer", default: 20 });
+        expect(smallPerPage?.description).toContain("lowered to 50, not refused");
+      } finally {
+        await small.close();
+      }
+    });
+
     it("answers an empty array and zero pages when nothing matches", async () => {
       const answer = await list(emu.url, token, { q: "id:1" });
       expect(answer.status).toBe(200);

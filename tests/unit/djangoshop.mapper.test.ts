@@ -227,6 +227,42 @@ describe("djangoShopToOrder", () => {
     expect(order.items[0]?.unitPrice?.amount).toBe("19.99");
   });
 
+  it("reads decimal amounts as JSON numbers and as strings to the same exact digits", () => {
+    // With COERCE_DECIMAL_TO_STRING off DRF writes float(Decimal): Python's shortest digits, which JS reads back alike.
+    const numbers = djangoShopOrderSchema.parse(
+      JSON.parse(
+        '{"id":1,"status":"new","created_at":"2025-01-01T00:00:00Z","total":1234567890123.45,"subtotal":0.1,' +
+          '"shipping_cost":20.0,"amount_paid":19.9,"payments":[{"amount":0.3}]}',
+      ),
+    );
+    const strings = djangoShopOrderSchema.parse({
+      id: 1,
+      status: "new",
+      created_at: "2025-01-01T00:00:00Z",
+      total: "1234567890123.45",
+      subtotal: "0.10",
+      shipping_cost: "20.00",
+      amount_paid: "19.90",
+      payments: [{ amount: "0.30" }],
+    });
+    for (const raw of [numbers, strings]) {
+      const order = djangoShopToOrder(raw, context(2, "decimal"));
+      expect([order.total?.amount, order.subtotal?.amount, order.native.shippingCost?.amount, order.native.amountPaid?.amount]).toEqual([
+        "1234567890123.45",
+        "0.10",
+        "20.00",
+        "19.90",
+      ]);
+      expect(order.native.payments[0]?.amount?.amount).toBe("0.30");
+    }
+    // A string keeps digits a double could not hold.
+    expect(djangoShopToOrder(rawOrder({ total: "90071992547409931.07" }), context(2, "decimal")).total?.amount).toBe(
+      "90071992547409931.07",
+    );
+    expect(djangoShopToOrder(rawOrder({ total: 20 }), context(0, "decimal")).total?.amount).toBe("20");
+    expect(djangoShopToOrder(rawOrder({ total: 19.99 }), context(3, "decimal")).total?.amount).toBe("19.990");
+  });
+
   it("gives null, never a made-up value, for missing or unusable fields", () => {
     const order = djangoShopToOrder(
       djangoShopOrderSchema.parse({ id: "5", status: "new", created_at: "2025-01-01T00:00:00Z", total: 12.5, billing_first_name: "" }),

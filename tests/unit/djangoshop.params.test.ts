@@ -113,6 +113,23 @@ describe("orderingParam and listParams", () => {
     expect(listParams({ customerIds: ["1", "2"] }, null, 0, 1).toString()).toContain("customer_in=1%2C2");
   });
 
+  it("never sends a has_* boolean (the shop would ignore an unreadable one and widen the answer)", () => {
+    const everything: OrderFilter = {
+      status: ["PENDING", "SHIPPED"],
+      nativeStatus: ["new", "shipped"],
+      paymentStatus: ["REFUNDED"],
+      customerIds: ["7", "9"],
+      createdAt: { from: new Date("2025-01-01T00:00:00Z"), to: new Date("2025-02-01T00:00:00Z") },
+      updatedAt: { from: new Date("2025-01-01T00:00:00Z") },
+      search: "anna",
+      email: "anna@example.com",
+      total: { min: "1.00" },
+    };
+    const sent = Object.keys(query(everything));
+    expect(sent.length).toBeGreaterThan(4);
+    expect(sent.filter((name) => name.startsWith("has_"))).toEqual([]);
+  });
+
   it("sends nothing for an empty filter but ordering and the window", () => {
     expect(query({}, null, 0, 5)).toEqual({ ordering: "-created_at,-id", limit: "5", offset: "0" });
   });

@@ -29,7 +29,13 @@ import { emnifyListSchema, emnifyOrderSchema } from "./emnify.schemas.ts";
 
 /** The list path; a single order is `${ORDER_PATH}/{id}`. */
 const ORDER_PATH = "/api/v1/shop/order";
-/** Rows per call: emnify allows 1000, but smaller pages keep one window to one call without huge bodies. */
+/**
+ * Rows asked per call at most. emnify documents no number: per_page "is set to a
+ * predefined maximum value if it's too big" (docs.emnify.com, "Collections and
+ * pagination"). 250 keeps a window to one call without huge bodies; an account
+ * whose maximum is lower says so in `X-per-page`, and the connector then asks
+ * no more than that (see `EmnifyConnector.pageCap`).
+ */
 const MAX_PAGE = 250;
 
 /** The pushdown table of emnify (also shown to clients as Provider.capabilities). */
@@ -62,6 +68,8 @@ export const EMNIFY_CAPABILITIES: Capabilities = {
 /** The paging headers of a list answer (absent or unreadable ones are null). */
 interface PagingHeaders {
   page: number | null;
+  /** The page size the answer used: below the `per_page` asked when emnify lowered it to its maximum. */
+  perPage: number | null;
   pages: number | null;
   count: number | null;
 }
@@ -82,6 +90,12 @@ export class EmnifyConnector implements Connector {
   private readonly auth: EmnifyAuth;
   private readonly mapContext: EmnifyMapContext;
   private readonly detailConcurrency: number;
+  /**
+   * The largest `per_page` asked: {@link MAX_PAGE} until emnify answers a smaller
+   * `X-per-page`, then that. Page numbers only address the planned rows when
+   * emnify uses the page size asked, so a lowered size must never go unnoticed.
+   */
+  private pageCap = MAX_PAGE;
 
   constructor(config: EmnifyConfig, services: ConnectorServices = {}) {
     this.id = config.id;
@@ -140,6 +154,7 @@ export class EmnifyConnector implements Connector {
     if (!list.success) throw invalidResponse(this.id, "an order list");
     const headers: PagingHeaders = {
       page: intHeader(response, "x-page"),
+      perPage: intHeader(response, "x-per-page"),
       pages: intHeader(response, "x-pages"),
       count: intHeader(response, "x-count"),
     };
@@ -152,20 +167,37 @@ export class EmnifyConnector implements Connector {
     return { page, rows, headers };
   }
 
+  /** Whether an answer used a smaller page size than asked; a valid smaller one becomes the cap for every later call. */
+  private lowered(answer: { page: PagePlan; headers: PagingHeaders }): boolean {
+    const served = answer.headers.perPage;
+    if (served === null || served < 1 || served >= answer.page.perPage) return false;
+    this.pageCap = Math.min(this.pageCap, served);
+    return true;
+  }
+
   async list(request: ListRequest, call: CallContext): Promise<ListResult> {
     const base = new URLSearchParams();
     const q = emnifyQuery(request.filter, this.id);
     if (q !== undefined) base.set("q", q);
     base.set("sort", emnifySort(request.sort));
-    const pages = planPages(request.offset, request.limit, MAX_PAGE);
-    const [firstPage, ...rest] = pages;
-    if (!firstPage) return { rows: [], total: null, end: false };
     const sparse = request.sparse === true;
-    const first = await this.fetchPage(call, base, firstPage, sparse);
+    let pages = planPages(request.offset, request.limit, this.pageCap);
+    if (pages.length === 0) return { rows: [], total: null, end: false };
+    let first = await this.fetchPage(call, base, pages[0] as PagePlan, sparse);
+    if (this.lowered(first)) {
+      // The rows of a lowered page are not the planned ones: plan again within emnify's maximum, once.
+      pages = planPages(request.offset, request.limit, this.pageCap);
+      first = await this.fetchPage(call, base, pages[0] as PagePlan, sparse);
+      if (this.lowered(first)) throw invalidResponse(this.id, "an order list whose X-per-page changed between calls");
+    }
+    const rest = pages.slice(1);
     // X-pages bounds the rest: never ask for a page that would only repeat the last one.
     const pagesKnown = first.headers.pages;
     const wanted = rest.filter((page) => pagesKnown === null || page.page <= pagesKnown);
     const others = await mapConcurrent(wanted, 4, (page) => this.fetchPage(call, base, page, sparse));
+    // Every page was planned within the size the first answer used; one lowered since would hold other rows.
+    if (others.some((answer) => this.lowered(answer)))
+      throw invalidResponse(this.id, "an order list whose X-per-page changed between calls");
     const answers = [first, ...others];
     const runs: LazyRows[] = [];
     for (const answer of answers) {
@@ -191,16 +223,22 @@ export class EmnifyConnector implements Connector {
     const found = new Map<string, OrderRecord | Error>();
     const ranges = idRanges(
       nativeIds.filter((id) => this.isValidNativeId(id)),
-      MAX_PAGE,
+      this.pageCap,
     );
     await mapConcurrent(ranges, this.detailConcurrency, async (range) => {
       if (range.ids.length === 1) return this.getOne(range.ids[0] as string, found, call);
       const base = new URLSearchParams();
       base.set("q", joinEmnifyQ([emnifyTerm("id", ">=", range.min, this.id), emnifyTerm("id", "<=", range.max, this.id)]) as string);
       base.set("sort", "+id");
-      const answer = await this.fetchPage(call, base, { page: 1, perPage: range.span, skip: 0, take: range.span }, false);
       const wanted = new Set(range.ids);
-      for (const row of answer.rows) if (wanted.has(row.nativeId)) found.set(row.nativeId, orderOrError(row));
+      // One page holds the range unless emnify lowers per_page; then every page is asked with the same
+      // per_page, so each is lowered alike and together they hold the range.
+      for (let page = 1; ; page += 1) {
+        const answer = await this.fetchPage(call, base, { page, perPage: range.span, skip: 0, take: range.span }, false);
+        for (const row of answer.rows) if (wanted.has(row.nativeId)) found.set(row.nativeId, orderOrError(row));
+        const pages = answer.headers.pages;
+        if (!this.lowered(answer) || answer.rows.length === 0 || (pages !== null && page >= pages)) break;
+      }
     });
     return found;
   }
