@@ -21,6 +21,18 @@ interface Case {
   probe: { path: string; headers: Record<string, string> };
   secrets: string[];
   scheme: Record<string, unknown>;
+  /** Real answers to check against the schema the document gives their route and status. */
+  answers: DescribedAnswer[];
+}
+
+/** A request whose answer must fit its described response schema. */
+interface DescribedAnswer {
+  route: [method: string, path: string];
+  path: string;
+  headers: Record<string, string>;
+  status: number;
+  /** Keys the answer must hold somewhere, so the check is known to reach their schemas. */
+  covers?: string[];
 }
 
 const basic = Buffer.from(`${CSCART_DEFAULT_CREDENTIALS.email}:${CSCART_DEFAULT_CREDENTIALS.apiKey}`).toString("base64");
@@ -33,6 +45,30 @@ const CASES: Case[] = [
     probe: { path: "/api/orders/?status=approved", headers: { "x-iteras-key": ITERAS_DEFAULT_API_KEY } },
     secrets: [ITERAS_DEFAULT_API_KEY],
     scheme: { type: "apiKey", in: "header", name: "X-Iteras-Key" },
+    answers: [
+      // The plain list is served from cached row JSON, the other forms are built per request: both are checked.
+      {
+        route: ["get", "/api/orders/"],
+        path: "/api/orders/",
+        headers: { "x-iteras-key": ITERAS_DEFAULT_API_KEY },
+        status: 200,
+        covers: ["subscribed_to", "payment_agreement", "subscriptions", "billing_address"],
+      },
+      {
+        route: ["get", "/api/orders/"],
+        path: "/api/orders/?fields=data,invoice_lines&iframe=1",
+        headers: { "x-iteras-key": ITERAS_DEFAULT_API_KEY },
+        status: 200,
+        covers: ["subscribed_to", "invoice_lines", "resume_ordering_url"],
+      },
+      {
+        route: ["get", "/api/orders/"],
+        path: "/api/orders/?order_id=abc",
+        headers: { "x-iteras-key": ITERAS_DEFAULT_API_KEY },
+        status: 400,
+      },
+      { route: ["get", "/api/orders/"], path: "/api/orders/", headers: { "x-iteras-key": "not-the-key" }, status: 404 },
+    ],
   },
   {
     kind: "emnify",
@@ -45,6 +81,8 @@ const CASES: Case[] = [
     probe: { path: "/api/v1/shop/order", headers: {} },
     secrets: Object.values(EMNIFY_DEFAULT_CREDENTIALS),
     scheme: { type: "http", scheme: "bearer" },
+    // A list needs a token from a POST first; the refusal without one is a GET of its own.
+    answers: [{ route: ["get", "/api/v1/shop/order"], path: "/api/v1/shop/order", headers: {}, status: 401 }],
   },
   {
     kind: "cscart",
@@ -58,6 +96,9 @@ const CASES: Case[] = [
     probe: { path: "/api/orders?items_per_page=2", headers: { authorization: `Basic ${basic}` } },
     secrets: [CSCART_DEFAULT_CREDENTIALS.apiKey, basic],
     scheme: { type: "http", scheme: "basic" },
+    answers: [
+      { route: ["get", "/api/orders"], path: "/api/orders?items_per_page=20", headers: { authorization: `Basic ${basic}` }, status: 200 },
+    ],
   },
   {
     kind: "activeplatform",
@@ -69,6 +110,14 @@ const CASES: Case[] = [
     probe: { path: `/api/vendor/v1/orders.json?api_token=${ACTIVEPLATFORM_DEFAULT_TOKEN}&per_page=2`, headers: {} },
     secrets: [ACTIVEPLATFORM_DEFAULT_TOKEN],
     scheme: { type: "apiKey", in: "query", name: "api_token" },
+    answers: [
+      {
+        route: ["get", "/api/vendor/v1/orders.json"],
+        path: `/api/vendor/v1/orders.json?api_token=${ACTIVEPLATFORM_DEFAULT_TOKEN}&per_page=20`,
+        headers: {},
+        status: 200,
+      },
+    ],
   },
   {
     kind: "djangoshop",
@@ -80,6 +129,14 @@ const CASES: Case[] = [
     probe: { path: "/api/orders/?limit=2", headers: { authorization: `Token ${DJANGOSHOP_DEFAULT_TOKEN}` } },
     secrets: [DJANGOSHOP_DEFAULT_TOKEN],
     scheme: { type: "apiKey", in: "header", name: "Authorization" },
+    answers: [
+      {
+        route: ["get", "/api/orders/"],
+        path: "/api/orders/?limit=20",
+        headers: { authorization: `Token ${DJANGOSHOP_DEFAULT_TOKEN}` },
+        status: 200,
+      },
+    ],
   },
 ];
 
@@ -87,7 +144,10 @@ type Doc = {
   openapi: string;
   info: { title: string; version: string };
   security?: unknown[];
-  paths: Record<string, Record<string, { operationId?: string; responses?: Record<string, unknown> }>>;
+  paths: Record<
+    string,
+    Record<string, { operationId?: string; responses?: Record<string, { content?: Record<string, { schema?: Schema }> }> }>
+  >;
   components: { securitySchemes: Record<string, Record<string, unknown>>; schemas: Record<string, unknown> };
 };
 
@@ -102,6 +162,128 @@ function refsOf(value: unknown, out: string[] = []): string[] {
   }
   return out;
 }
+
+type Schema = { [keyword: string]: unknown };
+
+/** The keywords {@link mismatches} understands; any other that matters would make the check silently lax. */
+const KEYWORDS = new Set([
+  "$ref",
+  "type",
+  "enum",
+  "oneOf",
+  "anyOf",
+  "properties",
+  "required",
+  "additionalProperties",
+  "items",
+  "pattern",
+  "minimum",
+  "maximum",
+  "description",
+  "format",
+  "default",
+  "example",
+]);
+
+function typeOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  if (typeof value === "number") return Number.isInteger(value) ? "integer" : "number";
+  return typeof value;
+}
+
+/**
+ * Where `value` does not fit `schema` (a JSON Schema subset, enough for the
+ * emulators' documents), as "path: problem" lines; empty when it fits.
+ */
+function mismatches(doc: { components: { schemas: Record<string, unknown> } }, schema: Schema, value: unknown, at = "$"): string[] {
+  const unknown = Object.keys(schema).filter((k) => !KEYWORDS.has(k));
+  if (unknown.length > 0) throw new Error(`${at}: the check does not understand ${unknown.join(", ")}`);
+  if (typeof schema.$ref === "string") {
+    const name = /^#\/components\/schemas\/(\w+)$/.exec(schema.$ref)?.[1];
+    const target = name === undefined ? undefined : (doc.components.schemas[name] as Schema | undefined);
+    if (target === undefined) return [`${at}: unresolved ${schema.$ref}`];
+    return mismatches(doc, target, value, at);
+  }
+  // oneOf is read as anyOf: the documents use it for alternatives of different types, which cannot both fit.
+  for (const keyword of ["oneOf", "anyOf"] as const) {
+    const options = schema[keyword] as Schema[] | undefined;
+    if (options?.every((option) => mismatches(doc, option, value, at).length > 0)) return [`${at}: fits none of ${keyword}`];
+  }
+  const actual = typeOf(value);
+  if (schema.type !== undefined) {
+    const types = [schema.type].flat() as string[];
+    // JSON Schema: an integer is a number too.
+    if (!types.includes(actual) && !(actual === "integer" && types.includes("number"))) {
+      return [`${at}: expected ${types.join(" or ")}, got ${actual}`];
+    }
+  }
+  const problems: string[] = [];
+  if (Array.isArray(schema.enum) && !schema.enum.includes(value)) problems.push(`${at}: ${JSON.stringify(value)} is not in the enum`);
+  if (typeof value === "string" && typeof schema.pattern === "string" && !new RegExp(schema.pattern, "u").test(value)) {
+    problems.push(`${at}: ${JSON.stringify(value)} does not match ${schema.pattern}`);
+  }
+  if (typeof value === "number") {
+    if (typeof schema.minimum === "number" && value < schema.minimum) problems.push(`${at}: ${value} < ${schema.minimum}`);
+    if (typeof schema.maximum === "number" && value > schema.maximum) problems.push(`${at}: ${value} > ${schema.maximum}`);
+  }
+  if (Array.isArray(value) && schema.items !== undefined) {
+    value.forEach((item, i) => {
+      problems.push(...mismatches(doc, schema.items as Schema, item, `${at}[${i}]`));
+    });
+  }
+  if (actual === "object") {
+    const object = value as Record<string, unknown>;
+    const properties = (schema.properties ?? {}) as Record<string, Schema>;
+    for (const key of (schema.required ?? []) as string[]) if (!(key in object)) problems.push(`${at}: missing ${key}`);
+    for (const [key, item] of Object.entries(object)) {
+      const property = properties[key];
+      if (property) problems.push(...mismatches(doc, property, item, `${at}.${key}`));
+      else if (schema.additionalProperties === false) problems.push(`${at}: unexpected ${key}`);
+      else if (typeof schema.additionalProperties === "object" && schema.additionalProperties !== null) {
+        problems.push(...mismatches(doc, schema.additionalProperties as Schema, item, `${at}.${key}`));
+      }
+    }
+  }
+  return problems;
+}
+
+/** Every object key anywhere in `value`. */
+function keysOf(value: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) for (const item of value) keysOf(item, out);
+  else if (value !== null && typeof value === "object") {
+    for (const [key, item] of Object.entries(value)) {
+      out.add(key);
+      keysOf(item, out);
+    }
+  }
+  return out;
+}
+
+describe("the answer-against-schema check", () => {
+  const doc = { components: { schemas: {} } };
+
+  it("flags an array where the document describes an object, and the other way round", () => {
+    const product = { type: "object", properties: { subscribed_to: { type: "object", additionalProperties: true } } };
+    expect(mismatches(doc, product, { subscribed_to: [{ name: "Test Magazine" }] })).toEqual([
+      "$.subscribed_to: expected object, got array",
+    ]);
+    expect(mismatches(doc, { type: "array" }, {})).toEqual(["$: expected array, got object"]);
+  });
+
+  it("follows $ref, items, required and enums", () => {
+    const withRef = {
+      components: { schemas: { Item: { type: "object", required: ["name"], properties: { kind: { enum: ["a", "b"] } } } } },
+    };
+    const list = { type: "array", items: { $ref: "#/components/schemas/Item" } };
+    expect(mismatches(withRef, list, [{ name: "x", kind: "a" }])).toEqual([]);
+    expect(mismatches(withRef, list, [{ kind: "c" }])).toEqual(["$[0]: missing name", '$[0].kind: "c" is not in the enum']);
+  });
+
+  it("refuses a keyword it cannot check rather than passing it", () => {
+    expect(() => mismatches(doc, { allOf: [] }, {})).toThrow(/allOf/);
+  });
+});
 
 describe.each(CASES)("$kind emulator: GET /openapi.json", (c) => {
   let server: RunningServer;
@@ -156,5 +338,21 @@ describe.each(CASES)("$kind emulator: GET /openapi.json", (c) => {
     // emnify's probe has no token: a 401 proves the route exists (an unknown path is 404).
     expect(response.status).not.toBe(404);
     await response.arrayBuffer();
+  });
+
+  it("answers as its responses' schemas describe", async () => {
+    expect(c.answers.length).toBeGreaterThan(0);
+    for (const answer of c.answers) {
+      const [method, path] = answer.route;
+      const what = `${method} ${answer.path} (${answer.status})`;
+      const schema = doc.paths[path]?.[method]?.responses?.[String(answer.status)]?.content?.["application/json"]?.schema;
+      expect(schema, `${what}: no schema described`).toBeDefined();
+      const response = await fetch(`${server.url}${answer.path}`, { headers: answer.headers });
+      expect(response.status, what).toBe(answer.status);
+      const body: unknown = await response.json();
+      expect(mismatches(doc, schema as Schema, body).slice(0, 10), what).toEqual([]);
+      const keys = keysOf(body);
+      for (const key of answer.covers ?? []) expect(keys.has(key), `${what}: no ${key} to check`).toBe(true);
+    }
   });
 });
