@@ -226,24 +226,4 @@ describe("ProviderHttpClient sharing identical GETs", () => {
       await http.close();
     }
   });
-
-  it("ends a joiner at its own deadline, without ending the call it joined", async () => {
-    const http = client();
-    try {
-      const first = http.request(standaloneCall(), { path: "/held" });
-      await holding(1);
-      const deadline = new AbortController();
-      const second = http.request(callWith(deadline.signal), { path: "/held" });
-      deadline.abort(new DOMException("the request's deadline passed", "TimeoutError"));
-      await expect(second).rejects.toMatchObject({
-        code: "PROVIDER_TIMEOUT",
-        message: expect.stringMatching(/before the request's deadline/),
-      });
-      answerAll();
-      expect((await first).body).toEqual({ held: true });
-    } finally {
-      answerAll();
-      await http.close();
-    }
-  });
 });

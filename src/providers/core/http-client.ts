@@ -178,36 +178,24 @@ export class ProviderHttpClient {
   }
 
   /**
-   * Waits for an identical GET another request sent, within this request's
-   * own deadline. When the other request's deadline or client ends that call
-   * first, this request still has time of its own, so it asks again itself.
+   * Answers with an identical GET another request sent. When that request's
+   * deadline or client ends the call, this one still has time of its own
+   * (every request has the same deadline, and this one came later), so it
+   * asks again itself. A `.catch` rather than an async function: joining is
+   * what most concurrent requests do, and it should cost one promise.
    */
-  private async join(
+  private join(
     call: CallContext,
     request: UpstreamRequest,
     identity: string,
     shared: { answer: Promise<UpstreamResponse>; signal: AbortSignal | undefined },
   ): Promise<UpstreamResponse> {
-    const own = call.signal;
-    try {
-      if (!own) return await shared.answer;
-      if (own.aborted) throw this.translate(own.reason, own, own);
-      let stop: (() => void) | undefined;
-      const ended = new Promise<never>((_, reject) => {
-        stop = () => reject(this.translate(own.reason, own, own));
-        own.addEventListener("abort", stop, { once: true });
-      });
-      try {
-        return await Promise.race([shared.answer, ended]);
-      } finally {
-        if (stop) own.removeEventListener("abort", stop);
-      }
-    } catch (error) {
-      if (!shared.signal?.aborted || own?.aborted) throw error;
+    return shared.answer.catch((error: unknown) => {
+      if (!shared.signal?.aborted || call.signal?.aborted) throw error;
       // Never join the ended call again, whichever of the two sees its end first.
       if (this.inFlight.get(identity) === shared) this.inFlight.delete(identity);
       return this.request(call, request);
-    }
+    });
   }
 
   private async cachedOrSent(call: CallContext, request: UpstreamRequest, identity: string): Promise<UpstreamResponse> {
