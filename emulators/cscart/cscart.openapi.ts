@@ -57,7 +57,7 @@ export const CSCART_OPENAPI = {
             name: "status",
             in: "query",
             description:
-              "One status letter. The value is taken whole: `status=P,C` is not split and answers 400 as an unknown status. Several statuses: `status[]`.",
+              "One status letter. The value is taken whole: `status=P,C` is not split: it is one code, which no order has, so it matches nothing. Several statuses: `status[]`.",
             schema: { $ref: "#/components/schemas/Status" },
           },
           {
