@@ -306,7 +306,7 @@ export type DjangoShopOrder = Node & Order & {
   /** The items with every field the shop returns (the product snapshot, discounts, notes). */
   djangoItems: Array<DjangoShopOrderItem>;
   email: Maybe<Scalars['String']['output']>;
-  /** The shop's free-form additional data, as it sent it. */
+  /** The shop's free-form additional data, as it sent it. Personal data: needs the pii:read scope. */
   extra: Maybe<Scalars['JSON']['output']>;
   id: Scalars['ID']['output'];
   /** Whether the shop counts the order as fully paid. */
@@ -322,7 +322,7 @@ export type DjangoShopOrder = Node & Order & {
   key: Maybe<Scalars['String']['output']>;
   nativeId: Scalars['String']['output'];
   nativeStatus: NativeStatus;
-  /** Notes on the order; null when empty. */
+  /** Notes on the order; null when empty. Personal data: needs the pii:read scope. */
   notes: Maybe<Scalars['String']['output']>;
   number: Maybe<Scalars['String']['output']>;
   paymentMethod: Maybe<DjangoShopPaymentMethod>;
@@ -348,6 +348,7 @@ export type DjangoShopOrderItem = {
   createdAt: Maybe<Scalars['DateTime']['output']>;
   discount: Maybe<Money>;
   id: Maybe<Scalars['String']['output']>;
+  /** Notes on the item (an engraving, say). Personal data: needs the pii:read scope. */
   notes: Maybe<Scalars['String']['output']>;
   /** The snapshot of the product at order time (name, sku, price...). */
   productData: Maybe<Scalars['JSON']['output']>;

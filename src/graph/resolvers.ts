@@ -26,6 +26,8 @@ export interface OrderTypeBinding {
   nativeFields: readonly string[];
   /** Fields among them that are personal data (need pii:read). */
   piiFields: readonly string[];
+  /** Personal fields of the provider's nested types, by type name (need pii:read). */
+  nestedPiiFields?: Readonly<Record<string, readonly string[]>>;
 }
 
 function forbiddenPii(info: GraphQLResolveInfo): GraphQLError {
@@ -168,6 +170,16 @@ export function createResolvers(bindings: readonly OrderTypeBinding[], typeNameB
       };
     }
     concrete[binding.typeName] = fields;
+    for (const [typeName, piiFields] of Object.entries(binding.nestedPiiFields ?? {})) {
+      const nested: Record<string, unknown> = {};
+      for (const field of piiFields) {
+        nested[field] = (parent: Record<string, unknown>, _args: unknown, context: GraphContext, info: GraphQLResolveInfo) => {
+          guardPii(context, info);
+          return parent[field] ?? null;
+        };
+      }
+      concrete[typeName] = nested;
+    }
   }
   const writes = writeResolvers();
   const resolvers: Resolvers = {

@@ -37,6 +37,8 @@ export interface ProviderDefinition<Entry extends ProviderBaseConfig = ProviderB
     nativeFields: readonly string[];
     /** Those of them that are personal data. */
     piiFields: readonly string[];
+    /** Personal fields of the provider's nested types (e.g. an item type's notes), by type name. */
+    nestedPiiFields?: Readonly<Record<string, readonly string[]>>;
   };
   /** Fields a demo/check-config should never print (credentials). */
   secretPaths?: readonly string[];

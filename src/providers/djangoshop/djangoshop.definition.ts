@@ -82,7 +82,11 @@ export const djangoShopDefinition: ProviderDefinition<DjangoShopConfig> = {
       "billingPostalCode",
       "billingState",
       "billingCity",
+      // Free text and free-form data about the buyer ("leave the parcel at the back door", an engraving).
+      "notes",
+      "extra",
     ],
+    nestedPiiFields: { DjangoShopOrderItem: ["notes"] },
   },
   secretPaths: ["credentials.token"],
 };
