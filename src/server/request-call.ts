@@ -26,11 +26,21 @@ export class RequestCall implements CallContext {
   readonly deadlineAt: number;
   private controller: AbortController | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private answered = false;
+  private done = false;
 
   constructor(requestId: string, deadlineMs: number) {
     this.requestId = requestId;
     this.deadlineAt = Date.now() + deadlineMs;
+  }
+
+  /** Whether the deadline's signal has aborted; false while nothing has asked for it (nothing it bounds can have ended). */
+  get ended(): boolean {
+    return this.controller?.signal.aborted ?? false;
+  }
+
+  /** Whether the answer has gone out. */
+  get answered(): boolean {
+    return this.done;
   }
 
   /** Aborts (reason: a TimeoutError) when the request's deadline passes. */
@@ -40,7 +50,7 @@ export class RequestCall implements CallContext {
     this.controller = controller;
     const left = this.deadlineAt - Date.now();
     if (left <= 0) abortAtDeadline(controller);
-    else if (!this.answered) {
+    else if (!this.done) {
       this.timer = setTimeout(abortAtDeadline, left, controller);
       // Like AbortSignal.timeout, the deadline alone never keeps the process alive.
       this.timer.unref();
@@ -50,7 +60,7 @@ export class RequestCall implements CallContext {
 
   /** The answer has gone out: the deadline's timer is no longer needed. */
   finish(): void {
-    this.answered = true;
+    this.done = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
   }

@@ -39,10 +39,13 @@ let server: Server;
 let baseUrl: string;
 /** Requests to /held wait here until a test answers them. */
 const held: Array<() => void> = [];
+/** How many requests to /held the server has received. */
+let heldArrivals = 0;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
     if (req.url === "/held") {
+      heldArrivals += 1;
       held.push(() => res.writeHead(200, { "content-type": "application/json" }).end('{"held":true}'));
       return;
     }
@@ -188,6 +191,7 @@ describe("ProviderHttpClient sharing identical GETs", () => {
   it("sends one call for identical concurrent GETs and gives each caller its answer", async () => {
     const http = client();
     try {
+      const arrivals = heldArrivals;
       const first = http.request(standaloneCall(), { path: "/held" });
       await holding(1);
       const joiner = standaloneCall();
@@ -195,8 +199,27 @@ describe("ProviderHttpClient sharing identical GETs", () => {
       answerAll();
       expect((await first).body).toEqual({ held: true });
       expect((await second).body).toEqual({ held: true });
-      expect(held).toHaveLength(0);
+      expect(heldArrivals - arrivals).toBe(1);
       expect(joiner.meter.toJSON()).toMatchObject({ calls: 0, cached: 1 });
+    } finally {
+      answerAll();
+      await http.close();
+    }
+  });
+
+  it("does not join a call whose request has already answered: its deadline bounds it no more", async () => {
+    const http = client();
+    try {
+      const arrivals = heldArrivals;
+      const owner = { ...standaloneCall(), answered: true };
+      const first = http.request(owner, { path: "/held" });
+      await holding(1);
+      const second = http.request(standaloneCall(), { path: "/held" });
+      await holding(2);
+      answerAll();
+      expect((await first).body).toEqual({ held: true });
+      expect((await second).body).toEqual({ held: true });
+      expect(heldArrivals - arrivals).toBe(2);
     } finally {
       answerAll();
       await http.close();

@@ -51,10 +51,22 @@ export class UpstreamMeter {
 export interface CallContext {
   meter: UpstreamMeter;
   signal?: AbortSignal;
+  /**
+   * Whether the request has ended (deadline passed, client gone), read without
+   * making a lazily made signal; when absent, `signal.aborted` tells.
+   */
+  readonly ended?: boolean;
+  /** Whether the request's answer has gone out (its deadline no longer bounds what it left running). */
+  readonly answered?: boolean;
   /** The id of the GraphQL request, for logs and traces of upstream calls. */
   requestId?: string | undefined;
   /** When the request's deadline falls (epoch ms): a retry or wait that cannot end before it gives up at once. */
   deadlineAt?: number | undefined;
+}
+
+/** Whether a call's request has ended, without making a lazily made signal. */
+export function callEnded(call: CallContext): boolean {
+  return call.ended ?? call.signal?.aborted ?? false;
 }
 
 /** A context for calls outside any GraphQL request (start-up checks, tests). */

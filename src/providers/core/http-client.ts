@@ -10,7 +10,7 @@
  */
 import { Pool } from "undici";
 import type { ProviderBaseConfig } from "../../config/config.schema.ts";
-import type { CallContext } from "./call-context.ts";
+import { type CallContext, callEnded } from "./call-context.ts";
 import { JsonStreamDecoder } from "./json-stream.ts";
 import type { ConnectorServices } from "./provider-definition.ts";
 import type { ResponseCache } from "./response-cache.ts";
@@ -101,6 +101,12 @@ export interface UpstreamResponse {
 
 const REDACTED = "[REDACTED]";
 
+/** A GET in flight: its answer, and the call of the request that sent it. */
+interface SharedGet {
+  answer: Promise<UpstreamResponse>;
+  call: CallContext;
+}
+
 /** A keep-alive HTTP client bound to one provider. */
 export class ProviderHttpClient {
   readonly provider: string;
@@ -137,8 +143,8 @@ export class ProviderHttpClient {
     return out;
   }
 
-  /** GETs in flight, with the signal of the request that sent each (a joiner must not inherit its end). */
-  private readonly inFlight = new Map<string, { answer: Promise<UpstreamResponse>; signal: AbortSignal | undefined }>();
+  /** GETs in flight, with the call of the request that sent each (a joiner must not inherit its end). */
+  private readonly inFlight = new Map<string, SharedGet>();
 
   /** The provider's circuit breaker state. */
   get breakerState(): "closed" | "open" | "half-open" {
@@ -163,12 +169,13 @@ export class ProviderHttpClient {
     }
     const identity = `${this.basePath}${request.path}${queryString(request.query)}\n${JSON.stringify(Object.entries(request.headers ?? {}).sort())}${request.rowsAsText ? "\nrows as text" : ""}`;
     const shared = this.inFlight.get(identity);
-    if (shared) {
+    // A call whose request has answered is bounded by no deadline any more: not joined.
+    if (shared && !shared.call.answered) {
       call.meter.recordCached(this.provider);
       return this.join(call, request, identity, shared);
     }
     const pending = this.cachedOrSent(call, request, identity);
-    const entry = { answer: pending, signal: call.signal };
+    const entry: SharedGet = { answer: pending, call };
     this.inFlight.set(identity, entry);
     try {
       return await pending;
@@ -178,20 +185,16 @@ export class ProviderHttpClient {
   }
 
   /**
-   * Answers with an identical GET another request sent. When that request's
-   * deadline or client ends the call, this one still has time of its own
-   * (every request has the same deadline, and this one came later), so it
+   * Answers with an identical GET another request sent, one whose request is
+   * still waiting for it (so that request's deadline bounds it). When that
+   * deadline or the other client ends the call, this one still has time of its
+   * own (every request has the same deadline, and this one came later), so it
    * asks again itself. A `.catch` rather than an async function: joining is
    * what most concurrent requests do, and it should cost one promise.
    */
-  private join(
-    call: CallContext,
-    request: UpstreamRequest,
-    identity: string,
-    shared: { answer: Promise<UpstreamResponse>; signal: AbortSignal | undefined },
-  ): Promise<UpstreamResponse> {
+  private join(call: CallContext, request: UpstreamRequest, identity: string, shared: SharedGet): Promise<UpstreamResponse> {
     return shared.answer.catch((error: unknown) => {
-      if (!shared.signal?.aborted || call.signal?.aborted) throw error;
+      if (!callEnded(shared.call) || callEnded(call)) throw error;
       // Never join the ended call again, whichever of the two sees its end first.
       if (this.inFlight.get(identity) === shared) this.inFlight.delete(identity);
       return this.request(call, request);
