@@ -13,6 +13,7 @@ import type { OrderRecord } from "../providers/core/model.ts";
 import { UpstreamError } from "../providers/core/upstream-error.ts";
 import { allowedConnectors, type GraphContext, mayUse, requireScope } from "./context.ts";
 import { decodeGlobalId } from "./global-id.ts";
+import { withCause } from "./partial-errors.ts";
 
 type UserErrorCode = "NOT_FOUND" | "INVALID" | "NOT_SUPPORTED";
 
@@ -91,13 +92,15 @@ async function readAfterWrite(
   try {
     return await readFresh(context, connector, nativeId);
   } catch (error) {
-    const code = error instanceof UpstreamError ? error.code : "UPSTREAM_INVALID_RESPONSE";
-    const reason = error instanceof Error ? error.message : String(error);
-    context.problems.push({
-      message: `the write was applied, but reading order ${nativeId} back from provider ${connector.id} failed: ${reason}`,
-      path: [...responsePathAsArray(info.path), "order"],
-      extensions: { code, provider: connector.id },
-    });
+    const path = [...responsePathAsArray(info.path), "order"];
+    const applied = `the write was applied, but reading order ${nativeId} back from provider ${connector.id} failed`;
+    if (error instanceof UpstreamError) {
+      context.problems.push({ message: `${applied}: ${error.message}`, path, extensions: { code: error.code, provider: connector.id } });
+    } else {
+      // A fault of ours (a mapper, say): its text may hold order data, so it goes to the log only.
+      const cause = error instanceof Error ? error : new Error(String(error));
+      context.problems.push(withCause({ message: applied, path, extensions: { code: "INTERNAL_SERVER_ERROR" } }, cause));
+    }
     return null;
   }
 }

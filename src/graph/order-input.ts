@@ -33,7 +33,7 @@ export const ORDER_INSTANTS = { from: new Date("1970-01-01T00:00:00.000Z"), to: 
 function range(value: { from?: Date | null; to?: Date | null } | null | undefined, name: string): { from?: Date; to?: Date } | undefined {
   if (!value) return undefined;
   const out: { from?: Date; to?: Date } = {};
-  if (value.from && value.from > ORDER_INSTANTS.to)
+  if (value.from && value.from >= ORDER_INSTANTS.to)
     throw new UserInputError(`filter.${name}.from: no order is dated after ${ORDER_INSTANTS.to.toISOString()}`, `filter.${name}`);
   if (value.to && value.to < ORDER_INSTANTS.from)
     throw new UserInputError(`filter.${name}.to: no order is dated before ${ORDER_INSTANTS.from.toISOString()}`, `filter.${name}`);

@@ -14,6 +14,16 @@ export interface ReportedProblem {
   message: string;
   path: ReadonlyArray<string | number>;
   extensions: { code: string; provider?: string };
+  /**
+   * For an INTERNAL_SERVER_ERROR: the fault itself, for the log only. Set with
+   * {@link withCause}, not enumerable, so it never reaches the answer.
+   */
+  readonly cause?: Error;
+}
+
+/** Attaches the fault behind an internal problem for the log, out of the answer's reach. */
+export function withCause(problem: ReportedProblem, cause: Error): ReportedProblem {
+  return Object.defineProperty(problem, "cause", { value: cause, enumerable: false });
 }
 
 /** Where a request collects what its pages lack. */

@@ -131,7 +131,7 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
       upstreamPlugin(config.server.exposeUpstreamFigures),
       // Before the log and metrics plugins, so that they see what a partial answer lacks.
       partialErrorsPlugin<GraphContext>(),
-      // Before the cost limit, which can only estimate an operation that exists.
+      // Apollo runs every plugin's didResolveOperation at once: the cost plugin skips what this one refuses.
       operationResolutionPlugin,
       ...limits.plugins,
       operationLogPlugin(logger),
@@ -196,7 +196,6 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
       return app.listen({ port, host });
     },
     async close() {
-      for (const stop of unsubscribe) stop();
       // Apollo drains through fastifyApolloDrainPlugin, which closes Fastify: no new connections,
       // idle ones dropped, requests in flight answered, and connections still open after 10 s cut.
       // A keep-alive connection whose answer went out while closing is idle again: drop it then,
@@ -206,6 +205,8 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
         await apollo.stop();
       } finally {
         clearInterval(sweep);
+        // Only now: the requests answered while draining still log, count and trace their upstream calls.
+        for (const stop of unsubscribe) stop();
       }
       await tracing?.shutdown();
       await Promise.all(options.connectors.map((c) => c.close()));

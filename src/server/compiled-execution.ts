@@ -68,9 +68,11 @@ export const operationResolutionPlugin: ApolloServerPlugin = {
       async didResolveOperation({ operation, request, response }) {
         let message: string | undefined;
         if (!operation) {
-          message = request.operationName
-            ? `Unknown operation named "${request.operationName}".`
-            : "Must provide operation name if query contains multiple operations.";
+          // An empty name is a name too: graphql-js finds no operation called "".
+          message =
+            request.operationName != null
+              ? `Unknown operation named "${request.operationName}".`
+              : "Must provide operation name if query contains multiple operations.";
         } else if (operation.operation === "subscription") {
           message = "Subscriptions are not supported: ordergraph serves queries and mutations.";
         }

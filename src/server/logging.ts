@@ -246,6 +246,14 @@ export function operationLogPlugin(logger: Logger): ApolloServerPlugin<GraphCont
                 "internal error",
               );
             });
+            // Internal faults reported beside the data (see partial-errors.ts) carry their cause for this line.
+            for (const problem of contextValue.problems ?? []) {
+              if (!problem.cause) continue;
+              logger.error(
+                { requestId, path: problem.path.join("."), error: { name: problem.cause.name, message: scrubText(problem.cause.message) } },
+                "internal error",
+              );
+            }
           }
           // The line is built only when it is written (most of a request's logging cost when it is not).
           if (!logger.isLevelEnabled("info")) return;

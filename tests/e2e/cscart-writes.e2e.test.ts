@@ -12,8 +12,9 @@ import {
   UpdateStatusDocument,
 } from "../../src/generated/client/graphql.ts";
 import { encodeGlobalId } from "../../src/graph/global-id.ts";
+import type { Connector } from "../../src/providers/core/connector.ts";
 import { CSCART_STATUS_TABLE } from "../../src/providers/cscart/cscart.status.ts";
-import { READER_KEY, startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { memoryLog, READER_KEY, startTestServer, type TestServer } from "../helpers/test-server.ts";
 
 let emulator: CsCartEmulator;
 let server: TestServer;
@@ -194,10 +195,46 @@ describe("a write the provider acknowledged, whose read-back fails", () => {
       extensions: { code: "UPSTREAM_INVALID_RESPONSE", provider: PROVIDER },
     });
     expect(first.errors?.[0]?.message).toMatch(/the write was applied/);
-    // The client retries (it saw an error): the key replays the write instead of making it again.
+    // The client retries (it saw an error): the key replays the write's own payload instead of writing again.
     const retry = await server.run(UpdateStatusDocument, { input });
-    expect(retry.data!.updateOrderStatus.replayed).toBe(true);
+    expect(retry.data!.updateOrderStatus).toMatchObject({ order: null, previousStatus: { code: "O" }, userErrors: [], replayed: true });
     expect(writesUpstream()).toBe(putsBefore + 1);
+  });
+
+  it("reports a fault of ordergraph's own in the read-back as INTERNAL_SERVER_ERROR, its detail in the log only", async () => {
+    const log = memoryLog("error");
+    const own = await startTestServer({
+      providers: [
+        { id: PROVIDER, kind: "cscart", baseUrl: `${emulator.url}/api`, currency: "EUR", credentials: { ...CSCART_DEFAULT_CREDENTIALS } },
+      ],
+      logger: log.logger,
+    });
+    try {
+      const connector = own.server.connectors.get(PROVIDER) as Connector;
+      const getMany = connector.getMany.bind(connector);
+      let reads = 0;
+      // The read before the write answers; the one after it fails as a bug would, with order data in its text.
+      connector.getMany = async (ids, call) => {
+        reads += 1;
+        if (reads === 2) throw new TypeError("cannot read 'firstname' of undefined for jane.doe@example.com");
+        return getMany(ids, call);
+      };
+      stored(target).status = "O";
+      const result = await own.run(UpdateStatusDocument, { input: { orderId: orderId(target), status: "COMPLETED" } });
+      expect(stored(target).status).toBe("C");
+      expect(result.data!.updateOrderStatus).toMatchObject({ order: null, userErrors: [] });
+      expect(result.errors).toHaveLength(1);
+      expect(result.errors?.[0]).toMatchObject({ path: ["updateOrderStatus", "order"], extensions: { code: "INTERNAL_SERVER_ERROR" } });
+      expect(JSON.stringify(result)).not.toContain("jane.doe");
+      await expect
+        .poll(() => log.lines().find((l) => l.msg === "internal error"))
+        .toMatchObject({
+          path: "updateOrderStatus.order",
+          error: { name: "TypeError" },
+        });
+    } finally {
+      await own.close();
+    }
   });
 
   it("sets a vendor reference and reports the failed read-back beside it", async () => {

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CsCartEmulator, startCsCartEmulator } from "../../emulators/cscart/cscart.emulator.ts";
+import { encodeGlobalId } from "../../src/graph/global-id.ts";
 import type { ProviderDefinition } from "../../src/providers/core/provider-definition.ts";
 import { csCartDefinition } from "../../src/providers/cscart/cscart.definition.ts";
 import { LIST_ESTIMATE } from "../../src/server/query-limits.ts";
@@ -183,6 +184,20 @@ describe("operation resolution", () => {
   it("refuses an operationName the document does not hold, rather than running its only operation", async () => {
     // Above maxCost: were it run under another name, it would also have escaped the cost limit.
     await unresolved("query Big { orders(first: 200) { nodes { id items { sku } } } }", "Small", /Unknown operation named "Small"/);
+  });
+
+  it("never applies a mutation run under a name the document does not hold", async () => {
+    const order = emulator.orders[0]!;
+    const before = order.status;
+    const id = encodeGlobalId("Order", "shop-cscart", order.order_id);
+    const mutation = `mutation Write { updateOrderStatus(input: { orderId: "${id}", nativeStatus: "${before === "C" ? "P" : "C"}" }) { userErrors { code } } }`;
+    await unresolved(mutation, "Other", /Unknown operation named "Other"/);
+    expect(emulator.requests.some((r) => r.method === "PUT")).toBe(false);
+    expect(order.status).toBe(before);
+  });
+
+  it("takes an empty operationName as a name, which no operation has", async () => {
+    await unresolved("{ providers { id } }", "", /Unknown operation named ""/);
   });
 
   it("refuses a document of several operations without an operationName", async () => {

@@ -7,18 +7,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CSCART_DEFAULT_CREDENTIALS, type CsCartEmulator, startCsCartEmulator } from "../../emulators/cscart/cscart.emulator.ts";
 import type { ProviderDefinition } from "../../src/providers/core/provider-definition.ts";
 import { csCartDefinition } from "../../src/providers/cscart/cscart.definition.ts";
-import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { ADMIN_KEY, type MemoryLog, memoryLog, startTestServer, type TestServer } from "../helpers/test-server.ts";
 
 const PROVIDER = "shop-cscart";
 let emulator: CsCartEmulator;
 let server: TestServer;
 
-const start = () =>
+const start = (logger?: MemoryLog["logger"]) =>
   startTestServer({
     definitions: [csCartDefinition as unknown as ProviderDefinition],
     providers: [
       { id: PROVIDER, kind: "cscart", baseUrl: `${emulator.url}/api`, currency: "EUR", credentials: { ...CSCART_DEFAULT_CREDENTIALS } },
     ],
+    ...(logger ? { logger } : {}),
   });
 
 beforeAll(async () => {
@@ -108,8 +109,9 @@ describe("server", () => {
     await expect(fetch(`${other.url}/healthz`)).rejects.toThrow();
   });
 
-  it("answers a request in flight when it closes, and takes no new one", async () => {
-    const other = await start();
+  it("answers a request in flight when it closes, still logging its upstream call, and takes no new one", async () => {
+    const log = memoryLog("debug");
+    const other = await start(log.logger);
     const mark = emulator.requests.length;
     emulator.faults = { latencyMs: 300 };
     try {
@@ -130,6 +132,8 @@ describe("server", () => {
       expect(body.errors).toBeUndefined();
       expect(body.data?.orders.nodes).toHaveLength(2);
       await closed;
+      // The call answered while draining is still observed (logged, counted, traced).
+      expect(log.lines().some((l) => l.msg === "upstream call" && l.provider === PROVIDER)).toBe(true);
       await expect(fetch(`${other.url}/healthz`)).rejects.toThrow();
     } finally {
       emulator.faults = {};
