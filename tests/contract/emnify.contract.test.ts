@@ -4,6 +4,8 @@
  * computed here, independently), paging to the end without gaps or repeats,
  * the token life cycle under concurrency, and the error paths.
  */
+import { createServer, request as httpRequest, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { EmnifyOrder } from "../../emulators/emnify/emnify.data.ts";
 import { EMNIFY_DEFAULT_CREDENTIALS, type EmnifyEmulator, startEmnifyEmulator } from "../../emulators/emnify/emnify.emulator.ts";
@@ -231,6 +233,40 @@ describe("emnify connector: an account whose per_page maximum is below the conne
       expect([...found.keys()].sort()).toEqual([...ids].sort());
     } finally {
       await fresh.close();
+    }
+  });
+
+  it("reads a range in at most span / maximum pages when the answers carry no X-page or X-pages", async () => {
+    // A proxy that drops the page headers: emnify answers a page past the end with the last page,
+    // so only the page count the range allows can end the reading.
+    const proxy: Server = createServer((req, res) => {
+      const upstream = httpRequest(`${emulator.url}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
+        const headers = { ...answer.headers };
+        delete headers["x-page"];
+        delete headers["x-pages"];
+        res.writeHead(answer.statusCode ?? 502, headers);
+        answer.pipe(res);
+      });
+      req.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const fresh = emnifyDefinition.create(
+      emnifyConfigSchema.parse({ id: "sims", kind: "emnify", baseUrl: url, currency: "EUR", credentials: APP }),
+      {},
+    ) as EmnifyConnector;
+    try {
+      const low = Math.min(...emulator.orders.map((o) => o.id));
+      const ids = emulator.orders.filter((o) => o.id < low + 250).map((o) => String(o.id));
+      emulator.requests.length = 0;
+      const found = await fresh.getMany(ids, standaloneCall());
+      expect([...found.keys()].sort()).toEqual([...ids].sort());
+      // 250 ids at 100 a page: three pages at most.
+      expect(listRequests(emulator).length).toBeLessThanOrEqual(3);
+    } finally {
+      await fresh.close();
+      proxy.closeAllConnections();
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
     }
   });
 });

@@ -232,12 +232,16 @@ export class EmnifyConnector implements Connector {
       base.set("sort", "+id");
       const wanted = new Set(range.ids);
       // One page holds the range unless emnify lowers per_page; then every page is asked with the same
-      // per_page, so each is lowered alike and together they hold the range.
-      for (let page = 1; ; page += 1) {
+      // per_page, so each is lowered alike and together they hold the range. The range has `span` ids at
+      // most, so at most ceil(span / served) pages: emnify answers a page past the end with the last one,
+      // and without its paging headers nothing else would end the loop.
+      let lastPage = 1;
+      for (let page = 1; page <= lastPage; page += 1) {
         const answer = await this.fetchPage(call, base, { page, perPage: range.span, skip: 0, take: range.span }, false);
         for (const row of answer.rows) if (wanted.has(row.nativeId)) found.set(row.nativeId, orderOrError(row));
-        const pages = answer.headers.pages;
-        if (!this.lowered(answer) || answer.rows.length === 0 || (pages !== null && page >= pages)) break;
+        const served = answer.headers.perPage;
+        if (!this.lowered(answer) || served === null || answer.rows.length < served) break;
+        lastPage = Math.min(answer.headers.pages ?? Number.POSITIVE_INFINITY, Math.ceil(range.span / served));
       }
     });
     return found;
