@@ -448,6 +448,7 @@ describe("ActivePlatform connector: errors never carry the token", () => {
       [403, { status: 403, error: "Forbidden" }],
       [422, { status: 422, error: "Invalid api_token" }],
       [422, { status: 422, message: "API token is not valid" }],
+      [422, { errors: { api_token: ["is invalid"] } }],
     ])("answers HTTP %i %j as rejected credentials", async (status, body) => {
       answer = { status, body: JSON.stringify(body) };
       const target = connectorFor(url);

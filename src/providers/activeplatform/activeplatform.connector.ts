@@ -131,7 +131,9 @@ export function activePlatformDateOffsets(configured: readonly number[]): number
 function blamesToken(body: unknown): boolean {
   if (!body || typeof body !== "object") return false;
   const fields = body as Record<string, unknown>;
-  const texts = [fields.error, fields.message, fields.errors].flat().filter((text): text is string => typeof text === "string");
+  // Rails also answers `{"errors": {"api_token": ["is invalid"]}}`: the key names the field.
+  const keyed = fields.errors && typeof fields.errors === "object" && !Array.isArray(fields.errors) ? Object.keys(fields.errors) : [];
+  const texts = [fields.error, fields.message, fields.errors, keyed].flat().filter((text): text is string => typeof text === "string");
   // "api_token=" is a URL that the body echoes, not a verdict on the token.
   return texts.some((text) => /\bapi[_ ]token\b(?!=)/i.test(text));
 }
