@@ -57,8 +57,8 @@ export const CSCART_OPENAPI = {
             name: "status",
             in: "query",
             description:
-              "One status letter. The value is taken whole: `status=P,C` is not split: it is one code, which no order has, so it matches nothing. Several statuses: `status[]`.",
-            schema: { $ref: "#/components/schemas/Status" },
+              "One status code, usually one of the letters of `Status`; a store may define codes of its own, and a code no order has matches nothing (it is not refused). The value is taken whole: `status=P,C` is one code. Several statuses: `status[]`.",
+            schema: { type: "string" },
           },
           {
             name: "status[]",
@@ -66,7 +66,7 @@ export const CSCART_OPENAPI = {
             description: "Several status letters as a PHP array (`status[]=P&status[]=C`): orders in any of them.",
             style: "form",
             explode: true,
-            schema: { type: "array", items: { $ref: "#/components/schemas/Status" } },
+            schema: { type: "array", items: { type: "string" } },
           },
           {
             name: "user_id",
