@@ -135,6 +135,47 @@ const CASES: Case[] = [
         path: "/api/orders/?limit=20",
         headers: { authorization: `Token ${DJANGOSHOP_DEFAULT_TOKEN}` },
         status: 200,
+        covers: ["total", "shipping_cost", "created_at"],
+      },
+    ],
+  },
+  {
+    kind: "djangoshop (amounts as decimal numbers)",
+    start: () => startDjangoShopEmulator({ size: 20, orderAmounts: "decimal" }),
+    routes: [
+      ["get", "/api/orders/"],
+      ["get", "/api/orders/{id}/"],
+    ],
+    probe: { path: "/api/orders/?limit=2", headers: { authorization: `Token ${DJANGOSHOP_DEFAULT_TOKEN}` } },
+    secrets: [DJANGOSHOP_DEFAULT_TOKEN],
+    scheme: { type: "apiKey", in: "header", name: "Authorization" },
+    answers: [
+      {
+        route: ["get", "/api/orders/"],
+        path: "/api/orders/?limit=20",
+        headers: { authorization: `Token ${DJANGOSHOP_DEFAULT_TOKEN}` },
+        status: 200,
+        covers: ["total", "shipping_cost", "created_at"],
+      },
+    ],
+  },
+  {
+    kind: "djangoshop (amounts as decimal strings, Copenhagen time)",
+    start: () => startDjangoShopEmulator({ size: 20, orderAmounts: "decimal", coerceDecimalToString: true, timeZone: "Europe/Copenhagen" }),
+    routes: [
+      ["get", "/api/orders/"],
+      ["get", "/api/orders/{id}/"],
+    ],
+    probe: { path: "/api/orders/?limit=2", headers: { authorization: `Token ${DJANGOSHOP_DEFAULT_TOKEN}` } },
+    secrets: [DJANGOSHOP_DEFAULT_TOKEN],
+    scheme: { type: "apiKey", in: "header", name: "Authorization" },
+    answers: [
+      {
+        route: ["get", "/api/orders/"],
+        path: "/api/orders/?limit=20",
+        headers: { authorization: `Token ${DJANGOSHOP_DEFAULT_TOKEN}` },
+        status: 200,
+        covers: ["total", "shipping_cost", "created_at"],
       },
     ],
   },
