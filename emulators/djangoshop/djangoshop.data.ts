@@ -295,12 +295,18 @@ export function djangoZoneOffsetMinutes(epochMs: number, timeZone: string): numb
 
 /**
  * The instant (epoch ms) of a wall-clock time in a zone, as Django's `make_aware` reads a
- * naive value in the current time zone. Two passes find the offset in force at the wall
- * time, also next to a summer-time change.
+ * naive value in the current time zone: zoneinfo with `fold=0`. A wall time that occurs
+ * twice (the hour the clocks go back) is the earlier instant; one that never occurs (the
+ * hour they go forward) is read with the offset in force before the change.
  */
 export function djangoWallTimeToEpochMs(wallMs: number, timeZone: string): number {
-  const guess = wallMs - djangoZoneOffsetMinutes(wallMs, timeZone) * 60_000;
-  return wallMs - djangoZoneOffsetMinutes(guess, timeZone) * 60_000;
+  const before = djangoZoneOffsetMinutes(wallMs - 86_400_000, timeZone);
+  const after = djangoZoneOffsetMinutes(wallMs + 86_400_000, timeZone);
+  const fits = (offset: number) => djangoZoneOffsetMinutes(wallMs - offset * 60_000, timeZone) === offset;
+  const candidates = [...new Set([before, after])].filter(fits);
+  // Both fit: the wall time occurs twice, and the larger offset gives the earlier instant.
+  if (candidates.length > 0) return wallMs - Math.max(...candidates) * 60_000;
+  return wallMs - before * 60_000;
 }
 
 /**

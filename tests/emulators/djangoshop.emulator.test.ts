@@ -10,6 +10,7 @@ import {
   DJANGOSHOP_STATUSES,
   type DjangoShopData,
   type DjangoShopOrder,
+  djangoWallTimeToEpochMs,
   generateDjangoShopData,
 } from "../../emulators/djangoshop/djangoshop.data.ts";
 import {
@@ -747,6 +748,17 @@ function zoneOffsetText(timeZone: string, epochMs: number): string {
 }
 
 describe("time zone (DRF renders every datetime in the one current time zone)", () => {
+  it("reads a naive time as Django's make_aware does (fold=0): the earlier of a doubled hour, the old offset in a skipped one", () => {
+    const instant = (wall: string) => new Date(djangoWallTimeToEpochMs(Date.parse(`${wall}Z`), "Europe/Copenhagen")).toISOString();
+    // 26 October 2025: 03:00 CEST became 02:00 CET, so 02:30 happened twice.
+    expect(instant("2025-10-26T02:30:00")).toBe("2025-10-26T00:30:00.000Z");
+    expect(instant("2025-10-26T03:30:00")).toBe("2025-10-26T02:30:00.000Z");
+    // 30 March 2025: 02:00 CET became 03:00 CEST, so 02:30 never happened; read with +01:00.
+    expect(instant("2025-03-30T02:30:00")).toBe("2025-03-30T01:30:00.000Z");
+    expect(instant("2025-03-30T03:30:00")).toBe("2025-03-30T01:30:00.000Z");
+    expect(instant("2025-07-01T12:00:00")).toBe("2025-07-01T10:00:00.000Z");
+  });
+
   it("renders every timestamp of an answer in UTC with Z by default", async () => {
     const all = (await page("?limit=100")).results.concat((await page("?limit=100&offset=100")).results);
     const texts = all.flatMap(timestamps);
