@@ -14,7 +14,7 @@
  * runs on graphql-js, where Apollo's inline-trace plugin hooks each field.
  * An operation graphql-jit cannot compile runs on graphql-js too.
  */
-import type { ApolloServerOptionsWithGateway, ApolloServerPlugin } from "@apollo/server";
+import type { ApolloServerOptionsWithGateway, ApolloServerPlugin, BaseContext, GraphQLRequestListener } from "@apollo/server";
 import { type DocumentNode, execute, GraphQLError, type GraphQLSchema, type SourceLocation } from "graphql";
 import { type CompiledQuery, compileQuery, isCompiledQuery } from "graphql-jit";
 import { GraphQLError as JitGraphQLError } from "graphql-jit/dist/error";
@@ -64,24 +64,27 @@ const TRACE_HEADER = "apollo-federation-include-trace";
  */
 export const operationResolutionPlugin: ApolloServerPlugin = {
   async requestDidStart() {
-    return {
-      async didResolveOperation({ operation, request, response }) {
-        let message: string | undefined;
-        if (!operation) {
-          // An empty name is a name too: graphql-js finds no operation called "".
-          message =
-            request.operationName != null
-              ? `Unknown operation named "${request.operationName}".`
-              : "Must provide operation name if query contains multiple operations.";
-        } else if (operation.operation === "subscription") {
-          message = "Subscriptions are not supported: ordergraph serves queries and mutations.";
-        }
-        if (!message) return;
-        // Set here too: Apollo drops the error's own status hint when it re-wraps an error of another graphql copy.
-        response.http.status = 400;
-        throw new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT", http: { status: 400 } } });
-      },
-    };
+    return operationResolution;
+  },
+};
+
+/** The listener of {@link operationResolutionPlugin}: it keeps no state, so one serves every request. */
+const operationResolution: GraphQLRequestListener<BaseContext> = {
+  async didResolveOperation({ operation, request, response }) {
+    let message: string | undefined;
+    if (!operation) {
+      // An empty name is a name too: graphql-js finds no operation called "".
+      message =
+        request.operationName != null
+          ? `Unknown operation named "${request.operationName}".`
+          : "Must provide operation name if query contains multiple operations.";
+    } else if (operation.operation === "subscription") {
+      message = "Subscriptions are not supported: ordergraph serves queries and mutations.";
+    }
+    if (!message) return;
+    // Set here too: Apollo drops the error's own status hint when it re-wraps an error of another graphql copy.
+    response.http.status = 400;
+    throw new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT", http: { status: 400 } } });
   },
 };
 
