@@ -8,6 +8,7 @@
  * unit: the excerpt says so for items, and one unit for the whole order keeps the
  * sums exact.
  */
+import { isTimeZone, zoneOffsetMs } from "../../src/providers/core/time-zone.ts";
 import { CITIES, createRandom, DATA_EPOCH, FIRST_NAMES, LAST_NAMES, type Random, STREETS } from "../shared/emulator-http.ts";
 
 /** Every native order status, in the order of the excerpt's table. */
@@ -228,69 +229,19 @@ const MICROS_PER_DAY = 86_400 * MICROS_PER_SECOND;
 /** How far back the generated history reaches from DATA_EPOCH. */
 const HISTORY_DAYS = 420;
 
-const zoneFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/** Intl's formatter of a zone; a RangeError for a name Intl does not know. */
-function zoneFormatter(timeZone: string): Intl.DateTimeFormat {
-  let format = zoneFormatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    zoneFormatters.set(timeZone, format);
-  }
-  return format;
-}
-
 /** Throws a RangeError unless Intl knows the IANA zone name. */
 export function assertDjangoTimeZone(timeZone: string): void {
-  try {
-    zoneFormatter(timeZone);
-  } catch {
+  if (!isTimeZone(timeZone)) {
     throw new RangeError(`timeZone must be an IANA time zone such as UTC or Europe/Copenhagen, got ${JSON.stringify(timeZone)}`);
   }
 }
 
-function exactOffsetMinutes(epochMs: number, timeZone: string): number {
-  const p: Record<string, number> = {};
-  for (const part of zoneFormatter(timeZone).formatToParts(new Date(epochMs))) {
-    if (part.type !== "literal") p[part.type] = Number(part.value);
-  }
-  const wall = Date.UTC(p["year"] ?? 1970, (p["month"] ?? 1) - 1, p["day"] ?? 1, p["hour"] ?? 0, p["minute"] ?? 0, p["second"] ?? 0);
-  return Math.round((wall - Math.floor(epochMs / 1000) * 1000) / 60_000);
-}
-
-/** Per zone: UTC day number -> the zone's offset all that day, or NaN when it changes during the day. */
-const dayOffsets = new Map<string, Map<number, number>>();
-
 /**
- * The offset of a zone from UTC at an instant, in minutes east of Greenwich. A UTC day
- * whose first and last second share an offset has it throughout (no zone changes twice a
- * day), so a data set of thousands of orders asks Intl a few times per day, not per timestamp.
+ * The offset of a zone from UTC at an instant, in minutes east of Greenwich: Intl's, through
+ * the same per-day cache the connectors use (a plain calendar fact, not connector behaviour).
  */
 export function djangoZoneOffsetMinutes(epochMs: number, timeZone: string): number {
-  if (timeZone === "UTC") return 0;
-  let days = dayOffsets.get(timeZone);
-  if (!days) {
-    days = new Map();
-    dayOffsets.set(timeZone, days);
-  }
-  const day = Math.floor(epochMs / 86_400_000);
-  let offset = days.get(day);
-  if (offset === undefined) {
-    const first = exactOffsetMinutes(day * 86_400_000, timeZone);
-    offset = first === exactOffsetMinutes(day * 86_400_000 + 86_399_000, timeZone) ? first : Number.NaN;
-    if (days.size >= 100_000) days.clear();
-    days.set(day, offset);
-  }
-  return Number.isNaN(offset) ? exactOffsetMinutes(epochMs, timeZone) : offset;
+  return timeZone === "UTC" ? 0 : Math.round(zoneOffsetMs(epochMs, timeZone) / 60_000);
 }
 
 /**
