@@ -7,7 +7,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACTIVEPLATFORM_DEFAULT_TOKEN, startActivePlatformEmulator } from "../../emulators/activeplatform/activeplatform.emulator.ts";
 import { CSCART_DEFAULT_CREDENTIALS, startCsCartEmulator } from "../../emulators/cscart/cscart.emulator.ts";
-import { DJANGOSHOP_DEFAULT_TOKEN, startDjangoShopEmulator } from "../../emulators/djangoshop/djangoshop.emulator.ts";
+import {
+  DJANGOSHOP_DEFAULT_TOKEN,
+  type DjangoShopEmulatorOptions,
+  startDjangoShopEmulator,
+} from "../../emulators/djangoshop/djangoshop.emulator.ts";
 import { EMNIFY_DEFAULT_CREDENTIALS, startEmnifyEmulator } from "../../emulators/emnify/emnify.emulator.ts";
 import { ITERAS_DEFAULT_API_KEY, startIterasEmulator } from "../../emulators/iteras/iteras.emulator.ts";
 import type { RunningServer } from "../../emulators/shared/emulator-http.ts";
@@ -36,6 +40,31 @@ interface DescribedAnswer {
 }
 
 const basic = Buffer.from(`${CSCART_DEFAULT_CREDENTIALS.email}:${CSCART_DEFAULT_CREDENTIALS.apiKey}`).toString("base64");
+
+/** The Django shop under one of its settings: its OpenAPI document follows them (amount form, zone). */
+function djangoShopCase(kind: string, options: Omit<DjangoShopEmulatorOptions, "size">): Case {
+  const headers = { authorization: `Token ${DJANGOSHOP_DEFAULT_TOKEN}` };
+  return {
+    kind,
+    start: () => startDjangoShopEmulator({ size: 20, ...options }),
+    routes: [
+      ["get", "/api/orders/"],
+      ["get", "/api/orders/{id}/"],
+    ],
+    probe: { path: "/api/orders/?limit=2", headers },
+    secrets: [DJANGOSHOP_DEFAULT_TOKEN],
+    scheme: { type: "apiKey", in: "header", name: "Authorization" },
+    answers: [
+      {
+        route: ["get", "/api/orders/"],
+        path: "/api/orders/?limit=20",
+        headers,
+        status: 200,
+        covers: ["total", "shipping_cost", "created_at"],
+      },
+    ],
+  };
+}
 
 const CASES: Case[] = [
   {
@@ -119,66 +148,13 @@ const CASES: Case[] = [
       },
     ],
   },
-  {
-    kind: "djangoshop",
-    start: () => startDjangoShopEmulator({ size: 20 }),
-    routes: [
-      ["get", "/api/orders/"],
-      ["get", "/api/orders/{id}/"],
-    ],
-    probe: { path: "/api/orders/?limit=2", headers: { authorization: `Token ${DJANGOSHOP_DEFAULT_TOKEN}` } },
-    secrets: [DJANGOSHOP_DEFAULT_TOKEN],
-    scheme: { type: "apiKey", in: "header", name: "Authorization" },
-    answers: [
-      {
-        route: ["get", "/api/orders/"],
-        path: "/api/orders/?limit=20",
-        headers: { authorization: `Token ${DJANGOSHOP_DEFAULT_TOKEN}` },
-        status: 200,
-        covers: ["total", "shipping_cost", "created_at"],
-      },
-    ],
-  },
-  {
-    kind: "djangoshop (amounts as decimal numbers)",
-    start: () => startDjangoShopEmulator({ size: 20, orderAmounts: "decimal" }),
-    routes: [
-      ["get", "/api/orders/"],
-      ["get", "/api/orders/{id}/"],
-    ],
-    probe: { path: "/api/orders/?limit=2", headers: { authorization: `Token ${DJANGOSHOP_DEFAULT_TOKEN}` } },
-    secrets: [DJANGOSHOP_DEFAULT_TOKEN],
-    scheme: { type: "apiKey", in: "header", name: "Authorization" },
-    answers: [
-      {
-        route: ["get", "/api/orders/"],
-        path: "/api/orders/?limit=20",
-        headers: { authorization: `Token ${DJANGOSHOP_DEFAULT_TOKEN}` },
-        status: 200,
-        covers: ["total", "shipping_cost", "created_at"],
-      },
-    ],
-  },
-  {
-    kind: "djangoshop (amounts as decimal strings, Copenhagen time)",
-    start: () => startDjangoShopEmulator({ size: 20, orderAmounts: "decimal", coerceDecimalToString: true, timeZone: "Europe/Copenhagen" }),
-    routes: [
-      ["get", "/api/orders/"],
-      ["get", "/api/orders/{id}/"],
-    ],
-    probe: { path: "/api/orders/?limit=2", headers: { authorization: `Token ${DJANGOSHOP_DEFAULT_TOKEN}` } },
-    secrets: [DJANGOSHOP_DEFAULT_TOKEN],
-    scheme: { type: "apiKey", in: "header", name: "Authorization" },
-    answers: [
-      {
-        route: ["get", "/api/orders/"],
-        path: "/api/orders/?limit=20",
-        headers: { authorization: `Token ${DJANGOSHOP_DEFAULT_TOKEN}` },
-        status: 200,
-        covers: ["total", "shipping_cost", "created_at"],
-      },
-    ],
-  },
+  djangoShopCase("djangoshop", {}),
+  djangoShopCase("djangoshop (amounts as decimal numbers)", { orderAmounts: "decimal" }),
+  djangoShopCase("djangoshop (amounts as decimal strings, Copenhagen time)", {
+    orderAmounts: "decimal",
+    coerceDecimalToString: true,
+    timeZone: "Europe/Copenhagen",
+  }),
 ];
 
 type Doc = {
