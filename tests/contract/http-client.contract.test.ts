@@ -178,10 +178,7 @@ describe("ProviderHttpClient body reading", () => {
 describe("ProviderHttpClient sharing identical GETs", () => {
   /** Waits until the server holds `count` requests to /held. */
   async function holding(count: number): Promise<void> {
-    for (let turn = 0; held.length < count; turn++) {
-      if (turn > 500) throw new Error(`the server holds ${held.length} requests, not ${count}`);
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
+    await expect.poll(() => held.length, { interval: 2, timeout: 1_000 }).toBeGreaterThanOrEqual(count);
   }
   const answerAll = () => {
     for (const answer of held.splice(0)) answer();
