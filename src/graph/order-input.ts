@@ -12,10 +12,15 @@ const MAX_TEXT = 200;
 /** The most native codes or customers one filter may name: each becomes part of an upstream URL. */
 export const MAX_FILTER_LIST = 100;
 
+/** One line of 1 to MAX_TEXT characters. */
+function isShortLine(value: string): boolean {
+  return value !== "" && value.length <= MAX_TEXT && !/[\r\n]/.test(value);
+}
+
 function text(value: string | null | undefined, name: string): string | undefined {
   if (value === null || value === undefined) return undefined;
   const trimmed = value.trim();
-  if (trimmed === "" || trimmed.length > MAX_TEXT || /[\r\n]/.test(trimmed)) {
+  if (!isShortLine(trimmed)) {
     throw new UserInputError(`filter.${name} must be a single line of 1 to ${MAX_TEXT} characters`, `filter.${name}`);
   }
   return trimmed;
@@ -60,7 +65,7 @@ function boundedList(value: readonly string[] | null | undefined, name: string):
 function codes(value: readonly string[] | null | undefined, name: string): string[] | undefined {
   const values = boundedList(value, name);
   for (const code of values ?? []) {
-    if (code === "" || code.length > MAX_TEXT || /[\r\n]/.test(code)) {
+    if (!isShortLine(code)) {
       throw new UserInputError(`filter.${name}: each code must be a single line of 1 to ${MAX_TEXT} characters`, `filter.${name}`);
     }
   }
