@@ -237,22 +237,15 @@ export function operationLogPlugin(logger: Logger): ApolloServerPlugin<GraphCont
           if (requestId) result.extensions = { ...result.extensions, requestId };
           const codes = result.errors?.length ? result.errors.map((e) => String(e.extensions?.code ?? "INTERNAL_SERVER_ERROR")) : [];
           if (codes.length > 0 && logger.isLevelEnabled("error")) {
+            const logInternal = (path: string | undefined, cause: Error) =>
+              logger.error({ requestId, path, error: { name: cause.name, message: scrubText(cause.message) } }, "internal error");
             codes.forEach((code, i) => {
               const error = encountered[i];
-              if (code !== "INTERNAL_SERVER_ERROR" || !error) return;
-              const cause = error.originalError ?? error;
-              logger.error(
-                { requestId, path: error.path?.join("."), error: { name: cause.name, message: scrubText(cause.message) } },
-                "internal error",
-              );
+              if (code === "INTERNAL_SERVER_ERROR" && error) logInternal(error.path?.join("."), error.originalError ?? error);
             });
             // Internal faults reported beside the data (see partial-errors.ts) carry their cause for this line.
             for (const problem of contextValue.problems ?? []) {
-              if (!problem.cause) continue;
-              logger.error(
-                { requestId, path: problem.path.join("."), error: { name: problem.cause.name, message: scrubText(problem.cause.message) } },
-                "internal error",
-              );
+              if (problem.cause) logInternal(problem.path.join("."), problem.cause);
             }
           }
           // The line is built only when it is written (most of a request's logging cost when it is not).
