@@ -173,6 +173,10 @@ app.post<{ Body: { orderId: string; status: string } }>("/update-status", async 
   return reply.type(json).send(await cscart.text(path));
 });
 
+// The floor of the pipeline-floor table: what a bare Fastify route costs with no provider call at all.
+const EMPTY_OPERATION = JSON.stringify({ data: { __typename: "Query" } });
+app.post("/empty-operation", async (_request, reply) => reply.type(json).send(EMPTY_OPERATION));
+
 const url = await app.listen({ port: 0, host: "127.0.0.1" });
 serveParent({ url }, {}, async () => {
   await app.close();

@@ -154,7 +154,7 @@ export async function startBenchProcess<Info>(
  * from the TypeScript sources, Node loads its type stripper (about 20 MB of
  * RSS) into the process whose memory is measured.
  */
-export function compiledBenchScript(name: "ordergraph-process" | "baseline-limit"): string {
+export function compiledBenchScript(name: "ordergraph-process" | "baseline-limit" | "baseline-apollo"): string {
   const root = join(dirname(fileURLToPath(import.meta.url)), "..");
   if (!compiled) {
     const tsc = join(root, "node_modules", "typescript", "bin", "tsc");

@@ -3,7 +3,8 @@
 /** One scenario on one target at one latency. */
 export interface LoadResult {
   scenario: string;
-  target: "ordergraph" | "limit" | "peer";
+  /** `apollo`: bare Apollo Server on Fastify, in the pipeline-floor table only. */
+  target: "ordergraph" | "limit" | "peer" | "apollo";
   latencyMs: number;
   /** Mean requests per second over the measured window. */
   reqPerSec: number;
@@ -27,7 +28,7 @@ export interface LoadResult {
 /** Scenario 6: paging through the Iteras archive. */
 export interface WalkResult {
   scenario: "iteras-walk";
-  target: "ordergraph" | "limit" | "peer";
+  target: LoadResult["target"];
   latencyMs: number;
   pages: number;
   orders: number;
@@ -70,6 +71,8 @@ export interface Report {
   walks: WalkResult[];
   /** The sequential probe (absent in reports older than it). */
   probes?: ProbeResult[];
+  /** The pipeline floor: `{ __typename }` on the limit's bare Fastify route, bare Apollo Server and ordergraph (absent in reports older than it). */
+  floor?: LoadResult[];
   elapsedSeconds: number;
 }
 
@@ -137,6 +140,24 @@ export function formatReport(report: Report): string {
         );
       }
     }
+  }
+  const floor = report.floor ?? [];
+  const fastify = floor.find((f) => f.target === "limit");
+  if (floor.length > 0) {
+    lines.push(
+      "",
+      "Pipeline floor: `{ __typename }`, no provider call (limit: a bare Fastify route answering the same JSON; apollo: bare Apollo Server 5 on Fastify)",
+      "",
+      "| target | req/s | p50 ms | p99 ms | CPU ms/op | CPU over the row above ms/op | req/s / bare Fastify's |",
+      "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    );
+    floor.forEach((f, i) => {
+      const above = floor[i - 1];
+      const over = above ? (f.cpuMsPerOp - above.cpuMsPerOp).toFixed(2) : "–";
+      lines.push(
+        `| ${f.target} | ${num(f.reqPerSec)} | ${f.p50Ms} | ${f.p99Ms} | ${num(f.cpuMsPerOp, 2)} | ${over} | ${ratio(f.reqPerSec, fastify?.reqPerSec)} |`,
+      );
+    });
   }
   lines.push("", `peer: ${String(report.settings["peer"])}; elapsed ${report.elapsedSeconds} s`);
   return lines.join("\n");

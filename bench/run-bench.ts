@@ -78,7 +78,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const KEY = "bench-admin-key-0123456789";
 
 interface Target {
-  name: "ordergraph" | "limit" | "peer";
+  name: LoadResult["target"];
   url: string;
   headers: Record<string, string>;
   process: BenchProcess<{ url: string }>;
@@ -260,6 +260,26 @@ async function main(): Promise<void> {
       }
     }
 
+    // The pipeline floor: no provider call, so the provider latency does not matter; once, after the passes.
+    const floor: LoadResult[] = [];
+    if (!only || only.has(FLOOR_SCENARIO.name)) {
+      const apollo = await startBenchProcess<{ url: string }>(compiledBenchScript("baseline-apollo"), { env: { NODE_ENV: "production" } });
+      processes.push(apollo);
+      const floorTargets: Target[] = [
+        targets.find((t) => t.name === "limit") as Target,
+        { name: "apollo", url: apollo.info.url, headers: {}, process: apollo },
+        og,
+      ];
+      for (const target of floorTargets) {
+        const spec = floorSpec(target);
+        const result = await measure(FLOOR_SCENARIO, target, spec, settings.latenciesMs.at(-1) ?? 0, emulators);
+        floor.push(result);
+        log(
+          `  floor  ${FLOOR_SCENARIO.name.padEnd(22)} ${target.name.padEnd(10)} ${result.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${result.p50Ms} ms  CPU ${result.cpuMsPerOp} ms/op`,
+        );
+      }
+    }
+
     const report: Report = {
       createdAt: new Date().toISOString(),
       settings: { ...settings, peer: peerFailures.length > 0 ? `${peerNote}; failed: ${peerFailures.join("; ")}` : peerNote },
@@ -279,6 +299,7 @@ async function main(): Promise<void> {
       loads,
       walks,
       probes,
+      floor,
       elapsedSeconds: Math.round((Date.now() - started) / 1000),
     };
     mkdirSync(dirname(out), { recursive: true });
@@ -321,6 +342,31 @@ async function loadFixtures(og: Target): Promise<BenchFixtures> {
     writable: { ids: writable.map((r) => r.id), native: writable.map((r) => r.nativeId) },
   };
 }
+
+/**
+ * `{ __typename }`: an operation that reaches no provider. The pipeline-floor
+ * table sends it to the limit's bare Fastify route (which answers the same
+ * JSON without GraphQL), to bare Apollo Server on Fastify, and to ordergraph
+ * (auth, its plugins, context and figures included).
+ */
+const FLOOR_SCENARIO: LoadScenario = {
+  name: "empty-operation",
+  title: "{ __typename }: no provider call",
+  minimumCalls: 0,
+  expectedCalls: 0,
+  providers: [],
+  ordergraph: () => ({ path: "/graphql", body: { query: "query { __typename }", variables: {} } }),
+  limit: () => ({ path: "/empty-operation", body: { query: "query { __typename }", variables: {} } }),
+};
+
+function floorSpec(target: Target): RequestSpec {
+  return target.name === "limit" ? FLOOR_SCENARIO.limit(EMPTY_FIXTURES) : FLOOR_SCENARIO.ordergraph(EMPTY_FIXTURES);
+}
+const EMPTY_FIXTURES: BenchFixtures = {
+  nodes: { ids: [], nativeByProvider: {} },
+  customers: { ids: [], native: [] },
+  writable: { ids: [], native: [] },
+};
 
 function specOf(scenario: LoadScenario, target: Target, fixtures: BenchFixtures): RequestSpec | undefined {
   if (target.name === "ordergraph") return scenario.ordergraph(fixtures);

@@ -85,6 +85,23 @@ describe("npm run bench:short", () => {
     expect(stdout).toContain("merged − one p50 ms");
   });
 
+  it("measures the pipeline floor: an operation with no provider call on bare Fastify, bare Apollo Server and ordergraph", () => {
+    const floor = report.floor ?? [];
+    expect(floor.map((f) => f.target)).toEqual(["limit", "apollo", "ordergraph"]);
+    for (const result of floor) {
+      expect(result.scenario).toBe("empty-operation");
+      expect(result.reqPerSec, result.target).toBeGreaterThan(0);
+      expect(result.cpuMsPerOp, result.target).toBeGreaterThan(0);
+      expect(result.errors, result.target).toBe(0);
+      expect(result.non2xx, result.target).toBe(0);
+      // No provider is asked, by ordergraph's own count and by the emulators'.
+      expect(result.callsPerOp, result.target).toBe(0);
+      expect(result.loadCallsPerOp, result.target).toBe(0);
+    }
+    expect(stdout).toContain("Pipeline floor");
+    expect(stdout).toMatch(/\| apollo \| \d+ \|/);
+  });
+
   it("says that the peer was skipped and prints the table with ratios", () => {
     expect(String(report.settings["peer"])).toMatch(/skipped/);
     expect(stdout).toContain("| one-provider-50 |");
