@@ -147,16 +147,17 @@ export const LOAD_SCENARIOS: LoadScenario[] = [
   {
     name: "mutation-burst",
     title: "updateOrderStatus burst (CS-Cart), round robin over 100 orders",
-    // The payload has the previous status and the order after the write: read, write, read again.
-    minimumCalls: 3,
-    expectedCalls: 3,
+    // The payload has the order after the write, as the baselines' answers do: write, read again.
+    // (Asking for previousStatus as well adds the read before the write: 3.)
+    minimumCalls: 2,
+    expectedCalls: 2,
     providers: ["shop-cscart"],
     ordergraph: (f) => ({
       path: "/graphql",
       body: (n: number) => {
         const status = BURST_STATUSES[Math.floor(n / f.writable.ids.length) % 2] ?? "P";
         return gql(
-          `mutation($input: UpdateOrderStatusInput!) { updateOrderStatus(input: $input) { order { id status nativeStatus { code } } previousStatus { code } userErrors { code message } } }`,
+          `mutation($input: UpdateOrderStatusInput!) { updateOrderStatus(input: $input) { order { id status nativeStatus { code } } userErrors { code message } } }`,
           { input: { orderId: f.writable.ids[n % f.writable.ids.length], status: CANONICAL[status] } },
         );
       },

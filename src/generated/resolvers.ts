@@ -937,6 +937,7 @@ export type SetOrderVendorReferenceInput = {
 
 export type SetOrderVendorReferencePayload = {
   __typename?: 'SetOrderVendorReferencePayload';
+  /** The order after this write (read again after it, only when selected); null when that read failed, with its error beside the data. */
   order: Maybe<Order>;
   userErrors: Array<UserError>;
 };
@@ -974,9 +975,13 @@ export type UpdateOrderStatusPayload = {
   /**
    * The order as the provider has it after this write (read again after it);
    * null when that read failed, with its error beside the data (the write stands).
+   * Read only when selected (or with an idempotencyKey): without it the write is one call fewer.
    */
   order: Maybe<Order>;
-  /** The status the order had just before this write. */
+  /**
+   * The status the order had just before this write. Read only when selected (or
+   * with an idempotencyKey): without it the write is one call fewer.
+   */
   previousStatus: Maybe<NativeStatus>;
   /** True when this result was replayed for a repeated idempotency key. */
   replayed: Scalars['Boolean']['output'];

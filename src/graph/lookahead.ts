@@ -80,3 +80,23 @@ export function customerReadSize(info: GraphQLResolveInfo, limits: EngineLimits)
     shape.sort.length === 0 || (shape.sort.length === 1 && shape.sort[0]?.field === "CREATED_AT" && shape.sort[0].direction === "DESC");
   return newestFirst ? shape.first : 1;
 }
+
+function selectsIn(selectionSet: SelectionSetNode | undefined, name: string, info: GraphQLResolveInfo, depth: number): boolean {
+  if (!selectionSet || depth > 8) return false;
+  return selectionSet.selections.some((selection) => {
+    if (selection.kind === Kind.FIELD) return selection.name.value === name;
+    if (selection.kind === Kind.INLINE_FRAGMENT) return selectsIn(selection.selectionSet, name, info, depth + 1);
+    const fragment = info.fragments[selection.name.value];
+    // A fragment the document does not hold cannot pass validation; asking is the safe answer anyway.
+    return !fragment || selectsIn(fragment.selectionSet, name, info, depth + 1);
+  });
+}
+
+/**
+ * Whether the selection of the field being resolved asks for `name` directly
+ * below it, through fragments too. A field under `@skip`/`@include` counts as
+ * asked: the answer may do a little more work than needed, never less.
+ */
+export function selectsField(info: GraphQLResolveInfo, name: string): boolean {
+  return info.fieldNodes.some((node) => selectsIn(node.selectionSet, name, info, 0));
+}

@@ -13,6 +13,7 @@ import type { OrderRecord } from "../providers/core/model.ts";
 import { UpstreamError } from "../providers/core/upstream-error.ts";
 import { allowedConnectors, type GraphContext, mayUse, requireScope } from "./context.ts";
 import { decodeGlobalId } from "./global-id.ts";
+import { selectsField } from "./lookahead.ts";
 import { withCause } from "./partial-errors.ts";
 
 type UserErrorCode = "NOT_FOUND" | "INVALID" | "NOT_SUPPORTED";
@@ -78,6 +79,20 @@ async function readFresh(context: GraphContext, connector: Connector, nativeId: 
 }
 
 /**
+ * Which reads around a write the answer needs. The write itself tells a
+ * missing order (the providers answer 404), so the order is read before it
+ * only for `previousStatus`, and after it only for `order`. A write with an
+ * idempotency key reads both whatever is selected: its result is kept and
+ * replayed to retries, which may select more.
+ */
+function readsFor(info: GraphQLResolveInfo, idempotent: boolean): { before: boolean; after: boolean } {
+  return {
+    before: idempotent || selectsField(info, "previousStatus"),
+    after: idempotent || selectsField(info, "order"),
+  };
+}
+
+/**
  * Reads the order back once the provider has acknowledged a write. The write
  * stands whatever this read does: a failed read gives `order: null` and an
  * error beside the data at `<mutation>.order`, never a failed mutation, which
@@ -124,14 +139,16 @@ async function updateStatus(context: GraphContext, input: UpdateOrderStatusInput
     return { ...empty, ...fail("INVALID", ["input", "idempotencyKey"], "idempotencyKey must be a single line of 1 to 200 characters") };
   const notify = input.notifyCustomer ?? false;
 
+  const reads = readsFor(info, idempotencyKey !== undefined);
+
   const write = () =>
     context.writes.serialize(`${connector.id}\u0000${nativeId}`, async (): Promise<StatusPayload> => {
-      const before = await readFresh(context, connector, nativeId);
-      if (!before) return { ...empty, ...fail("NOT_FOUND", ["input", "orderId"], "no order has this id") };
+      const before = reads.before ? await readFresh(context, connector, nativeId) : undefined;
+      if (before === null) return { ...empty, ...fail("NOT_FOUND", ["input", "orderId"], "no order has this id") };
       const written = await afterWrite(connector, () => connector.writes!.updateStatus(nativeId, resolved.code, notify, context.call));
       if (!written) return { ...empty, ...fail("NOT_FOUND", ["input", "orderId"], "no order has this id") };
-      const after = await readAfterWrite(context, connector, nativeId, info);
-      return { order: after, previousStatus: before.nativeStatus, replayed: false, userErrors: [] };
+      const after = reads.after ? await readAfterWrite(context, connector, nativeId, info) : null;
+      return { order: after, previousStatus: before?.nativeStatus ?? null, replayed: false, userErrors: [] };
     });
   if (idempotencyKey === undefined) return write();
   const fingerprint = queryFingerprint({ orderId: input.orderId, code: resolved.code, notify });
@@ -160,7 +177,8 @@ async function setVendorReference(context: GraphContext, input: SetOrderVendorRe
   return context.writes.serialize(`${connector.id}\u0000${nativeId}`, async () => {
     const written = await afterWrite(connector, () => connector.writes!.setVendorReference!(nativeId, input.vendorReference, context.call));
     if (!written) return { order: null, ...fail("NOT_FOUND", ["input", "orderId"], "no order has this id") };
-    return { order: await readAfterWrite(context, connector, nativeId, info), userErrors: [] };
+    const after = selectsField(info, "order") ? await readAfterWrite(context, connector, nativeId, info) : null;
+    return { order: after, userErrors: [] };
   });
 }
 

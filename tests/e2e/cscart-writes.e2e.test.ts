@@ -8,8 +8,12 @@ import {
   ByVendorReferenceDocument,
   FilterByVendorReferenceDocument,
   OrdersPageDocument,
+  SetVendorReferenceBareDocument,
   SetVendorReferenceDocument,
+  UpdateStatusBareDocument,
   UpdateStatusDocument,
+  UpdateStatusOrderOnlyDocument,
+  UpdateStatusPreviousInFragmentDocument,
 } from "../../src/generated/client/graphql.ts";
 import { encodeGlobalId } from "../../src/graph/global-id.ts";
 import type { Connector } from "../../src/providers/core/connector.ts";
@@ -151,6 +155,80 @@ describe("updateOrderStatus", () => {
     const other = payloads.find((p) => p !== last)!;
     expect(last!.previousStatus?.code).toBe(other.order?.nativeStatus.code);
     expect(other.previousStatus?.code).toBe("O");
+  });
+});
+
+/** The calls the emulator receives while `run` runs, as "METHOD path" (query strings dropped). */
+async function callsDuring(run: () => Promise<unknown>): Promise<string[]> {
+  const from = emulator.requests.length;
+  await run();
+  return emulator.requests.slice(from).map((r) => `${r.method} ${r.url.split("?")[0]}`);
+}
+
+describe("the reads around a write: only those the payload asks for", () => {
+  it("updates a status in one call when the payload asks for userErrors alone", async () => {
+    stored(target).status = "O";
+    let result: Awaited<ReturnType<typeof server.run<unknown, never>>> | undefined;
+    const calls = await callsDuring(async () => {
+      result = await server.run(UpdateStatusBareDocument, { input: { orderId: orderId(target), status: "COMPLETED" } });
+    });
+    expect(calls).toEqual([`PUT /api/orders/${target}`]);
+    expect(result?.data).toEqual({ updateOrderStatus: { userErrors: [] } });
+    expect(stored(target).status).toBe("C");
+  });
+
+  it("reads the order after the write for `order`, and before it for `previousStatus` (also asked through a fragment)", async () => {
+    stored(target).status = "O";
+    const order = await callsDuring(async () => {
+      const result = await server.run(UpdateStatusOrderOnlyDocument, { input: { orderId: orderId(target), status: "PROCESSING" } });
+      expect(result.data!.updateOrderStatus.order?.status).toBe("PROCESSING");
+    });
+    expect(order).toEqual([`PUT /api/orders/${target}`, `GET /api/orders/${target}`]);
+    const previous = await callsDuring(async () => {
+      const result = await server.run(UpdateStatusPreviousInFragmentDocument, { input: { orderId: orderId(target), status: "COMPLETED" } });
+      expect(result.data!.updateOrderStatus).toEqual({ previousStatus: { code: "P" }, userErrors: [] });
+    });
+    expect(previous).toEqual([`GET /api/orders/${target}`, `PUT /api/orders/${target}`]);
+    const both = await callsDuring(() => server.run(UpdateStatusDocument, { input: { orderId: orderId(target), status: "PROCESSING" } }));
+    expect(both).toEqual([`GET /api/orders/${target}`, `PUT /api/orders/${target}`, `GET /api/orders/${target}`]);
+  });
+
+  it("reads both around a write with an idempotency key, so that a retry asking for more replays all of it", async () => {
+    stored(target).status = "O";
+    const input = { orderId: orderId(target), status: "COMPLETED" as const, idempotencyKey: `bare-${target}-${Date.now()}` };
+    const first = await callsDuring(() => server.run(UpdateStatusBareDocument, { input }));
+    expect(first).toEqual([`GET /api/orders/${target}`, `PUT /api/orders/${target}`, `GET /api/orders/${target}`]);
+    let retry: Awaited<ReturnType<typeof server.run<unknown, never>>> | undefined;
+    const again = await callsDuring(async () => {
+      retry = await server.run(UpdateStatusDocument, { input });
+    });
+    expect(again).toEqual([]);
+    expect(retry?.data).toMatchObject({
+      updateOrderStatus: { replayed: true, previousStatus: { code: "O" }, order: { status: "COMPLETED" }, userErrors: [] },
+    });
+  });
+
+  it("answers NOT_FOUND from the write's own 404 when it reads nothing first", async () => {
+    let result: Awaited<ReturnType<typeof server.run<unknown, never>>> | undefined;
+    const calls = await callsDuring(async () => {
+      result = await server.run(UpdateStatusBareDocument, { input: { orderId: orderId("999999"), status: "COMPLETED" } });
+    });
+    expect(calls).toEqual(["PUT /api/orders/999999"]);
+    expect(result?.data).toEqual({ updateOrderStatus: { userErrors: [{ code: "NOT_FOUND", field: ["input", "orderId"] }] } });
+  });
+
+  it("sets a vendor reference in one call without `order`, and reads it back with it", async () => {
+    const bare = await callsDuring(async () => {
+      const result = await server.run(SetVendorReferenceBareDocument, { input: { orderId: orderId(target), vendorReference: "PO-1" } });
+      expect(result.data).toEqual({ setOrderVendorReference: { userErrors: [] } });
+    });
+    expect(bare).toEqual([`PUT /api/orders/${target}`]);
+    expect(stored(target).vendor_ref).toBe("PO-1");
+    const read = await callsDuring(async () => {
+      const result = await server.run(SetVendorReferenceDocument, { input: { orderId: orderId(target), vendorReference: "PO-2" } });
+      expect(result.data!.setOrderVendorReference.order?.vendorReference).toBe("PO-2");
+    });
+    expect(read).toEqual([`PUT /api/orders/${target}`, `GET /api/orders/${target}`]);
   });
 });
 
