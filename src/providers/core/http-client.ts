@@ -10,6 +10,7 @@
  */
 import { Pool } from "undici";
 import type { ProviderBaseConfig } from "../../config/config.schema.ts";
+import { AttemptCutOff } from "./attempt-cut-off.ts";
 import { type CallContext, callEnded } from "./call-context.ts";
 import { JsonStreamDecoder } from "./json-stream.ts";
 import type { ConnectorServices } from "./provider-definition.ts";
@@ -231,13 +232,12 @@ export class ProviderHttpClient {
       body = JSON.stringify(request.json);
       headers["content-type"] = "application/json";
     }
-    const timeout = AbortSignal.timeout(this.options.timeoutMs);
-    const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
+    const cutOff = new AttemptCutOff(this.options.timeoutMs, call.signal);
     const started = performance.now();
     let status: number | null = null;
     let errorCode: string | undefined;
     try {
-      const response = await this.pool.request({ method: request.method ?? "GET", path, headers, body, signal });
+      const response = await this.pool.request({ method: request.method ?? "GET", path, headers, body, signal: cutOff.signal });
       status = response.statusCode;
       if (status === 429 || status >= 500) {
         // The body of a failure is never shown; drain a little of it so the connection can be reused.
@@ -254,10 +254,11 @@ export class ProviderHttpClient {
       );
       return { status: response.statusCode, headers: response.headers, body: parsed };
     } catch (error) {
-      const translated = this.translate(error, timeout, call.signal);
+      const translated = this.translate(error, cutOff.timedOut, call.signal);
       errorCode = translated.code;
       throw translated;
     } finally {
+      cutOff.release();
       const durationMs = performance.now() - started;
       call.meter.recordCall(this.provider, durationMs);
       this.options.observer?.call?.({
@@ -298,7 +299,7 @@ export class ProviderHttpClient {
     );
   }
 
-  private translate(error: unknown, timeout: AbortSignal, request: AbortSignal | undefined): UpstreamError {
+  private translate(error: unknown, timedOut: boolean, request: AbortSignal | undefined): UpstreamError {
     if (error instanceof UpstreamError) return error;
     if (request?.aborted) {
       // The request's deadline or its client ended the call: nothing is left to retry for.
@@ -306,7 +307,7 @@ export class ProviderHttpClient {
         ? new UpstreamError("PROVIDER_TIMEOUT", this.provider, `provider ${this.provider} did not answer before the request's deadline`)
         : new UpstreamError("PROVIDER_UNAVAILABLE", this.provider, `provider ${this.provider}: the call was cancelled with its request`);
     }
-    if (timeout.aborted) {
+    if (timedOut) {
       return markFailure(
         new UpstreamError(
           "PROVIDER_TIMEOUT",
