@@ -30,7 +30,7 @@ const SAMPLE_MS = 20;
 
 /**
  * Child side: tells the parent it is ready (with `info`, e.g. its URL) and
- * answers commands. `peak`, `resetPeak`, `cpu` and `stop` are built in.
+ * answers commands. `peak`, `resetPeak`, `cpu`, `liveMemory` and `stop` are built in.
  */
 export function serveParent(info: Record<string, unknown>, commands: Record<string, CommandHandler>, stop: () => Promise<void>): void {
   const send = process.send?.bind(process);
@@ -47,6 +47,16 @@ export function serveParent(info: Record<string, unknown>, commands: Record<stri
       return peak;
     },
     cpu: () => process.cpuUsage(),
+    // What is still reachable: a full collection first (the process must run with --expose-gc), then
+    // the heap in use plus memory held outside it (Buffers). Unlike RSS, this does not depend on how
+    // far V8 chose to grow its heap before collecting.
+    liveMemory: () => {
+      const gc = (globalThis as { gc?: () => void }).gc;
+      if (!gc) throw new Error("liveMemory needs the process started with --expose-gc");
+      gc();
+      const usage = process.memoryUsage();
+      return usage.heapUsed + usage.external;
+    },
     stop: async () => {
       clearInterval(sampler);
       await stop();

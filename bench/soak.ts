@@ -4,9 +4,10 @@
  * against the five emulators; workers send a mix of typical queries at fixed
  * concurrency through phases that switch provider faults on and off (errors,
  * 429 with Retry-After, latency, resets). It reports errors by code, p50/p99
- * latency per phase and ordergraph's memory at the start and the end, and
- * fails (exit 1) on a crash, an HTTP 500, an error without a contract code,
- * or memory growth beyond the stated bound.
+ * latency per phase and ordergraph's memory (peak RSS, and live memory after
+ * a full collection) per phase, and fails (exit 1) on a crash, an HTTP 500,
+ * an error without a contract code, or live memory growing beyond the stated
+ * bound.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -36,8 +37,12 @@ const settings = {
   concurrency: Number(flags.concurrency ?? 8),
   /** Long enough for the heap to reach its working size before memory is compared. */
   warmupSeconds: short ? 5 : 10,
-  /** The stated bound: ordergraph's peak RSS may grow at most this much from the first phase to the last. */
-  maxGrowthMb: 64,
+  /**
+   * The stated bound: ordergraph's live memory (after a full collection) may grow at most this
+   * much from the end of the first phase to the end of the last. Peak RSS is reported, not bounded:
+   * it moves with how far V8 grows its heap between collections (see BENCHMARKS.md, soak run).
+   */
+  maxGrowthMb: 32,
 };
 const out = flags.out ?? join(here, "results", short ? "soak-short.json" : "soak.json");
 
@@ -78,14 +83,18 @@ interface PhaseResult {
   /** GraphQL error codes seen (partial answers included). */
   errorCodes: Record<string, number>;
   peakRssMb: number;
+  /** Live memory at the end of the phase, after a full collection: heap in use plus external. */
+  liveMb: number;
 }
+
+const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
-async function runPhase(url: string, seconds: number): Promise<Omit<PhaseResult, "phase" | "faults" | "peakRssMb">> {
+async function runPhase(url: string, seconds: number): Promise<Omit<PhaseResult, "phase" | "faults" | "peakRssMb" | "liveMb">> {
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   const errorCodes: Record<string, number> = {};
@@ -141,7 +150,8 @@ async function main(): Promise<number> {
     };
     const ordergraph = await startBenchProcess<{ url: string }>(compiledBenchScript("ordergraph-process"), {
       env: { BENCH_CONFIG: JSON.stringify(config), NODE_ENV: "production" },
-      execArgv: RECOMMENDED_NODE_OPTIONS,
+      // --expose-gc: live memory is measured after a full collection (see liveMemory in bench-process.ts).
+      execArgv: [...RECOMMENDED_NODE_OPTIONS, "--expose-gc"],
     });
     processes.push(ordergraph);
     let crashed = false;
@@ -159,15 +169,16 @@ async function main(): Promise<number> {
       await emulators.call("faults", on ? FAULTS_ON : {});
       const result = await runPhase(url, settings.phaseSeconds);
       await emulators.call("clearRequests");
-      const peakRssMb = Math.round(((await ordergraph.call<number>("peak")) / 1024 / 1024) * 10) / 10;
-      phases.push({ phase: phase + 1, faults: on ? "on" : "off", ...result, peakRssMb });
+      const peakRssMb = mb(await ordergraph.call<number>("peak"));
+      const liveMb = mb(await ordergraph.call<number>("liveMemory"));
+      phases.push({ phase: phase + 1, faults: on ? "on" : "off", ...result, peakRssMb, liveMb });
       console.log(
-        `phase ${phase + 1} faults ${on ? "on " : "off"}: ${result.requests} requests, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, peak RSS ${peakRssMb} MB, errors ${JSON.stringify(result.errorCodes)}${Object.keys(result.statuses).length ? `, statuses ${JSON.stringify(result.statuses)}` : ""}`,
+        `phase ${phase + 1} faults ${on ? "on " : "off"}: ${result.requests} requests, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, peak RSS ${peakRssMb} MB, live ${liveMb} MB, errors ${JSON.stringify(result.errorCodes)}${Object.keys(result.statuses).length ? `, statuses ${JSON.stringify(result.statuses)}` : ""}`,
       );
     }
     const first = phases[0] as PhaseResult;
     const last = phases.at(-1) as PhaseResult;
-    const growthMb = Math.round((last.peakRssMb - first.peakRssMb) * 10) / 10;
+    const growthMb = Math.round((last.liveMb - first.liveMb) * 10) / 10;
     const problems: string[] = [];
     if (crashed) problems.push("ordergraph exited during the run");
     for (const p of phases) {
@@ -178,11 +189,20 @@ async function main(): Promise<number> {
         problems.push(`phase ${p.phase}: errors with faults off ${JSON.stringify(p.errorCodes)}`);
       }
     }
-    if (growthMb > settings.maxGrowthMb) problems.push(`peak RSS grew ${growthMb} MB (bound ${settings.maxGrowthMb} MB)`);
-    const report = { settings, phases, memory: { firstPhasePeakMb: first.peakRssMb, lastPhasePeakMb: last.peakRssMb, growthMb }, problems };
+    if (growthMb > settings.maxGrowthMb) problems.push(`live memory grew ${growthMb} MB (bound ${settings.maxGrowthMb} MB)`);
+    const memory = {
+      firstPhaseLiveMb: first.liveMb,
+      lastPhaseLiveMb: last.liveMb,
+      growthMb,
+      firstPhasePeakMb: first.peakRssMb,
+      lastPhasePeakMb: last.peakRssMb,
+    };
+    const report = { settings, phases, memory, problems };
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
-    console.log(`memory: ${first.peakRssMb} MB -> ${last.peakRssMb} MB (growth ${growthMb} MB, bound ${settings.maxGrowthMb} MB)`);
+    console.log(
+      `live memory: ${first.liveMb} MB -> ${last.liveMb} MB (growth ${growthMb} MB, bound ${settings.maxGrowthMb} MB); peak RSS ${first.peakRssMb} -> ${last.peakRssMb} MB`,
+    );
     console.log(problems.length === 0 ? `soak passed; report in ${out}` : `soak FAILED:\n- ${problems.join("\n- ")}`);
     return problems.length === 0 ? 0 : 1;
   } finally {

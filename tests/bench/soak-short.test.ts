@@ -15,8 +15,16 @@ import { afterAll, describe, expect, it } from "vitest";
 const run = promisify(execFile);
 
 interface SoakReport {
-  phases: Array<{ faults: "on" | "off"; requests: number; p50Ms: number; p99Ms: number; errorCodes: Record<string, number> }>;
-  memory: { firstPhasePeakMb: number; lastPhasePeakMb: number; growthMb: number };
+  phases: Array<{
+    faults: "on" | "off";
+    requests: number;
+    p50Ms: number;
+    p99Ms: number;
+    errorCodes: Record<string, number>;
+    peakRssMb: number;
+    liveMb: number;
+  }>;
+  memory: { firstPhaseLiveMb: number; lastPhaseLiveMb: number; growthMb: number };
   problems: string[];
   settings: { maxGrowthMb: number };
 }
@@ -35,10 +43,14 @@ describe("npm run soak -- --short", () => {
     for (const phase of report.phases) {
       expect(phase.requests).toBeGreaterThan(0);
       expect(phase.p99Ms).toBeGreaterThanOrEqual(phase.p50Ms);
+      // Live memory is measured after a full collection: some, and less than the process holds.
+      expect(phase.liveMb).toBeGreaterThan(0);
+      expect(phase.liveMb).toBeLessThan(phase.peakRssMb);
     }
     // The faults were real: the faulty phases reported provider errors (partial answers), the healthy ones none.
     const faulty = report.phases.filter((p) => p.faults === "on");
     expect(faulty.some((p) => Object.keys(p.errorCodes).length > 0)).toBe(true);
+    expect(report.memory.growthMb).toBe(Math.round((report.memory.lastPhaseLiveMb - report.memory.firstPhaseLiveMb) * 10) / 10);
     expect(report.memory.growthMb).toBeLessThanOrEqual(report.settings.maxGrowthMb);
   }, 180_000);
 });
