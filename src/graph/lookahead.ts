@@ -82,7 +82,9 @@ export function customerReadSize(info: GraphQLResolveInfo, limits: EngineLimits)
 }
 
 function selectsIn(selectionSet: SelectionSetNode | undefined, name: string, info: GraphQLResolveInfo, depth: number): boolean {
-  if (!selectionSet || depth > 8) return false;
+  if (!selectionSet) return false;
+  // Fragments nested deeper than this are not followed: asking is the safe answer.
+  if (depth > 8) return true;
   return selectionSet.selections.some((selection) => {
     if (selection.kind === Kind.FIELD) return selection.name.value === name;
     if (selection.kind === Kind.INLINE_FRAGMENT) return selectsIn(selection.selectionSet, name, info, depth + 1);

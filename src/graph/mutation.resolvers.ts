@@ -92,22 +92,30 @@ function readsFor(info: GraphQLResolveInfo, idempotent: boolean): { before: bool
   };
 }
 
+/** Where a failed read-back is reported: at `<mutation>.order` when the client asked for it, else nowhere. */
+function orderPath(info: GraphQLResolveInfo): ReadonlyArray<string | number> | null {
+  return selectsField(info, "order") ? [...responsePathAsArray(info.path), "order"] : null;
+}
+
 /**
  * Reads the order back once the provider has acknowledged a write. The write
  * stands whatever this read does: a failed read gives `order: null` and an
  * error beside the data at `<mutation>.order`, never a failed mutation, which
  * would tell the client to write again (and would drop its idempotency record).
+ * `path` is where that error goes; null when the client did not ask for `order`
+ * (an idempotent write reads it all the same, for the replays): the error would
+ * point at a field the answer does not have.
  */
 async function readAfterWrite(
   context: GraphContext,
   connector: Connector,
   nativeId: string,
-  info: GraphQLResolveInfo,
+  path: ReadonlyArray<string | number> | null,
 ): Promise<OrderRecord | null> {
   try {
     return await readFresh(context, connector, nativeId);
   } catch (error) {
-    const path = [...responsePathAsArray(info.path), "order"];
+    if (!path) return null;
     const applied = `the write was applied, but reading order ${nativeId} back from provider ${connector.id} failed`;
     if (error instanceof UpstreamError) {
       context.problems.push({ message: `${applied}: ${error.message}`, path, extensions: { code: error.code, provider: connector.id } });
@@ -147,7 +155,7 @@ async function updateStatus(context: GraphContext, input: UpdateOrderStatusInput
       if (before === null) return { ...empty, ...fail("NOT_FOUND", ["input", "orderId"], "no order has this id") };
       const written = await afterWrite(connector, () => connector.writes!.updateStatus(nativeId, resolved.code, notify, context.call));
       if (!written) return { ...empty, ...fail("NOT_FOUND", ["input", "orderId"], "no order has this id") };
-      const after = reads.after ? await readAfterWrite(context, connector, nativeId, info) : null;
+      const after = reads.after ? await readAfterWrite(context, connector, nativeId, orderPath(info)) : null;
       return { order: after, previousStatus: before?.nativeStatus ?? null, replayed: false, userErrors: [] };
     });
   if (idempotencyKey === undefined) return write();
@@ -177,7 +185,8 @@ async function setVendorReference(context: GraphContext, input: SetOrderVendorRe
   return context.writes.serialize(`${connector.id}\u0000${nativeId}`, async () => {
     const written = await afterWrite(connector, () => connector.writes!.setVendorReference!(nativeId, input.vendorReference, context.call));
     if (!written) return { order: null, ...fail("NOT_FOUND", ["input", "orderId"], "no order has this id") };
-    const after = selectsField(info, "order") ? await readAfterWrite(context, connector, nativeId, info) : null;
+    const path = orderPath(info);
+    const after = path ? await readAfterWrite(context, connector, nativeId, path) : null;
     return { order: after, userErrors: [] };
   });
 }

@@ -258,6 +258,19 @@ function failTheReadAfterTheNextWrite(): () => void {
 }
 
 describe("a write the provider acknowledged, whose read-back fails", () => {
+  it("reports nothing when the payload did not ask for the order (an idempotent write reads it for its replays)", async () => {
+    stored(target).status = "O";
+    const input = { orderId: orderId(target), status: "COMPLETED" as const, idempotencyKey: `bare-read-back-${target}-${Date.now()}` };
+    const restore = failTheReadAfterTheNextWrite();
+    const first = await server.run(UpdateStatusBareDocument, { input }).finally(restore);
+    expect(stored(target).status).toBe("C");
+    // No error pointing at a field the answer does not have.
+    expect(first.errors).toBeUndefined();
+    expect(first.data).toEqual({ updateOrderStatus: { userErrors: [] } });
+    const retry = await server.run(UpdateStatusDocument, { input });
+    expect(retry.data!.updateOrderStatus).toMatchObject({ order: null, previousStatus: { code: "O" }, replayed: true, userErrors: [] });
+  });
+
   it("is reported as written (order null, the read's error beside it), and its idempotency key still replays it", async () => {
     stored(target).status = "O";
     const putsBefore = writesUpstream();
