@@ -146,7 +146,7 @@ export function formatReport(report: Report): string {
   if (floor.length > 0) {
     lines.push(
       "",
-      "Pipeline floor: `{ __typename }`, no provider call (limit: a bare Fastify route answering the same JSON; apollo: bare Apollo Server 5 on Fastify)",
+      "Pipeline floor: `{ __typename }`, no provider call (limit: a bare Fastify route answering the same JSON, in the limit's process; apollo: bare Apollo Server 5 on Fastify; apollo and ordergraph in fresh processes with ordergraph's node flags)",
       "",
       "| target | req/s | p50 ms | p99 ms | CPU ms/op | CPU over the row above ms/op | req/s / bare Fastify's |",
       "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",

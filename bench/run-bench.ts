@@ -263,12 +263,22 @@ async function main(): Promise<void> {
     // The pipeline floor: no provider call, so the provider latency does not matter; once, after the passes.
     const floor: LoadResult[] = [];
     if (!only || only.has(FLOOR_SCENARIO.name)) {
-      const apollo = await startBenchProcess<{ url: string }>(compiledBenchScript("baseline-apollo"), { env: { NODE_ENV: "production" } });
+      // Bare Apollo and ordergraph in fresh processes with the same node flags: the ordergraph that
+      // served the passes has grown its heap, and V8's default young generation is 8 times larger.
+      const apollo = await startBenchProcess<{ url: string }>(compiledBenchScript("baseline-apollo"), {
+        env: { NODE_ENV: "production" },
+        execArgv: settings.nodeOptions,
+      });
       processes.push(apollo);
+      const freshOrdergraph = await startBenchProcess<{ url: string }>(compiledBenchScript("ordergraph-process"), {
+        env: { BENCH_CONFIG: JSON.stringify(config), NODE_ENV: "production" },
+        execArgv: settings.nodeOptions,
+      });
+      processes.push(freshOrdergraph);
       const floorTargets: Target[] = [
         targets.find((t) => t.name === "limit") as Target,
         { name: "apollo", url: apollo.info.url, headers: {}, process: apollo },
-        og,
+        { ...og, url: freshOrdergraph.info.url, process: freshOrdergraph },
       ];
       for (const target of floorTargets) {
         const spec = floorSpec(target);

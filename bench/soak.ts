@@ -162,11 +162,11 @@ async function main(): Promise<number> {
 
     // Warm-up, then measure memory from a settled start.
     await runPhase(url, settings.warmupSeconds);
-    await ordergraph.call("resetPeak");
     const phases: PhaseResult[] = [];
     for (let phase = 0; phase < settings.phases; phase += 1) {
       const on = phase % 2 === 1;
       await emulators.call("faults", on ? FAULTS_ON : {});
+      await ordergraph.call("resetPeak");
       const result = await runPhase(url, settings.phaseSeconds);
       await emulators.call("clearRequests");
       const peakRssMb = mb(await ordergraph.call<number>("peak"));

@@ -43,9 +43,9 @@ describe("npm run soak -- --short", () => {
     for (const phase of report.phases) {
       expect(phase.requests).toBeGreaterThan(0);
       expect(phase.p99Ms).toBeGreaterThanOrEqual(phase.p50Ms);
-      // Live memory is measured after a full collection: some, and less than the process holds.
-      expect(phase.liveMb).toBeGreaterThan(0);
-      expect(phase.liveMb).toBeLessThan(phase.peakRssMb);
+      expect(phase.peakRssMb).toBeGreaterThan(0);
+      // Live memory, after a full collection: a running server's schema, caches and code hold megabytes.
+      expect(phase.liveMb).toBeGreaterThan(5);
     }
     // The faults were real: the faulty phases reported provider errors (partial answers), the healthy ones none.
     const faulty = report.phases.filter((p) => p.faults === "on");
