@@ -78,20 +78,6 @@ async function readFresh(context: GraphContext, connector: Connector, nativeId: 
   return found ?? null;
 }
 
-/**
- * Which reads around a write the answer needs. The write itself tells a
- * missing order (the providers answer 404), so the order is read before it
- * only for `previousStatus`, and after it only for `order`. A write with an
- * idempotency key reads both whatever is selected: its result is kept and
- * replayed to retries, which may select more.
- */
-function readsFor(info: GraphQLResolveInfo, idempotent: boolean): { before: boolean; after: boolean } {
-  return {
-    before: idempotent || selectsField(info, "previousStatus"),
-    after: idempotent || selectsField(info, "order"),
-  };
-}
-
 /** Where a failed read-back is reported: at `<mutation>.order` when the client asked for it, else nowhere. */
 function orderPath(info: GraphQLResolveInfo): ReadonlyArray<string | number> | null {
   return selectsField(info, "order") ? [...responsePathAsArray(info.path), "order"] : null;
@@ -147,15 +133,21 @@ async function updateStatus(context: GraphContext, input: UpdateOrderStatusInput
     return { ...empty, ...fail("INVALID", ["input", "idempotencyKey"], "idempotencyKey must be a single line of 1 to 200 characters") };
   const notify = input.notifyCustomer ?? false;
 
-  const reads = readsFor(info, idempotencyKey !== undefined);
+  // The write itself tells a missing order (the providers answer 404), so the order is read before
+  // it only for `previousStatus`, and after it only for `order`. With an idempotency key both are
+  // read whatever is selected: the result is kept and replayed to retries, which may select more.
+  const idempotent = idempotencyKey !== undefined;
+  const path = orderPath(info);
+  const readBefore = idempotent || selectsField(info, "previousStatus");
+  const readAfter = idempotent || path !== null;
 
   const write = () =>
     context.writes.serialize(`${connector.id}\u0000${nativeId}`, async (): Promise<StatusPayload> => {
-      const before = reads.before ? await readFresh(context, connector, nativeId) : undefined;
+      const before = readBefore ? await readFresh(context, connector, nativeId) : undefined;
       if (before === null) return { ...empty, ...fail("NOT_FOUND", ["input", "orderId"], "no order has this id") };
       const written = await afterWrite(connector, () => connector.writes!.updateStatus(nativeId, resolved.code, notify, context.call));
       if (!written) return { ...empty, ...fail("NOT_FOUND", ["input", "orderId"], "no order has this id") };
-      const after = reads.after ? await readAfterWrite(context, connector, nativeId, orderPath(info)) : null;
+      const after = readAfter ? await readAfterWrite(context, connector, nativeId, path) : null;
       return { order: after, previousStatus: before?.nativeStatus ?? null, replayed: false, userErrors: [] };
     });
   if (idempotencyKey === undefined) return write();

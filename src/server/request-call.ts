@@ -9,14 +9,10 @@
  * for each of them were a measurable share of a request's CPU and garbage.
  */
 import { type CallContext, UpstreamMeter } from "../providers/core/call-context.ts";
-
-/** Why the deadline aborts the signal: what `AbortSignal.timeout` gives, which `abortedByDeadline` recognises. */
-function deadlineReason(): DOMException {
-  return new DOMException("The operation was aborted due to timeout", "TimeoutError");
-}
+import { timeoutReason } from "../providers/core/upstream-policy.ts";
 
 function abortAtDeadline(controller: AbortController): void {
-  controller.abort(deadlineReason());
+  controller.abort(timeoutReason());
 }
 
 /** A request's call context, with its deadline as a lazily made signal. */

@@ -7,6 +7,7 @@
  * the whole timeout, and fired it long after the call had ended
  * (BENCHMARKS.md, eleventh round).
  */
+import { timeoutReason } from "./upstream-policy.ts";
 
 /** One call's cut-off: pass `signal` to the call, and `release()` once it has ended, however it ended. */
 export class AttemptCutOff {
@@ -20,7 +21,7 @@ export class AttemptCutOff {
   constructor(timeoutMs: number, outer: AbortSignal | undefined) {
     this.timer = setTimeout(() => {
       this.timedOut = true;
-      this.controller.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError"));
+      this.controller.abort(timeoutReason());
     }, timeoutMs);
     // Like AbortSignal.timeout, the timeout alone never keeps the process alive.
     this.timer.unref();

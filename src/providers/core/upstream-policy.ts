@@ -78,6 +78,11 @@ export interface PolicyCall {
   requestId?: string | undefined;
 }
 
+/** Why a deadline or timeout aborts a signal: what `AbortSignal.timeout` gives, which {@link abortedByDeadline} recognises. */
+export function timeoutReason(): DOMException {
+  return new DOMException("The operation was aborted due to timeout", "TimeoutError");
+}
+
 /** Whether a signal was aborted by a deadline (AbortSignal.timeout) rather than by a client going away. */
 export function abortedByDeadline(signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true && (signal.reason as { name?: unknown } | undefined)?.name === "TimeoutError";
