@@ -25,6 +25,9 @@ interface Reply {
   error?: string;
 }
 
+/** Bytes as MB, to 0.1. */
+export const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
 /** Resident set size sampled often enough to see the peak of one scenario. */
 const SAMPLE_MS = 20;
 
@@ -181,3 +184,11 @@ let compiled = false;
  * 2 × 32 MB on this machine, all of it resident.
  */
 export const RECOMMENDED_NODE_OPTIONS = ["--max-semi-space-size=4"];
+
+/** ordergraph in its own process, compiled, as `ordergraph serve` builds it from `config`, with these node flags. */
+export function startOrdergraph(config: unknown, execArgv: string[]): Promise<BenchProcess<{ url: string }>> {
+  return startBenchProcess<{ url: string }>(compiledBenchScript("ordergraph-process"), {
+    env: { BENCH_CONFIG: JSON.stringify(config), NODE_ENV: "production" },
+    execArgv,
+  });
+}

@@ -24,7 +24,14 @@ import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { Client } from "undici";
 import { BENCH_PROVIDERS, type DescribedEmulator } from "./bench-emulators.ts";
-import { type BenchProcess, compiledBenchScript, RECOMMENDED_NODE_OPTIONS, startBenchProcess } from "./bench-process.ts";
+import {
+  type BenchProcess,
+  compiledBenchScript,
+  mb,
+  RECOMMENDED_NODE_OPTIONS,
+  startBenchProcess,
+  startOrdergraph,
+} from "./bench-process.ts";
 import { formatReport, type LoadResult, PROBE_SCENARIOS, type ProbeResult, type Report, type WalkResult } from "./bench-report.ts";
 import {
   type BenchFixtures,
@@ -141,7 +148,6 @@ async function settle(emulators: EmulatorFleet): Promise<void> {
   }
   await emulators.call("clearRequests");
 }
-const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -164,10 +170,10 @@ async function main(): Promise<void> {
     };
     const profileDir = join(root, "bench", "results", "profiles");
     if (flags["cpu-prof"]) mkdirSync(profileDir, { recursive: true });
-    const ordergraph = await startBenchProcess<{ url: string }>(compiledBenchScript("ordergraph-process"), {
-      env: { BENCH_CONFIG: JSON.stringify(config), NODE_ENV: "production" },
-      execArgv: [...settings.nodeOptions, ...(flags["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [])],
-    });
+    const ordergraph = await startOrdergraph(config, [
+      ...settings.nodeOptions,
+      ...(flags["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []),
+    ]);
     processes.push(ordergraph);
     const limit = await startBenchProcess<{ url: string }>(compiledBenchScript("baseline-limit"), {
       env: { BENCH_EMULATORS: JSON.stringify(described) },
@@ -270,10 +276,7 @@ async function main(): Promise<void> {
         execArgv: settings.nodeOptions,
       });
       processes.push(apollo);
-      const freshOrdergraph = await startBenchProcess<{ url: string }>(compiledBenchScript("ordergraph-process"), {
-        env: { BENCH_CONFIG: JSON.stringify(config), NODE_ENV: "production" },
-        execArgv: settings.nodeOptions,
-      });
+      const freshOrdergraph = await startOrdergraph(config, settings.nodeOptions);
       processes.push(freshOrdergraph);
       const floorTargets: Target[] = [
         targets.find((t) => t.name === "limit") as Target,

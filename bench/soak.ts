@@ -14,7 +14,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { FaultSettings } from "../emulators/shared/emulator-http.ts";
-import { type BenchProcess, compiledBenchScript, RECOMMENDED_NODE_OPTIONS, startBenchProcess } from "./bench-process.ts";
+import { type BenchProcess, mb, RECOMMENDED_NODE_OPTIONS, startOrdergraph } from "./bench-process.ts";
 import { startEmulatorFleet } from "./emulator-fleet.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -87,8 +87,6 @@ interface PhaseResult {
   liveMb: number;
 }
 
-const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
-
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
@@ -148,11 +146,8 @@ async function main(): Promise<number> {
         resilience: { ...(e.entry.resilience as Record<string, unknown> | undefined), breakerHalfOpenAfterMs: 500 },
       })),
     };
-    const ordergraph = await startBenchProcess<{ url: string }>(compiledBenchScript("ordergraph-process"), {
-      env: { BENCH_CONFIG: JSON.stringify(config), NODE_ENV: "production" },
-      // --expose-gc: live memory is measured after a full collection (see liveMemory in bench-process.ts).
-      execArgv: [...RECOMMENDED_NODE_OPTIONS, "--expose-gc"],
-    });
+    // --expose-gc: live memory is measured after a full collection (see liveMemory in bench-process.ts).
+    const ordergraph = await startOrdergraph(config, [...RECOMMENDED_NODE_OPTIONS, "--expose-gc"]);
     processes.push(ordergraph);
     let crashed = false;
     ordergraph.child.once("exit", () => {
