@@ -9,8 +9,9 @@ import { join } from "node:path";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningDemo, startDemo } from "../../src/demo/demo.ts";
+import { chromiumPath } from "../helpers/binaries.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const CHROMIUM = chromiumPath();
 const OUTPUT = join(process.cwd(), "test-output", "browser");
 let demo: RunningDemo;
 let browser: Browser;

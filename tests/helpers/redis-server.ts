@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
+import { redisServerPath } from "./binaries.ts";
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -24,12 +25,18 @@ export interface RedisHandle {
 /** Starts redis-server without persistence; fails loudly when the binary is missing. */
 export async function startRedis(): Promise<RedisHandle> {
   const port = await freePort();
-  const binary = process.env.REDIS_SERVER ?? "redis-server";
+  const binary = redisServerPath();
   const child: ChildProcess = spawn(binary, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
     stdio: "ignore",
   });
   const failed = new Promise<never>((_resolve, reject) =>
-    child.once("error", (error) => reject(new Error(`cannot start ${binary}: ${error.message} (install Debian's redis-server)`))),
+    child.once("error", (error) =>
+      reject(
+        new Error(
+          `cannot start ${binary}: ${error.message} (npm test's pretest step, scripts/provision.sh, installs Debian's redis-server)`,
+        ),
+      ),
+    ),
   );
   const ready = (async () => {
     for (let i = 0; i < 100; i++) {
