@@ -764,12 +764,18 @@ export type OrderEdge = {
   node: Order;
 };
 
-/** Filters for orders; all given fields must match (AND), list fields match any of their values (OR). */
+/**
+ * Filters for orders; all given fields must match (AND), list fields match any of their values (OR).
+ * No text may hold a control character (U+0000-U+001F, U+007F-U+009F) or a line separator: BAD_USER_INPUT.
+ */
 export type OrderFilter = {
   createdAt?: InputMaybe<DateTimeRange>;
   /** Customer ids (opaque Customer ids as returned by this API), at most 100. */
   customerIds?: InputMaybe<Array<Scalars['ID']['input']>>;
-  /** Exact e-mail address, case-insensitive. */
+  /**
+   * Exact e-mail address, case-insensitive. Matches personal data: needs the pii:read scope (without it the
+   * operation is refused with FORBIDDEN before anything runs).
+   */
   email?: InputMaybe<Scalars['String']['input']>;
   /**
    * Native status codes as the provider spells them; ids of providers other than the order's are ignored.
@@ -777,7 +783,10 @@ export type OrderFilter = {
    */
   nativeStatus?: InputMaybe<Array<Scalars['String']['input']>>;
   paymentStatus?: InputMaybe<Array<PaymentStatus>>;
-  /** Free text, matched case-insensitively against number, e-mail, customer name. */
+  /**
+   * Free text, matched case-insensitively against number, e-mail, customer name. Matches personal data:
+   * needs the pii:read scope (without it the operation is refused with FORBIDDEN before anything runs).
+   */
   search?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<Array<OrderStatus>>;
   total?: InputMaybe<DecimalRange>;

@@ -14,7 +14,7 @@ import { decodeGlobalId, encodeGlobalId } from "./global-id.ts";
 import { completeOrder } from "./loaders.ts";
 import { customerReadSize } from "./lookahead.ts";
 import { writeResolvers } from "./mutation.resolvers.ts";
-import { resolveFilter, resolveSort } from "./order-input.ts";
+import { requireFilterScope, resolveFilter, resolveSort } from "./order-input.ts";
 import { reportPage } from "./partial-errors.ts";
 import { scalarResolvers } from "./scalars.ts";
 
@@ -135,6 +135,7 @@ export async function customerByGlobalId(context: GraphContext, id: string, info
 
 /** The first page of a customer's orders comes through the batching loader; other pages page alone. */
 function customerOrders(customer: CustomerRecord, args: CustomerOrdersArgs, context: GraphContext): Promise<OrderPage> {
+  requireFilterScope(args.filter, context.client.scopes, "Customer.orders");
   const { filter } = resolveFilter(args.filter);
   if (filter.customerIds)
     throw new GraphQLError("Customer.orders: filter.customerIds is implied by the customer", {
@@ -229,6 +230,7 @@ export function createResolvers(bindings: readonly OrderTypeBinding[], typeNameB
     Query: {
       orders: async (_root, args, context, info) => {
         requireScope(context, "orders:read", "reading orders");
+        requireFilterScope(args.filter, context.client.scopes, "Query.orders");
         const { filter, customerIdsByProvider } = resolveFilter(args.filter);
         const page = await queryOrders(
           { ...args, filter, customerIdsByProvider, sort: resolveSort(args.sort), connectors: allowedConnectors(context, args.providers) },
