@@ -49,6 +49,9 @@ describe("personal filters without pii:read", () => {
       `{ nodes(ids: ["x"]) { ...C } } fragment C on Customer { orders(filter: { email: "a@b.c" }) { totalCount } }`,
       `{ orders(first: 1) { nodes { customer { probe: orders(filter: { email: "a@b.c" }) { totalCount } } } } }`,
       `query { ...Q } fragment Q on Query { customer(id: "x") { ... { orders(filter: { email: "a@b.c" }) { totalCount } } } }`,
+      // A federation router's reference, and a mutation's read-back.
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { orders(filter: { email: "a@b.c" }) { totalCount } } } }`,
+      `mutation { setOrderVendorReference(input: { orderId: "x", vendorReference: "PO" }) { order { customer { orders(filter: { email: "a@b.c" }) { totalCount } } } } }`,
     ];
     for (const source of sources) expect(check(source), source).toMatchObject(forbidden("Customer.orders", "filter.email"));
   });
