@@ -285,7 +285,7 @@ export type DjangoShopOrder = Node & Order & {
   billingAddress: Maybe<Address>;
   /** The billing city with the shop's id. Personal data: needs the pii:read scope. */
   billingCity: Maybe<DjangoShopLocation>;
-  /** The billing country with the shop's id. */
+  /** The billing country with the shop's id. Personal data: needs the pii:read scope. */
   billingCountry: Maybe<DjangoShopLocation>;
   /** Personal data: needs the pii:read scope. */
   billingFirstName: Maybe<Scalars['String']['output']>;
@@ -318,7 +318,10 @@ export type DjangoShopOrder = Node & Order & {
   itemsDiscount: Maybe<Money>;
   /** Sum of the items' subtotals, before item discounts. */
   itemsSubtotal: Maybe<Money>;
-  /** The order's unique key (24 characters), read-only at the shop. */
+  /**
+   * The order's unique key (24 characters), read-only at the shop. Personal data: needs the pii:read scope
+   * (a random key of this kind is what a shop's links to the buyer carry).
+   */
   key: Maybe<Scalars['String']['output']>;
   nativeId: Scalars['String']['output'];
   nativeStatus: NativeStatus;
@@ -418,7 +421,7 @@ export type EmnifyOrder = Node & Order & {
   /** The order's currency, as emnify describes it. */
   currency: Maybe<EmnifyCurrency>;
   customer: Maybe<Customer>;
-  /** The ordering organisation (also the order's `customer`). */
+  /** The ordering organisation (also the order's `customer`); its name is personal data, as `Customer.name` is. */
   customerOrganisation: Maybe<EmnifyOrganisation>;
   /** The user who placed the order; null for orders placed with an application token. Personal data: needs the pii:read scope. */
   customerUser: Maybe<EmnifyUser>;
@@ -426,7 +429,10 @@ export type EmnifyOrder = Node & Order & {
   email: Maybe<Scalars['String']['output']>;
   /** The payment's reference at the payment option (invoice number, charge id, ...). */
   externalPaymentReference: Maybe<Scalars['String']['output']>;
-  /** The carrier's tracking number. */
+  /**
+   * The carrier's tracking number. Personal data: needs the pii:read scope (the carrier's page of the
+   * delivery shows the recipient's name and place).
+   */
   externalShippingReference: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   items: Array<OrderItem>;
@@ -476,6 +482,7 @@ export type EmnifyOrderLine = {
 export type EmnifyOrganisation = {
   __typename?: 'EmnifyOrganisation';
   id: Maybe<Scalars['String']['output']>;
+  /** The organisation's name, often a person's (a sole trader's). Personal data: needs the pii:read scope. */
   name: Maybe<Scalars['String']['output']>;
 };
 
@@ -597,8 +604,11 @@ export type IterasOrder = Node & Order & {
   /** Chosen campaign (subscription) products. */
   campaignProducts: Array<IterasCampaignProduct>;
   createdAt: Maybe<Scalars['DateTime']['output']>;
-  /** The account's custom order fields, names without the leading ':'. Personal data: needs the pii:read scope. */
-  customFields: Array<CustomField>;
+  /**
+   * The account's custom order fields, names without the leading ':'. Personal data: needs the pii:read scope
+   * (without it: null, with a FORBIDDEN error at this field).
+   */
+  customFields: Maybe<Array<CustomField>>;
   customer: Maybe<Customer>;
   /** Id of the customer attached to the order; null for guests. */
   customerId: Maybe<Scalars['String']['output']>;
@@ -651,8 +661,11 @@ export type IterasPublication = {
 /** A stand-alone product (a book, a gift card) of an Iteras order. */
 export type IterasStandaloneProduct = {
   __typename?: 'IterasStandaloneProduct';
-  /** The product's custom fields, names without the leading ':'. */
-  customFields: Array<CustomField>;
+  /**
+   * The product's custom fields (a gift message, say), names without the leading ':'. Personal data: needs the
+   * pii:read scope (without it: null, with a FORBIDDEN error at this field).
+   */
+  customFields: Maybe<Array<CustomField>>;
   customerFacingName: Maybe<Scalars['String']['output']>;
   externalId: Maybe<Scalars['String']['output']>;
   name: Maybe<Scalars['String']['output']>;
@@ -751,12 +764,18 @@ export type OrderEdge = {
   node: Order;
 };
 
-/** Filters for orders; all given fields must match (AND), list fields match any of their values (OR). */
+/**
+ * Filters for orders; all given fields must match (AND), list fields match any of their values (OR).
+ * No text may hold a control character (U+0000-U+001F, U+007F-U+009F) or a line separator: BAD_USER_INPUT.
+ */
 export type OrderFilter = {
   createdAt?: InputMaybe<DateTimeRange>;
   /** Customer ids (opaque Customer ids as returned by this API), at most 100. */
   customerIds?: InputMaybe<Array<Scalars['ID']['input']>>;
-  /** Exact e-mail address, case-insensitive. */
+  /**
+   * Exact e-mail address, case-insensitive. Matches personal data: needs the pii:read scope (without it the
+   * operation is refused with FORBIDDEN before anything runs).
+   */
   email?: InputMaybe<Scalars['String']['input']>;
   /**
    * Native status codes as the provider spells them; ids of providers other than the order's are ignored.
@@ -764,7 +783,10 @@ export type OrderFilter = {
    */
   nativeStatus?: InputMaybe<Array<Scalars['String']['input']>>;
   paymentStatus?: InputMaybe<Array<PaymentStatus>>;
-  /** Free text, matched case-insensitively against number, e-mail, customer name. */
+  /**
+   * Free text, matched case-insensitively against number, e-mail, customer name. Matches personal data:
+   * needs the pii:read scope (without it the operation is refused with FORBIDDEN before anything runs).
+   */
   search?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<Array<OrderStatus>>;
   total?: InputMaybe<DecimalRange>;
@@ -1656,7 +1678,7 @@ export type IterasOrderResolvers<ContextType = GraphContext, ParentType extends 
   billingAddress?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
   campaignProducts?: Resolver<Array<ResolversTypes['IterasCampaignProduct']>, ParentType, ContextType>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  customFields?: Resolver<Array<ResolversTypes['CustomField']>, ParentType, ContextType>;
+  customFields?: Resolver<Maybe<Array<ResolversTypes['CustomField']>>, ParentType, ContextType>;
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
   customerId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1695,7 +1717,7 @@ export type IterasPublicationResolvers<ContextType = GraphContext, ParentType ex
 };
 
 export type IterasStandaloneProductResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['IterasStandaloneProduct'] = ResolversParentTypes['IterasStandaloneProduct']> = {
-  customFields?: Resolver<Array<ResolversTypes['CustomField']>, ParentType, ContextType>;
+  customFields?: Resolver<Maybe<Array<ResolversTypes['CustomField']>>, ParentType, ContextType>;
   customerFacingName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   externalId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;

@@ -1,8 +1,12 @@
 /**
  * Turns GraphQL arguments into the engine's terms: validated filters with
- * customer ids split per provider, and sort keys.
+ * customer ids split per provider, and sort keys. Also the two rules a filter
+ * must pass before anything runs (see filter-guard.ts): filters that match
+ * personal data need pii:read, and no filter text holds a control character.
  */
 
+import { GraphQLError } from "graphql";
+import type { Scope } from "../config/config.schema.ts";
 import { UserInputError } from "../engine/engine-errors.ts";
 import type { OrderFilter as OrderFilterInput, OrderSort as OrderSortInput } from "../generated/resolvers.ts";
 import type { OrderFilter, SortKey } from "../providers/core/connector.ts";
@@ -12,17 +16,52 @@ const MAX_TEXT = 200;
 /** The most native codes or customers one filter may name: each becomes part of an upstream URL. */
 export const MAX_FILTER_LIST = 100;
 
-/** One line of 1 to MAX_TEXT characters. */
-function isShortLine(value: string): boolean {
-  return value !== "" && value.length <= MAX_TEXT && !/[\r\n]/.test(value);
+/**
+ * The OrderFilter fields that match personal data, so a client needs pii:read
+ * to use them: without it, an answer that depends on whether an address or a
+ * name matches tells what the field guard hides (a count of 7 for a real
+ * e-mail and 0 for an unknown one; a customer's e-mail recovered a character
+ * at a time with `search`). `email` matches the order's and the customer's
+ * e-mail; `search` matches them and the customer's name (match-filter.ts), and
+ * a provider's own search, where one narrows first, matches more (the Django
+ * shop's covers names, username and e-mail). The other fields match ids,
+ * codes, dates and amounts.
+ */
+export const PERSONAL_FILTERS = ["email", "search"] as const satisfies readonly (keyof OrderFilterInput)[];
+
+/**
+ * Control characters (C0, DEL and C1: Unicode's Cc) and the Unicode line and
+ * paragraph separators. None belongs in a filter text, and a NUL or an escape
+ * sent on to a provider's query or SQL is at best an error there.
+ */
+const CONTROL = /[\p{Cc}\u2028\u2029]/u;
+
+/** The first control character of a text (see {@link CONTROL}) as `U+XXXX`, or null when it has none. */
+export function controlCharacterIn(value: string): string | null {
+  const found = CONTROL.exec(value);
+  return found ? `U+${(found[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}` : null;
 }
 
+function noControlCharacter(value: string, argument: string): void {
+  const found = controlCharacterIn(value);
+  if (found) throw new UserInputError(`${argument} must not contain control characters (found ${found})`, argument);
+}
+
+const LINE_BREAK = /[\r\n\u2028\u2029]/;
+
+/** One line of 1 to MAX_TEXT characters. */
+function isShortLine(value: string): boolean {
+  return value !== "" && value.length <= MAX_TEXT && !LINE_BREAK.test(value);
+}
+
+/** A text trimmed; a line break refused even where trimming would drop it (it is a control character too). */
 function text(value: string | null | undefined, name: string): string | undefined {
   if (value === null || value === undefined) return undefined;
   const trimmed = value.trim();
-  if (!isShortLine(trimmed)) {
+  if (!isShortLine(trimmed) || LINE_BREAK.test(value)) {
     throw new UserInputError(`filter.${name} must be a single line of 1 to ${MAX_TEXT} characters`, `filter.${name}`);
   }
+  noControlCharacter(value, `filter.${name}`);
   return trimmed;
 }
 
@@ -68,8 +107,65 @@ function codes(value: readonly string[] | null | undefined, name: string): strin
     if (!isShortLine(code)) {
       throw new UserInputError(`filter.${name}: each code must be a single line of 1 to ${MAX_TEXT} characters`, `filter.${name}`);
     }
+    noControlCharacter(code, `filter.${name}`);
   }
   return values;
+}
+
+/**
+ * The first text in an input value (a filter as the client sent it, any
+ * depth) that holds a control character: its argument path (`filter.search`,
+ * `filter.nativeStatus`) and the character; null when there is none.
+ */
+export function controlCharacterInInput(value: unknown, path: string): { argument: string; found: string } | null {
+  if (typeof value === "string") {
+    const found = controlCharacterIn(value);
+    return found ? { argument: path, found } : null;
+  }
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const problem = controlCharacterInInput(item, path);
+      if (problem) return problem;
+    }
+    return null;
+  }
+  if (value !== null && typeof value === "object") {
+    for (const [key, item] of Object.entries(value)) {
+      const problem = controlCharacterInInput(item, `${path}.${key}`);
+      if (problem) return problem;
+    }
+  }
+  return null;
+}
+
+/** The FORBIDDEN answer to a personal filter used without pii:read. */
+export function personalFilterForbidden(field: string, argument: string): GraphQLError {
+  return new GraphQLError(`${field}: ${argument} matches personal data and needs the pii:read scope`, {
+    extensions: { code: "FORBIDDEN", field, argument, scope: "pii:read" },
+  });
+}
+
+/** The first personal filter ({@link PERSONAL_FILTERS}) an OrderFilter input sets, or null. */
+export function personalFilterIn(
+  input: Partial<Record<(typeof PERSONAL_FILTERS)[number], unknown>> | null | undefined,
+): (typeof PERSONAL_FILTERS)[number] | null {
+  if (!input) return null;
+  return PERSONAL_FILTERS.find((name) => input[name] !== null && input[name] !== undefined) ?? null;
+}
+
+/**
+ * Refuses an OrderFilter that uses a personal filter for a client without
+ * pii:read, naming the field (`Query.orders`), the argument (`filter.email`)
+ * and the scope.
+ */
+export function requireFilterScope(
+  input: Partial<Record<(typeof PERSONAL_FILTERS)[number], unknown>> | null | undefined,
+  scopes: ReadonlySet<Scope>,
+  field: string,
+): void {
+  if (scopes.has("pii:read")) return;
+  const used = personalFilterIn(input);
+  if (used) throw personalFilterForbidden(field, `filter.${used}`);
 }
 
 /** The engine filter and, when customers are named, their native ids per provider. */
@@ -105,7 +201,8 @@ export function resolveFilter(input: OrderFilterInput | null | undefined): Resol
     customerIdsByProvider = new Map();
     for (const id of customerIds) {
       const decoded = decodeGlobalId(id);
-      if (decoded?.type !== "Customer")
+      // A native id is percent-encoded inside the id: a control character can hide there.
+      if (decoded?.type !== "Customer" || controlCharacterIn(decoded.nativeId))
         throw new UserInputError(`filter.customerIds: "${id.slice(0, 80)}" is not a customer id`, "filter.customerIds");
       const ids = customerIdsByProvider.get(decoded.provider) ?? [];
       ids.push(decoded.nativeId);

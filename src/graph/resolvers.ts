@@ -14,7 +14,7 @@ import { decodeGlobalId, encodeGlobalId } from "./global-id.ts";
 import { completeOrder } from "./loaders.ts";
 import { customerReadSize } from "./lookahead.ts";
 import { writeResolvers } from "./mutation.resolvers.ts";
-import { resolveFilter, resolveSort } from "./order-input.ts";
+import { requireFilterScope, resolveFilter, resolveSort } from "./order-input.ts";
 import { reportPage } from "./partial-errors.ts";
 import { scalarResolvers } from "./scalars.ts";
 
@@ -36,17 +36,45 @@ function forbiddenPii(info: GraphQLResolveInfo): GraphQLError {
   });
 }
 
-function guardPii(context: GraphContext, info: GraphQLResolveInfo): void {
-  if (!context.client.scopes.has("pii:read")) throw forbiddenPii(info);
-}
+/** The Order interface's fields that are personal data, on every provider's order type. */
+const PERSONAL_ORDER_FIELDS = ["email", "billingAddress", "shippingAddress"] as const;
+/** Customer's fields that are personal data. */
+const PERSONAL_CUSTOMER_FIELDS = ["name", "email", "phone"] as const;
 
 /**
- * The PII check of order fields, as a rejected promise: those fields were async,
- * so a refusal of a non-null one did not stop its siblings from reporting theirs;
- * keeping the refusal asynchronous keeps the same errors in the response.
+ * Every field that needs pii:read, as `Type.field`: the Order interface's
+ * personal fields on each order type, Customer's, and each provider's own
+ * (`piiFields`, `nestedPiiFields`). Each is nullable in the schema, so a
+ * refused field is null with its error and nothing above it is lost
+ * (tests/unit/personal-fields.test.ts).
  */
-function deniedPii(context: GraphContext, info: GraphQLResolveInfo): Promise<never> | undefined {
-  return context.client.scopes.has("pii:read") ? undefined : Promise.reject(forbiddenPii(info));
+export function personalFields(bindings: readonly OrderTypeBinding[]): string[] {
+  const fields: string[] = PERSONAL_CUSTOMER_FIELDS.map((field) => `Customer.${field}`);
+  for (const binding of bindings) {
+    for (const field of [...PERSONAL_ORDER_FIELDS, ...binding.piiFields]) fields.push(`${binding.typeName}.${field}`);
+    for (const [typeName, names] of Object.entries(binding.nestedPiiFields ?? {})) {
+      for (const field of names) fields.push(`${typeName}.${field}`);
+    }
+  }
+  return [...new Set(fields)];
+}
+
+type FieldResolver = (parent: never, args: unknown, context: GraphContext, info: GraphQLResolveInfo) => unknown;
+
+/** Puts the pii:read check in front of each personal field's resolver (or of the default one, which reads the property). */
+function guardPersonalFields(resolvers: Record<string, Record<string, unknown>>, fields: readonly string[]): void {
+  for (const path of fields) {
+    const [typeName, field] = path.split(".") as [string, string];
+    const byType = { ...resolvers[typeName] };
+    const resolve =
+      (byType[field] as FieldResolver | undefined) ??
+      ((parent: Record<string, unknown>) => (parent[field] === undefined ? null : parent[field]));
+    byType[field] = (parent: never, args: unknown, context: GraphContext, info: GraphQLResolveInfo) => {
+      if (!context.client.scopes.has("pii:read")) throw forbiddenPii(info);
+      return resolve(parent, args, context, info);
+    };
+    resolvers[typeName] = byType;
+  }
 }
 
 function isAbsent(value: unknown): boolean {
@@ -59,10 +87,8 @@ function isAbsent(value: unknown): boolean {
  * wait on every order object of a page (`promiseForObject`), a measurable share
  * of a list query's CPU.
  */
-function detailField<T>(read: (order: OrderRecord) => T, options: { pii?: boolean } = {}) {
-  return (order: OrderRecord, _args: unknown, context: GraphContext, info: GraphQLResolveInfo): T | Promise<T> => {
-    const denied = options.pii ? deniedPii(context, info) : undefined;
-    if (denied) return denied;
+function detailField<T>(read: (order: OrderRecord) => T) {
+  return (order: OrderRecord, _args: unknown, context: GraphContext): T | Promise<T> => {
     const value = read(order);
     if (order.complete || !isAbsent(value)) return value;
     return completeOrder(context.loaders, order).then(read);
@@ -109,6 +135,7 @@ export async function customerByGlobalId(context: GraphContext, id: string, info
 
 /** The first page of a customer's orders comes through the batching loader; other pages page alone. */
 function customerOrders(customer: CustomerRecord, args: CustomerOrdersArgs, context: GraphContext): Promise<OrderPage> {
+  requireFilterScope(args.filter, context.client.scopes, "Customer.orders");
   const { filter } = resolveFilter(args.filter);
   if (filter.customerIds)
     throw new GraphQLError("Customer.orders: filter.customerIds is implied by the customer", {
@@ -143,9 +170,9 @@ const orderInterfaceFields = {
   provider: (order: OrderRecord, _args: unknown, context: GraphContext) => connectorOf(context, order.provider),
   updatedAt: detailField((o) => o.updatedAt),
   customer: (order: OrderRecord) => order.customer,
-  email: (order: OrderRecord, _args: unknown, context: GraphContext, info: GraphQLResolveInfo) => deniedPii(context, info) ?? order.email,
-  billingAddress: detailField((o) => o.billingAddress, { pii: true }),
-  shippingAddress: detailField((o) => o.shippingAddress, { pii: true }),
+  email: (order: OrderRecord) => order.email,
+  billingAddress: detailField((o) => o.billingAddress),
+  shippingAddress: detailField((o) => o.shippingAddress),
   items: detailField((o) => o.items),
   subtotal: detailField((o) => o.subtotal),
   total: detailField((o) => o.total),
@@ -158,28 +185,15 @@ export function createResolvers(bindings: readonly OrderTypeBinding[], typeNameB
   for (const binding of bindings) {
     const fields: Record<string, unknown> = { ...orderInterfaceFields };
     for (const field of binding.nativeFields) {
-      const pii = binding.piiFields.includes(field);
       // In `native`, undefined means "not in this (partial) record", null means "the provider has none".
       // Synchronous when the row has the field (see detailField).
-      fields[field] = (order: OrderRecord, _args: unknown, context: GraphContext, info: GraphQLResolveInfo) => {
-        const denied = pii ? deniedPii(context, info) : undefined;
-        if (denied) return denied;
+      fields[field] = (order: OrderRecord, _args: unknown, context: GraphContext) => {
         const value = (order.native as Record<string, unknown>)[field];
         if (value !== undefined || order.complete) return value ?? null;
         return completeOrder(context.loaders, order).then((full) => (full.native as Record<string, unknown>)[field] ?? null);
       };
     }
     concrete[binding.typeName] = fields;
-    for (const [typeName, piiFields] of Object.entries(binding.nestedPiiFields ?? {})) {
-      const nested: Record<string, unknown> = {};
-      for (const field of piiFields) {
-        nested[field] = (parent: Record<string, unknown>, _args: unknown, context: GraphContext, info: GraphQLResolveInfo) => {
-          guardPii(context, info);
-          return parent[field] ?? null;
-        };
-      }
-      concrete[typeName] = nested;
-    }
   }
   const writes = writeResolvers();
   const resolvers: Resolvers = {
@@ -196,18 +210,6 @@ export function createResolvers(bindings: readonly OrderTypeBinding[], typeNameB
     Customer: {
       id: (customer) => encodeGlobalId("Customer", customer.provider, customer.nativeId),
       provider: (customer, _args, context) => connectorOf(context, customer.provider),
-      name: (customer, _args, context, info) => {
-        guardPii(context, info);
-        return customer.name;
-      },
-      email: (customer, _args, context, info) => {
-        guardPii(context, info);
-        return customer.email;
-      },
-      phone: (customer, _args, context, info) => {
-        guardPii(context, info);
-        return customer.phone;
-      },
       orders: async (customer, args, context, info) => reportPage(context, info, await customerOrders(customer, args, context)),
     },
     Provider: {
@@ -228,6 +230,7 @@ export function createResolvers(bindings: readonly OrderTypeBinding[], typeNameB
     Query: {
       orders: async (_root, args, context, info) => {
         requireScope(context, "orders:read", "reading orders");
+        requireFilterScope(args.filter, context.client.scopes, "Query.orders");
         const { filter, customerIdsByProvider } = resolveFilter(args.filter);
         const page = await queryOrders(
           { ...args, filter, customerIdsByProvider, sort: resolveSort(args.sort), connectors: allowedConnectors(context, args.providers) },
@@ -260,7 +263,9 @@ export function createResolvers(bindings: readonly OrderTypeBinding[], typeNameB
     },
     Mutation: writes.Mutation,
   };
-  return { ...resolvers, ...(concrete as Resolvers) };
+  const all = { ...resolvers, ...(concrete as Resolvers) };
+  guardPersonalFields(all as unknown as Record<string, Record<string, unknown>>, personalFields(bindings));
+  return all;
 }
 
 export type { EngineLimits };

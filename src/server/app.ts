@@ -10,6 +10,7 @@ import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { OrdergraphConfig } from "../config/config.schema.ts";
 import { createGraphContext, type GraphContext } from "../graph/context.ts";
+import { filterGuardPlugin } from "../graph/filter-guard.ts";
 import { partialErrorsPlugin } from "../graph/partial-errors.ts";
 import { createResolvers } from "../graph/resolvers.ts";
 import { WriteCoordinator } from "../graph/write-coordinator.ts";
@@ -133,6 +134,8 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
       partialErrorsPlugin<GraphContext>(),
       // Apollo runs every plugin's didResolveOperation at once: the cost plugin skips what this one refuses.
       operationResolutionPlugin,
+      // Before the cost plugin: a refused filter is answered as such, whatever it would cost.
+      filterGuardPlugin(),
       ...limits.plugins,
       operationLogPlugin(logger),
       ...(metrics ? [metrics.plugin] : []),

@@ -184,14 +184,31 @@ describe("emnify over GraphQL", () => {
   });
 
   it("hides personal data without pii:read and shows it with it", async () => {
-    const raw = emulator.orders.find((o) => o.customer_user !== null && o.invoice_address !== null) as EmnifyOrder;
+    const raw = emulator.orders.find(
+      (o) => o.customer_user !== null && o.invoice_address !== null && o.external_shipping_reference !== null,
+    ) as EmnifyOrder;
     const reader = await server.run(EmnifyOrderPersonalDocument, { id: orderId(raw.id) }, READER_KEY);
     const forbidden = (reader.errors ?? []).filter((e) => e.extensions?.code === "FORBIDDEN").map((e) => e.path?.at(-1));
     expect(forbidden.sort()).toEqual(["billingAddress", "customerUser", "email", "shippingAddress"]);
     expect(JSON.stringify(reader.data)).not.toContain(raw.customer_user?.username as string);
-    // emnify's non-personal fields stay readable.
+    // emnify's non-personal fields stay readable: the details differ from an admin's only in the organisation's
+    // name (the customer's name) and the tracking number, both personal since issue 23, each null at its own path.
     const details = await server.run(EmnifyOrderDetailsDocument, { id: orderId(raw.id) }, READER_KEY);
-    expect(details.errors).toBeUndefined();
+    expect(details.errors?.map((e) => [e.extensions?.code, e.path?.join(".")]).sort()).toEqual([
+      ["FORBIDDEN", "order.customerOrganisation.name"],
+      ["FORBIDDEN", "order.externalShippingReference"],
+    ]);
+    const detailsWithPii = await server.run(EmnifyOrderDetailsDocument, { id: orderId(raw.id) }, ADMIN_KEY);
+    expect(detailsWithPii.errors).toBeUndefined();
+    const withPii = detailsWithPii.data?.order;
+    if (withPii?.__typename !== "EmnifyOrder") throw new Error("not an EmnifyOrder");
+    expect(withPii.customerOrganisation?.name).toBe(raw.customer_organisation?.name);
+    expect(withPii.externalShippingReference).toBe(raw.external_shipping_reference);
+    expect(details.data?.order).toEqual({
+      ...withPii,
+      customerOrganisation: { ...withPii.customerOrganisation, name: null },
+      externalShippingReference: null,
+    });
 
     const admin = await server.run(EmnifyOrderPersonalDocument, { id: orderId(raw.id) }, ADMIN_KEY);
     expect(admin.errors).toBeUndefined();

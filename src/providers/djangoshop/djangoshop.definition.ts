@@ -80,11 +80,16 @@ export const djangoShopDefinition: ProviderDefinition<DjangoShopConfig> = {
       "billingNationalCode",
       "billingMobileNumber",
       "billingPostalCode",
+      // The billing country is part of the billing address, as its state and city are.
+      "billingCountry",
       "billingState",
       "billingCity",
       // Free text and free-form data about the buyer ("leave the parcel at the back door", an engraving).
       "notes",
       "extra",
+      // The order's key is random, unique and unguessable: what a shop puts in the links it sends the
+      // buyer to see the order without logging in. Treated as the buyer's, like Iteras' resume URL.
+      "key",
     ],
     nestedPiiFields: { DjangoShopOrderItem: ["notes"] },
   },

@@ -65,8 +65,11 @@ export const emnifyDefinition: ProviderDefinition<EmnifyConfig> = {
       "purchaseOrderNumber",
       "lines",
     ],
-    // The user's name and login (an e-mail address) are personal data.
-    piiFields: ["customerUser"],
+    // The user's name and login (an e-mail address) are personal data. The organisation's name is the
+    // customer's name (Customer.name), often a person's (a sole trader's, or "Hansen Logistics"). The
+    // tracking number opens the carrier's page of the delivery, with the recipient's name and place.
+    piiFields: ["customerUser", "externalShippingReference"],
+    nestedPiiFields: { EmnifyOrganisation: ["name"] },
   },
   secretPaths: ["credentials.applicationToken", "credentials.password"],
 };

@@ -69,8 +69,10 @@ export const iterasDefinition: ProviderDefinition<IterasConfig> = {
       "ip",
       "customerId",
     ],
-    // The resume URL opens the person's unfinished order; custom fields hold phone numbers and free text.
+    // The resume URL opens the person's unfinished order; custom fields hold phone numbers and free text,
+    // a product's too (a gift message): which of an account's fields are personal cannot be known, so all are guarded.
     piiFields: ["ip", "customFields", "paymentAgreement", "resumeOrderingUrl"],
+    nestedPiiFields: { IterasStandaloneProduct: ["customFields"] },
   },
   secretPaths: ["credentials.apiKey"],
 };
