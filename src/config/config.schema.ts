@@ -159,6 +159,39 @@ export const configSchema = z
           .strict()
           .prefault({})
           .describe("Query limits; past one, the answer is QUERY_TOO_COMPLEX with the numbers."),
+        http: z
+          .object({
+            headersTimeoutMs: z
+              .number()
+              .int()
+              .min(500)
+              .max(120_000)
+              .default(10_000)
+              .describe(
+                "Time a client has to send a request's headers, from the moment it connects or its previous answer ends; then 408 and the connection is closed.",
+              ),
+            bodyTimeoutMs: z
+              .number()
+              .int()
+              .min(500)
+              .max(600_000)
+              .default(10_000)
+              .describe(
+                "Time a client has to send a whole request, headers and body (at least headersTimeoutMs); then 408 and the connection is closed. Answering is not counted: requestDeadlineMs bounds that.",
+              ),
+            keepAliveTimeoutMs: z
+              .number()
+              .int()
+              .min(1000)
+              .max(600_000)
+              .default(72_000)
+              .describe(
+                "How long an idle keep-alive connection stays open; keep it longer than the idle timeout of a load balancer in front.",
+              ),
+          })
+          .strict()
+          .prefault({})
+          .describe("Timeouts of client connections: slow or idle clients cannot hold sockets."),
         authFailures: z
           .object({
             max: z.number().int().min(1).max(100_000).default(10).describe("Failed authentications allowed per client address per window."),
@@ -233,6 +266,10 @@ export const configSchema = z
   })
   .strict()
   .superRefine((config, ctx) => {
+    // Node refuses a header timeout longer than the whole request's.
+    if (config.server.http.bodyTimeoutMs < config.server.http.headersTimeoutMs) {
+      ctx.addIssue({ code: "custom", path: ["server", "http", "bodyTimeoutMs"], message: "must be at least server.http.headersTimeoutMs" });
+    }
     const ids = new Set<string>();
     config.providers.forEach((p, i) => {
       if (ids.has(p.id)) ctx.addIssue({ code: "custom", path: ["providers", i, "id"], message: `duplicate provider id "${p.id}"` });

@@ -7,7 +7,7 @@ import { ApolloServer, type ApolloServerPlugin, type GraphQLRequestListener } fr
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from "@as-integrations/fastify";
 import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { OrdergraphConfig } from "../config/config.schema.ts";
 import { createGraphContext, type GraphContext } from "../graph/context.ts";
 import { partialErrorsPlugin } from "../graph/partial-errors.ts";
@@ -74,6 +74,42 @@ const upstreamPlugin = (expose: boolean): ApolloServerPlugin<GraphContext> => {
   };
 };
 
+/**
+ * Headers of every /graphql answer (data, errors and auth refusals alike):
+ * answers hold personal data and are never to be stored by a browser or a
+ * proxy, and a JSON answer must not be sniffed into something executable.
+ */
+const GRAPHQL_HEADERS = { "cache-control": "no-store", "x-content-type-options": "nosniff" } as const;
+
+function graphqlHeaders(_request: FastifyRequest, reply: FastifyReply, done: () => void): void {
+  reply.headers(GRAPHQL_HEADERS);
+  done();
+}
+
+/** How often Node looks for connections past their header or body timeout (its default, 30 s, would let them overstay by that much). */
+const TIMEOUT_CHECK_MS = 1000;
+
+/** Added to the request deadline: a socket silent both ways for that long is dropped. */
+const SOCKET_IDLE_MARGIN_MS = 10_000;
+
+/**
+ * Fastify's connection timeouts. A client has `headersTimeoutMs` for its
+ * headers and `bodyTimeoutMs` for the whole request (then Node answers 408 and
+ * closes), and an idle keep-alive connection closes after `keepAliveTimeoutMs`.
+ * Answering is bounded by the request deadline instead; a socket with no byte
+ * either way for longer than that (a client that stopped reading its answer)
+ * is dropped.
+ */
+export function connectionOptions(server: OrdergraphConfig["server"]) {
+  const { headersTimeoutMs, bodyTimeoutMs, keepAliveTimeoutMs } = server.http;
+  return {
+    connectionTimeout: server.requestDeadlineMs + SOCKET_IDLE_MARGIN_MS,
+    keepAliveTimeout: keepAliveTimeoutMs,
+    requestTimeout: bodyTimeoutMs,
+    http: { headersTimeout: headersTimeoutMs, requestTimeout: bodyTimeoutMs, connectionsCheckingInterval: TIMEOUT_CHECK_MS },
+  };
+}
+
 /** Builds the server (does not listen yet). */
 export async function buildServer(options: ServerOptions): Promise<OrdergraphServer> {
   const { config } = options;
@@ -81,6 +117,7 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
   // Closing drops idle keep-alive connections and lets requests in flight finish (see close()).
   const app = Fastify({
     ...fastifyLogOptions(logger, config.observability.metrics.enabled ? config.observability.metrics.path : undefined),
+    ...connectionOptions(config.server),
     bodyLimit: 1024 * 1024,
     forceCloseConnections: "idle",
   });
@@ -160,7 +197,8 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
   app.route({
     url: "/graphql",
     method: ["GET", "POST", "OPTIONS"],
-    preHandler: authGuard,
+    // Both run on the headers alone, before the body is read: refusals carry the headers too.
+    onRequest: [graphqlHeaders, authGuard],
     handler,
   });
 
