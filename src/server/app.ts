@@ -19,7 +19,7 @@ import type { ObserverHub } from "../providers/core/upstream-events.ts";
 import { AuthFailureLimiter, ClientKeys, createAuthGuard } from "./auth.ts";
 import { compiledExecution, operationResolutionPlugin } from "./compiled-execution.ts";
 import { formatError } from "./error-format.ts";
-import { graphiqlAsset, graphiqlHtml } from "./graphiql-page.ts";
+import { graphiqlAsset, graphiqlPage } from "./graphiql-page.ts";
 import { fastifyLogOptions, type Logger, logUpstreamCalls, operationLogPlugin, registerRequestLogging, serverLogger } from "./logging.ts";
 import { createServerMetrics } from "./metrics.ts";
 import { createQueryLimits } from "./query-limits.ts";
@@ -202,16 +202,28 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
     handler,
   });
 
+  // The page is the same for every request, and so is its CSP (which holds the hashes of its inline parts).
+  const graphiql = graphiqlPage({ endpoint: "/graphql", demoKey: options.demoKey });
   app.get("/graphiql", async (_request, reply) =>
     reply
       .type("text/html; charset=utf-8")
-      .header("cache-control", "no-store")
-      .send(graphiqlHtml({ endpoint: "/graphql", demoKey: options.demoKey })),
+      .headers({
+        "cache-control": "no-store",
+        "content-security-policy": graphiql.contentSecurityPolicy,
+        // For browsers that know no frame-ancestors.
+        "x-frame-options": "DENY",
+        "x-content-type-options": "nosniff",
+        "referrer-policy": "no-referrer",
+      })
+      .send(graphiql.html),
   );
   app.get<{ Params: { name: string } }>("/graphiql/assets/:name", async (request, reply) => {
     const asset = await graphiqlAsset(request.params.name);
     if (!asset) return reply.code(404).send({ error: "not found" });
-    return reply.type(asset.type).header("cache-control", "public, max-age=86400").send(asset.body);
+    return reply
+      .type(asset.type)
+      .headers({ "cache-control": "public, max-age=86400", "x-content-type-options": "nosniff" })
+      .send(asset.body);
   });
   app.get("/healthz", async () => ({ status: "ok" }));
   app.get("/readyz", async (_request, reply) => {

@@ -3,8 +3,11 @@
  * slow bodies are cut at the configured timeouts (while a slow answer to a
  * complete request is not), a request without a valid key is refused on its
  * headers before any of its body is read, and every /graphql answer carries
- * `Cache-Control: no-store` and `X-Content-Type-Options: nosniff`.
+ * `Cache-Control: no-store` and `X-Content-Type-Options: nosniff`; /graphiql
+ * comes with a Content-Security-Policy that allows its own inline script by
+ * hash and forbids framing (tests/browser runs the page under it).
  */
+import { createHash } from "node:crypto";
 import { connect, type Socket } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type CsCartEmulator, startCsCartEmulator } from "../../emulators/cscart/cscart.emulator.ts";
@@ -209,5 +212,32 @@ describe("headers of /graphql answers", () => {
     expect(csrf.status).toBe(400);
     expectHardened(csrf, "CSRF refusal");
     for (const response of [ok, get, invalid, badJson, keyless, csrf]) await response.body?.cancel();
+  });
+});
+
+describe("headers of /graphiql", () => {
+  it("a CSP that allows the page's inline script by its hash, no other inline script, and no framing", async () => {
+    const response = await fetch(`${server.url}/graphiql`);
+    expect(response.status).toBe(200);
+    const policy = response.headers.get("content-security-policy") ?? "";
+    const directives = new Map(
+      policy.split(/;\s*/).map((directive) => {
+        const [name, ...sources] = directive.split(" ");
+        return [name, sources] as const;
+      }),
+    );
+    expect(directives.get("frame-ancestors")).toEqual(["'none'"]);
+    expect(directives.get("default-src")).toEqual(["'none'"]);
+    expect(directives.get("connect-src")).toEqual(["'self'"]);
+    const html = await response.text();
+    const inline = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1] as string);
+    expect(inline).toHaveLength(1);
+    const hash = createHash("sha256")
+      .update(inline[0] as string)
+      .digest("base64");
+    expect(directives.get("script-src")).toEqual(["'self'", `'sha256-${hash}'`]);
+    expect(response.headers.get("x-frame-options")).toBe("DENY");
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(response.headers.get("cache-control")).toBe("no-store");
   });
 });
