@@ -24,6 +24,12 @@ const clientSchema = z
       .describe("The sha256 of the client key, hex, instead of `key`."),
     scopes: z.array(z.enum(SCOPES)).min(1).describe("What the client may do."),
     providers: z.array(z.string().min(1)).min(1).default(["*"]).describe('Provider ids the client may use; ["*"] (default) for all.'),
+    router: z
+      .boolean()
+      .default(false)
+      .describe(
+        "A federation router's own key (or the build's that composes the supergraph): it may read `_service { sdl }` when server.introspection is off.",
+      ),
   })
   .strict()
   .refine((c) => (c.key === undefined) !== (c.keySha256 === undefined), { message: "give exactly one of key or keySha256" });
@@ -129,7 +135,12 @@ export const configSchema = z
         host: z.string().default("127.0.0.1").describe("Interface to listen on."),
         port: z.number().int().min(0).max(65535).default(4000).describe("Port to listen on (PORT and --port override it)."),
         exposeUpstreamFigures: z.boolean().default(true).describe("Add extensions.upstream to every response."),
-        introspection: z.boolean().default(true).describe("Allow schema introspection."),
+        introspection: z
+          .boolean()
+          .default(true)
+          .describe(
+            "Allow schema introspection; when off, `_service { sdl }` (the subgraph SDL) is answered to router clients (clients[].router) only.",
+          ),
         requestDeadlineMs: z
           .number()
           .int()

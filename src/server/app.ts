@@ -24,6 +24,7 @@ import { fastifyLogOptions, type Logger, logUpstreamCalls, operationLogPlugin, r
 import { createServerMetrics } from "./metrics.ts";
 import { createQueryLimits } from "./query-limits.ts";
 import { RequestCall } from "./request-call.ts";
+import { routerOnlyFieldsPlugin } from "./router-access.ts";
 import { buildApiSchema } from "./schema.ts";
 
 /** What the server is built from. */
@@ -171,6 +172,8 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
       // Apollo runs every plugin's didResolveOperation at once: the cost plugin skips what this one refuses.
       operationResolutionPlugin,
       ...limits.plugins,
+      // The subgraph SDL is the whole schema: without introspection, only a router may read it.
+      ...(config.server.introspection ? [] : [routerOnlyFieldsPlugin(new Set(["_service"]), "introspection is off")]),
       operationLogPlugin(logger),
       ...(metrics ? [metrics.plugin] : []),
       ...(tracing ? [tracing.plugin] : []),
