@@ -249,6 +249,12 @@ export const configSchema = z
       .prefault({}),
     observability: z
       .object({
+        showProviderIds: z
+          .boolean()
+          .default(false)
+          .describe(
+            "Show provider ids on /readyz and as metrics labels; off: /readyz gives its status only, and metrics label providers by their position in providers[] (provider-1, provider-2, ...).",
+          ),
         metrics: z
           .object({
             enabled: z.boolean().default(true).describe("Serve Prometheus metrics."),
@@ -257,6 +263,11 @@ export const configSchema = z
               .regex(/^\/[a-z0-9/_-]*$/)
               .default("/metrics")
               .describe("Path of the metrics endpoint."),
+            operationNames: z
+              .array(z.string().regex(/^[_A-Za-z][_0-9A-Za-z]{0,99}$/, "a GraphQL operation name"))
+              .max(1000)
+              .default([])
+              .describe('Operation names that get a metrics label of their own; any other named operation is labelled "other".'),
           })
           .strict()
           .prefault({}),

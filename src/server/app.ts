@@ -133,7 +133,13 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
   const typeNameByKind = Object.fromEntries(options.definitions.map((d) => [d.kind, d.orderType.typeName]));
   const keys = new ClientKeys(config.clients);
   const writes = new WriteCoordinator();
-  const metrics = config.observability.metrics.enabled ? createServerMetrics({ providers: [...connectors.keys()] }) : undefined;
+  const metrics = config.observability.metrics.enabled
+    ? createServerMetrics({
+        providers: [...connectors.keys()],
+        showProviderIds: config.observability.showProviderIds,
+        operationNames: config.observability.metrics.operationNames,
+      })
+    : undefined;
   // OpenTelemetry is loaded only when tracing is on: it is a few MB of heap a server without it never uses.
   const tracing =
     config.observability.tracing.enabled || options.spanExporter
@@ -229,13 +235,15 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
       .send(asset.body);
   });
   app.get("/healthz", async () => ({ status: "ok" }));
+  // Unauthenticated, like the metrics: which providers are configured is shown only when the config says so.
+  const readyProviders = config.observability.showProviderIds ? { providers: [...connectors.keys()] } : {};
   app.get("/readyz", async (_request, reply) => {
     const ready = connectors.size > 0;
-    return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "no providers", providers: [...connectors.keys()] });
+    return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "no providers", ...readyProviders });
   });
   app.get("/", async (_request, reply) => reply.redirect("/graphiql"));
   if (metrics) {
-    // No auth: Prometheus scrapes it; labels hold no keys or credentials (client names at most).
+    // No auth: Prometheus scrapes it; labels hold no keys, credentials or client-chosen text (see metrics.ts).
     app.get(config.observability.metrics.path, async (_request, reply) => {
       const { contentType, body } = await metrics.scrape();
       return reply.type(contentType).header("cache-control", "no-store").send(body);
