@@ -203,6 +203,13 @@ export const configSchema = z
           .strict()
           .prefault({})
           .describe("Timeouts of client connections: slow or idle clients cannot hold sockets."),
+        cursorSecret: z
+          .string()
+          .min(32, "a cursor secret needs at least 32 characters")
+          .optional()
+          .describe(
+            "HMAC key that signs cursors (use an environment variable reference); replicas behind one endpoint must share it. Absent: a random key per start, and cursors do not survive a restart.",
+          ),
         authFailures: z
           .object({
             max: z.number().int().min(1).max(100_000).default(10).describe("Failed authentications allowed per client address per window."),

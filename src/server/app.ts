@@ -9,6 +9,7 @@ import { fastifyApolloDrainPlugin, fastifyApolloHandler } from "@as-integrations
 import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { OrdergraphConfig } from "../config/config.schema.ts";
+import { createCursorKey } from "../engine/cursor.ts";
 import { createGraphContext, type GraphContext } from "../graph/context.ts";
 import { partialErrorsPlugin } from "../graph/partial-errors.ts";
 import { createResolvers } from "../graph/resolvers.ts";
@@ -187,6 +188,8 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
   });
   await apollo.start();
 
+  // Without a configured secret, a key of this process's own: its cursors fail on any other (see docs/operations.md).
+  const engineLimits = { ...config.engine, cursorKey: createCursorKey(config.server.cursorSecret) };
   const authGuard = createAuthGuard(keys, new AuthFailureLimiter(config.server.authFailures));
   const handler = fastifyApolloHandler(apollo, {
     context: async (request) => {
@@ -197,7 +200,7 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
         connectors,
         // The request's deadline bounds every upstream call and retry made for it.
         call: new RequestCall(String(request.id), config.server.requestDeadlineMs),
-        limits: config.engine,
+        limits: engineLimits,
         writes,
         onBatch: metrics?.onBatch,
       });
