@@ -179,7 +179,7 @@ export const configSchema = z
               .max(120_000)
               .default(10_000)
               .describe(
-                "Time a client has to send a request's headers, from the moment it connects or its previous answer ends; then 408 and the connection is closed.",
+                "Time a client has to send a request's headers, from the moment it connects (on a kept-alive connection: from the next request's first byte); then 408 and the connection is closed.",
               ),
             bodyTimeoutMs: z
               .number()

@@ -117,6 +117,25 @@ describe("slow clients", () => {
     }
   });
 
+  it("keeps an idle keep-alive connection open past the header timeout, for the client's next request", async () => {
+    const { port } = new URL(server.url);
+    const get = (close: string) =>
+      `GET /graphql?query=%7B__typename%7D HTTP/1.1\r\nHost: 127.0.0.1\r\napollo-require-preflight: 1\r\nAuthorization: Bearer ${ADMIN_KEY}\r\n${close}\r\n`;
+    const text = await new Promise<string>((resolve, reject) => {
+      let answer = "";
+      const socket = connect(Number(port), "127.0.0.1", () => socket.write(get("")));
+      socket.setEncoding("utf8");
+      socket.on("data", (chunk: string) => {
+        answer += chunk;
+      });
+      socket.on("error", reject);
+      socket.on("close", () => resolve(answer));
+      // Idle for twice the header timeout (and past the body timeout), then the next request.
+      setTimeout(() => socket.writable && socket.write(get("Connection: close\r\n")), 2 * HEADERS_TIMEOUT_MS + 500);
+    });
+    expect([...text.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => Number(m[1]))).toEqual([200, 200]);
+  });
+
   it("answers a complete request whose answer takes longer than both timeouts", async () => {
     emulator.faults = { latencyMs: BODY_TIMEOUT_MS + 1000 };
     const started = performance.now();
