@@ -30,7 +30,7 @@ export type CursorEncoder = (row: Candidate) => string;
 
 /**
  * An edge whose cursor is encoded on first read and kept: queries that ask only
- * for `nodes` never read a cursor, and encoding one (JSON and a sha256) per edge
+ * for `nodes` never read a cursor, and encoding one (JSON and an HMAC) per edge
  * was a measurable share of a list query's CPU. A class, with the page's one
  * encoder, rather than an object literal with a getter and a closure per edge:
  * those made a tenth of a list request's garbage.

@@ -102,7 +102,7 @@ const SOCKET_IDLE_MARGIN_MS = 10_000;
  * either way for longer than that (a client that stopped reading its answer)
  * is dropped.
  */
-export function connectionOptions(server: OrdergraphConfig["server"]) {
+function connectionOptions(server: OrdergraphConfig["server"]) {
   const { headersTimeoutMs, bodyTimeoutMs, keepAliveTimeoutMs } = server.http;
   return {
     connectionTimeout: server.requestDeadlineMs + SOCKET_IDLE_MARGIN_MS,
@@ -214,7 +214,7 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
     handler,
   });
 
-  // The page is the same for every request, and so is its CSP (which holds the hashes of its inline parts).
+  // The page is the same for every request, and so is its CSP (which holds its inline script's hash).
   const graphiql = graphiqlPage({ endpoint: "/graphql", demoKey: options.demoKey });
   app.get("/graphiql", async (_request, reply) =>
     reply
