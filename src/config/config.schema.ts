@@ -24,6 +24,12 @@ const clientSchema = z
       .describe("The sha256 of the client key, hex, instead of `key`."),
     scopes: z.array(z.enum(SCOPES)).min(1).describe("What the client may do."),
     providers: z.array(z.string().min(1)).min(1).default(["*"]).describe('Provider ids the client may use; ["*"] (default) for all.'),
+    router: z
+      .boolean()
+      .default(false)
+      .describe(
+        "A federation router's own key (or the build's that composes the supergraph): it may read `_service { sdl }` when server.introspection is off.",
+      ),
   })
   .strict()
   .refine((c) => (c.key === undefined) !== (c.keySha256 === undefined), { message: "give exactly one of key or keySha256" });
@@ -129,7 +135,12 @@ export const configSchema = z
         host: z.string().default("127.0.0.1").describe("Interface to listen on."),
         port: z.number().int().min(0).max(65535).default(4000).describe("Port to listen on (PORT and --port override it)."),
         exposeUpstreamFigures: z.boolean().default(true).describe("Add extensions.upstream to every response."),
-        introspection: z.boolean().default(true).describe("Allow schema introspection."),
+        introspection: z
+          .boolean()
+          .default(true)
+          .describe(
+            "Allow schema introspection; when off, `_service { sdl }` (the subgraph SDL) is answered to router clients (clients[].router) only.",
+          ),
         requestDeadlineMs: z
           .number()
           .int()
@@ -159,6 +170,46 @@ export const configSchema = z
           .strict()
           .prefault({})
           .describe("Query limits; past one, the answer is QUERY_TOO_COMPLEX with the numbers."),
+        http: z
+          .object({
+            headersTimeoutMs: z
+              .number()
+              .int()
+              .min(500)
+              .max(120_000)
+              .default(10_000)
+              .describe(
+                "Time a client has to send a request's headers, from the moment it connects (on a kept-alive connection: from the next request's first byte); then 408 and the connection is closed.",
+              ),
+            bodyTimeoutMs: z
+              .number()
+              .int()
+              .min(500)
+              .max(600_000)
+              .default(10_000)
+              .describe(
+                "Time a client has to send a whole request, headers and body (at least headersTimeoutMs); then 408 and the connection is closed. Answering is not counted: requestDeadlineMs bounds that.",
+              ),
+            keepAliveTimeoutMs: z
+              .number()
+              .int()
+              .min(1000)
+              .max(600_000)
+              .default(72_000)
+              .describe(
+                "How long an idle keep-alive connection stays open; keep it longer than the idle timeout of a load balancer in front.",
+              ),
+          })
+          .strict()
+          .prefault({})
+          .describe("Timeouts of client connections: slow or idle clients cannot hold sockets."),
+        cursorSecret: z
+          .string()
+          .min(32, "a cursor secret needs at least 32 characters")
+          .optional()
+          .describe(
+            "HMAC key that signs cursors (use an environment variable reference); replicas behind one endpoint must share it. Absent: a random key per start, and cursors do not survive a restart.",
+          ),
         authFailures: z
           .object({
             max: z.number().int().min(1).max(100_000).default(10).describe("Failed authentications allowed per client address per window."),
@@ -205,6 +256,12 @@ export const configSchema = z
       .prefault({}),
     observability: z
       .object({
+        showProviderIds: z
+          .boolean()
+          .default(false)
+          .describe(
+            "Show provider ids on /readyz and as metrics labels; off: /readyz gives its status only, and metrics label providers by their position in providers[] (provider-1, provider-2, ...).",
+          ),
         metrics: z
           .object({
             enabled: z.boolean().default(true).describe("Serve Prometheus metrics."),
@@ -213,6 +270,11 @@ export const configSchema = z
               .regex(/^\/[a-z0-9/_-]*$/)
               .default("/metrics")
               .describe("Path of the metrics endpoint."),
+            operationNames: z
+              .array(z.string().regex(/^[_A-Za-z][_0-9A-Za-z]{0,99}$/, "a GraphQL operation name"))
+              .max(1000)
+              .default([])
+              .describe('Operation names that get a metrics label of their own; any other named operation is labelled "other".'),
           })
           .strict()
           .prefault({}),
@@ -233,6 +295,10 @@ export const configSchema = z
   })
   .strict()
   .superRefine((config, ctx) => {
+    // Node refuses a header timeout longer than the whole request's.
+    if (config.server.http.bodyTimeoutMs < config.server.http.headersTimeoutMs) {
+      ctx.addIssue({ code: "custom", path: ["server", "http", "bodyTimeoutMs"], message: "must be at least server.http.headersTimeoutMs" });
+    }
     const ids = new Set<string>();
     config.providers.forEach((p, i) => {
       if (ids.has(p.id)) ctx.addIssue({ code: "custom", path: ["providers", i, "id"], message: `duplicate provider id "${p.id}"` });

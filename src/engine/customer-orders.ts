@@ -199,7 +199,7 @@ function bucketPage(
   const taken = bucket.slice(0, query.first);
   const encode: CursorEncoder = (item) => {
     fingerprint ??= cursorFingerprint({ filter, sort: query.sort, connectors: [query.connector] });
-    return encodeCursor({ owner: provider, index: item.index, resume: { [provider]: item.index + 1 } }, fingerprint);
+    return encodeCursor({ owner: provider, index: item.index, resume: { [provider]: item.index + 1 } }, fingerprint, limits.cursorKey);
   };
   const edges = taken.map((item) => lazyEdge(item, encode));
   let counted: Promise<number | null> | undefined;

@@ -7,14 +7,16 @@ import type { Connector, OrderFilter, SortKey } from "../providers/core/connecto
 import type { OrderRecord } from "../providers/core/model.ts";
 import { orderComparator } from "../providers/core/order-compare.ts";
 import { UpstreamError } from "../providers/core/upstream-error.ts";
-import { type CursorState, decodeCursor, encodeCursor, queryFingerprint } from "./cursor.ts";
+import { type CursorKey, type CursorState, decodeCursor, encodeCursor, queryFingerprint } from "./cursor.ts";
 import { UserInputError } from "./engine-errors.ts";
 import { type Candidate, END_OF_SEQUENCE, type LazyForward, ProviderStream, type StreamLimits } from "./provider-stream.ts";
 
-/** Paging and scan limits of the engine (from the config's `engine` section). */
+/** Paging and scan limits of the engine (from the config's `engine` section), and the key its cursors are signed with. */
 export interface EngineLimits extends StreamLimits {
   defaultPageSize: number;
   maxPageSize: number;
+  /** Signs and checks cursors (from `server.cursorSecret`; see `createCursorKey`). */
+  cursorKey: CursorKey;
 }
 
 /** One edge of a page. */
@@ -28,7 +30,7 @@ export type CursorEncoder = (row: Candidate) => string;
 
 /**
  * An edge whose cursor is encoded on first read and kept: queries that ask only
- * for `nodes` never read a cursor, and encoding one (JSON and a sha256) per edge
+ * for `nodes` never read a cursor, and encoding one (JSON and an HMAC) per edge
  * was a measurable share of a list query's CPU. A class, with the page's one
  * encoder, rather than an object literal with a getter and a closure per edge:
  * those made a tenth of a list request's garbage.
@@ -225,7 +227,7 @@ export async function queryOrders(query: OrdersQuery, call: CallContext, limits:
   let fingerprinted: string | undefined;
   const fingerprint = () => (fingerprinted ??= cursorFingerprint(query));
   const cursorText = backward ? query.before : query.after;
-  const cursor = cursorText != null ? decodeCursor(cursorText, fingerprint(), ids, backward ? "before" : "after") : null;
+  const cursor = cursorText != null ? decodeCursor(cursorText, fingerprint(), ids, backward ? "before" : "after", limits.cursorKey) : null;
 
   const streams = query.connectors.map((connector) => {
     const customerIds = query.customerIdsByProvider?.get(connector.id);
@@ -319,7 +321,7 @@ export async function queryOrders(query: OrdersQuery, call: CallContext, limits:
       }
     }
     const state: CursorState = { owner: byProvider(edge), index: edge.index, resume };
-    return encodeCursor(state, fingerprint());
+    return encodeCursor(state, fingerprint(), limits.cursorKey);
   };
   const edges = taken.map((row) => lazyEdge(row, encode));
 

@@ -17,6 +17,11 @@ export interface ClientIdentity {
   scopes: ReadonlySet<Scope>;
   /** Provider ids the client may use; null for all. */
   providers: ReadonlySet<string> | null;
+  /**
+   * A federation router's key (`clients[].router`): what only a router needs
+   * goes by this flag, e.g. `_service { sdl }` when introspection is off.
+   */
+  router: boolean;
 }
 
 /** The GraphQL context of one operation. */

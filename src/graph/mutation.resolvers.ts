@@ -159,10 +159,18 @@ async function updateStatus(context: GraphContext, input: UpdateOrderStatusInput
   return outcome.replayed ? { ...outcome.result, replayed: true } : outcome.result;
 }
 
-/** Checks a vendor reference before anything is sent: one line, 1 to `max` characters. */
+/** Unicode's control characters (Cc): C0 (U+0000 to U+001F), DEL and C1 (U+007F to U+009F). CR and LF are among them, answered as line breaks first. */
+const CONTROL_CHARACTER = /\p{Cc}/u;
+
+/**
+ * Checks a vendor reference before anything is sent: one line, 1 to `max`
+ * characters, no control characters (a NUL or an escape sequence would reach
+ * the provider's database, its admin screens and its logs as it is).
+ */
 export function vendorReferenceProblem(reference: string, max: number): string | null {
   if (reference.trim() === "") return "vendorReference must not be empty";
   if (/[\r\n\u2028\u2029]/.test(reference)) return "vendorReference must be a single line";
+  if (CONTROL_CHARACTER.test(reference)) return "vendorReference must not contain control characters (U+0000 to U+001F, U+007F to U+009F)";
   if (reference.length > max) return `vendorReference must be at most ${max} characters`;
   return null;
 }

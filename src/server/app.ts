@@ -7,8 +7,9 @@ import { ApolloServer, type ApolloServerPlugin, type GraphQLRequestListener } fr
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from "@as-integrations/fastify";
 import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { OrdergraphConfig } from "../config/config.schema.ts";
+import { createCursorKey } from "../engine/cursor.ts";
 import { createGraphContext, type GraphContext } from "../graph/context.ts";
 import { filterGuardPlugin } from "../graph/filter-guard.ts";
 import { partialErrorsPlugin } from "../graph/partial-errors.ts";
@@ -20,11 +21,12 @@ import type { ObserverHub } from "../providers/core/upstream-events.ts";
 import { AuthFailureLimiter, ClientKeys, createAuthGuard } from "./auth.ts";
 import { compiledExecution, operationResolutionPlugin } from "./compiled-execution.ts";
 import { formatError } from "./error-format.ts";
-import { graphiqlAsset, graphiqlHtml } from "./graphiql-page.ts";
+import { graphiqlAsset, graphiqlPage } from "./graphiql-page.ts";
 import { fastifyLogOptions, type Logger, logUpstreamCalls, operationLogPlugin, registerRequestLogging, serverLogger } from "./logging.ts";
 import { createServerMetrics } from "./metrics.ts";
 import { createQueryLimits } from "./query-limits.ts";
 import { RequestCall } from "./request-call.ts";
+import { routerOnlyFieldsPlugin } from "./router-access.ts";
 import { buildApiSchema } from "./schema.ts";
 
 /** What the server is built from. */
@@ -75,6 +77,42 @@ const upstreamPlugin = (expose: boolean): ApolloServerPlugin<GraphContext> => {
   };
 };
 
+/**
+ * Headers of every /graphql answer (data, errors and auth refusals alike):
+ * answers hold personal data and are never to be stored by a browser or a
+ * proxy, and a JSON answer must not be sniffed into something executable.
+ */
+const GRAPHQL_HEADERS = { "cache-control": "no-store", "x-content-type-options": "nosniff" } as const;
+
+function graphqlHeaders(_request: FastifyRequest, reply: FastifyReply, done: () => void): void {
+  reply.headers(GRAPHQL_HEADERS);
+  done();
+}
+
+/** How often Node looks for connections past their header or body timeout (its default, 30 s, would let them overstay by that much). */
+const TIMEOUT_CHECK_MS = 1000;
+
+/** Added to the request deadline: a socket silent both ways for that long is dropped. */
+const SOCKET_IDLE_MARGIN_MS = 10_000;
+
+/**
+ * Fastify's connection timeouts. A client has `headersTimeoutMs` for its
+ * headers and `bodyTimeoutMs` for the whole request (then Node answers 408 and
+ * closes), and an idle keep-alive connection closes after `keepAliveTimeoutMs`.
+ * Answering is bounded by the request deadline instead; a socket with no byte
+ * either way for longer than that (a client that stopped reading its answer)
+ * is dropped.
+ */
+function connectionOptions(server: OrdergraphConfig["server"]) {
+  const { headersTimeoutMs, bodyTimeoutMs, keepAliveTimeoutMs } = server.http;
+  return {
+    connectionTimeout: server.requestDeadlineMs + SOCKET_IDLE_MARGIN_MS,
+    keepAliveTimeout: keepAliveTimeoutMs,
+    requestTimeout: bodyTimeoutMs,
+    http: { headersTimeout: headersTimeoutMs, requestTimeout: bodyTimeoutMs, connectionsCheckingInterval: TIMEOUT_CHECK_MS },
+  };
+}
+
 /** Builds the server (does not listen yet). */
 export async function buildServer(options: ServerOptions): Promise<OrdergraphServer> {
   const { config } = options;
@@ -82,6 +120,7 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
   // Closing drops idle keep-alive connections and lets requests in flight finish (see close()).
   const app = Fastify({
     ...fastifyLogOptions(logger, config.observability.metrics.enabled ? config.observability.metrics.path : undefined),
+    ...connectionOptions(config.server),
     bodyLimit: 1024 * 1024,
     forceCloseConnections: "idle",
   });
@@ -96,7 +135,13 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
   const typeNameByKind = Object.fromEntries(options.definitions.map((d) => [d.kind, d.orderType.typeName]));
   const keys = new ClientKeys(config.clients);
   const writes = new WriteCoordinator();
-  const metrics = config.observability.metrics.enabled ? createServerMetrics({ providers: [...connectors.keys()] }) : undefined;
+  const metrics = config.observability.metrics.enabled
+    ? createServerMetrics({
+        providers: [...connectors.keys()],
+        showProviderIds: config.observability.showProviderIds,
+        operationNames: config.observability.metrics.operationNames,
+      })
+    : undefined;
   // OpenTelemetry is loaded only when tracing is on: it is a few MB of heap a server without it never uses.
   const tracing =
     config.observability.tracing.enabled || options.spanExporter
@@ -137,6 +182,8 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
       // Before the cost plugin: a refused filter is answered as such, whatever it would cost.
       filterGuardPlugin(),
       ...limits.plugins,
+      // The subgraph SDL is the whole schema: without introspection, only a router may read it.
+      ...(config.server.introspection ? [] : [routerOnlyFieldsPlugin(new Set(["_service"]), "introspection is off")]),
       operationLogPlugin(logger),
       ...(metrics ? [metrics.plugin] : []),
       ...(tracing ? [tracing.plugin] : []),
@@ -144,6 +191,8 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
   });
   await apollo.start();
 
+  // Without a configured secret, a key of this process's own: its cursors fail on any other (see docs/operations.md).
+  const engineLimits = { ...config.engine, cursorKey: createCursorKey(config.server.cursorSecret) };
   const authGuard = createAuthGuard(keys, new AuthFailureLimiter(config.server.authFailures));
   const handler = fastifyApolloHandler(apollo, {
     context: async (request) => {
@@ -154,7 +203,7 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
         connectors,
         // The request's deadline bounds every upstream call and retry made for it.
         call: new RequestCall(String(request.id), config.server.requestDeadlineMs),
-        limits: config.engine,
+        limits: engineLimits,
         writes,
         onBatch: metrics?.onBatch,
       });
@@ -163,29 +212,44 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
   app.route({
     url: "/graphql",
     method: ["GET", "POST", "OPTIONS"],
-    preHandler: authGuard,
+    // Both run on the headers alone, before the body is read: refusals carry the headers too.
+    onRequest: [graphqlHeaders, authGuard],
     handler,
   });
 
+  // The page is the same for every request, and so is its CSP (which holds its inline script's hash).
+  const graphiql = graphiqlPage({ endpoint: "/graphql", demoKey: options.demoKey });
   app.get("/graphiql", async (_request, reply) =>
     reply
       .type("text/html; charset=utf-8")
-      .header("cache-control", "no-store")
-      .send(graphiqlHtml({ endpoint: "/graphql", demoKey: options.demoKey })),
+      .headers({
+        "cache-control": "no-store",
+        "content-security-policy": graphiql.contentSecurityPolicy,
+        // For browsers that know no frame-ancestors.
+        "x-frame-options": "DENY",
+        "x-content-type-options": "nosniff",
+        "referrer-policy": "no-referrer",
+      })
+      .send(graphiql.html),
   );
   app.get<{ Params: { name: string } }>("/graphiql/assets/:name", async (request, reply) => {
     const asset = await graphiqlAsset(request.params.name);
     if (!asset) return reply.code(404).send({ error: "not found" });
-    return reply.type(asset.type).header("cache-control", "public, max-age=86400").send(asset.body);
+    return reply
+      .type(asset.type)
+      .headers({ "cache-control": "public, max-age=86400", "x-content-type-options": "nosniff" })
+      .send(asset.body);
   });
   app.get("/healthz", async () => ({ status: "ok" }));
+  // Unauthenticated, like the metrics: which providers are configured is shown only when the config says so.
+  const readyProviders = config.observability.showProviderIds ? { providers: [...connectors.keys()] } : {};
   app.get("/readyz", async (_request, reply) => {
     const ready = connectors.size > 0;
-    return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "no providers", providers: [...connectors.keys()] });
+    return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "no providers", ...readyProviders });
   });
   app.get("/", async (_request, reply) => reply.redirect("/graphiql"));
   if (metrics) {
-    // No auth: Prometheus scrapes it; labels hold no keys or credentials (client names at most).
+    // No auth: Prometheus scrapes it; labels hold no keys, credentials or client-chosen text (see metrics.ts).
     app.get(config.observability.metrics.path, async (_request, reply) => {
       const { contentType, body } = await metrics.scrape();
       return reply.type(contentType).header("cache-control", "no-store").send(body);

@@ -36,6 +36,7 @@ export class ClientKeys {
         name: client.name,
         scopes: new Set<Scope>(client.scopes),
         providers: client.providers.includes("*") ? null : new Set(client.providers),
+        router: client.router,
       },
     }));
   }
@@ -138,9 +139,29 @@ function errorBody(message: string, extensions: Record<string, unknown>, request
   return JSON.stringify({ errors: [{ message, extensions }], extensions: { requestId } });
 }
 
+/** Whether a request announces a body (which, when refused in onRequest, has not been read). */
+function announcesBody(request: FastifyRequest): boolean {
+  const length = request.headers["content-length"];
+  return request.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
+}
+
 /**
- * The /graphql pre-handler: a locked-out address gets 429 with Retry-After
- * (code UNAUTHENTICATED, `retryAfterSeconds`), a missing or wrong key 401.
+ * Sends a refusal. A refused request's body is never read: the connection is
+ * closed after the answer (`Connection: close`), or Node would read and
+ * discard the rest of the body to keep the connection alive, and a client
+ * without a key could still make the server take its bytes.
+ */
+function refuse(request: FastifyRequest, reply: FastifyReply, status: number, body: string): void {
+  if (announcesBody(request)) reply.header("connection", "close");
+  reply.code(status).type("application/json; charset=utf-8").send(body);
+}
+
+/**
+ * The /graphql onRequest hook: it runs on the headers alone, before Fastify
+ * reads the body, so a request without a valid key never has its body read or
+ * parsed. A locked-out address gets 429 with Retry-After (code
+ * UNAUTHENTICATED, `retryAfterSeconds`), a missing or wrong key 401; OPTIONS
+ * (CORS preflight) passes without a key.
  * Only a key that was sent and is wrong counts as a failure: a missing header
  * guesses nothing, and a browser opening the URL should not lock anyone out.
  * The client it finds is kept as `request.client` (the server must call
@@ -156,17 +177,17 @@ export function createAuthGuard(keys: ClientKeys, limiter: AuthFailureLimiter) {
     const lockout = limiter.check(request.ip);
     if (lockout) {
       request.log.warn({ remoteAddress: request.ip, retryAfterSeconds: lockout.retryAfterSeconds }, "authentication locked out");
-      reply
-        .code(429)
-        .header("retry-after", String(lockout.retryAfterSeconds))
-        .type("application/json; charset=utf-8")
-        .send(
-          errorBody(
-            `too many failed authentications from this address: retry in ${lockout.retryAfterSeconds} s`,
-            { code: "UNAUTHENTICATED", retryAfterSeconds: lockout.retryAfterSeconds },
-            request.id,
-          ),
-        );
+      reply.header("retry-after", String(lockout.retryAfterSeconds));
+      refuse(
+        request,
+        reply,
+        429,
+        errorBody(
+          `too many failed authentications from this address: retry in ${lockout.retryAfterSeconds} s`,
+          { code: "UNAUTHENTICATED", retryAfterSeconds: lockout.retryAfterSeconds },
+          request.id,
+        ),
+      );
       return;
     }
     const header = request.headers.authorization;
@@ -180,10 +201,12 @@ export function createAuthGuard(keys: ClientKeys, limiter: AuthFailureLimiter) {
       { remoteAddress: request.ip, reason: header === undefined ? "missing key" : "invalid key" },
       "authentication failed",
     );
-    reply
-      .code(401)
-      .header("www-authenticate", `Bearer realm="ordergraph"`)
-      .type("application/json; charset=utf-8")
-      .send(errorBody("missing or invalid client key: send Authorization: Bearer <key>", { code: "UNAUTHENTICATED" }, request.id));
+    reply.header("www-authenticate", `Bearer realm="ordergraph"`);
+    refuse(
+      request,
+      reply,
+      401,
+      errorBody("missing or invalid client key: send Authorization: Bearer <key>", { code: "UNAUTHENTICATED" }, request.id),
+    );
   };
 }

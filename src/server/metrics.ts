@@ -4,17 +4,17 @@
  * Node's process metrics. Each server has its own registry, so many servers in
  * one process (the tests) never share or clash on counters.
  *
- * Labels are bounded and never secret: provider ids and loader names come from
- * the code and the config, operation names are capped, outcomes are error codes.
+ * Labels come from sets fixed when the server starts, never from what a client
+ * sends: operation names from `observability.metrics.operationNames` (any
+ * other is "other"), providers from the config (by id, or by position unless
+ * `observability.showProviderIds`: the scrape needs no key), loader names,
+ * methods and outcomes from the code, statuses from 100 to 599.
  */
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse, GraphQLResponse } from "@apollo/server";
 import { getOperationAST, type OperationDefinitionNode } from "graphql";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { GraphContext } from "../graph/context.ts";
 import type { UpstreamObserver } from "../providers/core/upstream-events.ts";
-
-/** Distinct operation names tracked before the rest are counted as "other". */
-export const MAX_OPERATION_NAMES = 100;
 
 /** The breaker states as the gauge reports them. */
 export const BREAKER_STATE_VALUE = { closed: 0, "half-open": 1, open: 2 } as const;
@@ -32,32 +32,37 @@ export interface ServerMetrics {
   scrape(): Promise<{ contentType: string; body: string }>;
 }
 
-const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,99}$/;
 const ERROR_CODE = /^[A-Z][A-Z0-9_]{0,49}$/;
 
 /**
  * Folds operation names into a bounded set: "anonymous" when the operation has
  * none, "unknown" when none could be resolved (a parse error, an unknown name),
- * the first `max` distinct names as themselves, "other" after that.
+ * a known name as itself, "other" for any other name. Names are known from the
+ * config, never learnt from requests: a client choosing names could otherwise
+ * fill the label slots (and every series they multiply) with its own.
  */
 export class OperationNames {
-  private readonly seen = new Set<string>();
-  private readonly max: number;
+  private readonly known: ReadonlySet<string>;
 
-  constructor(max = MAX_OPERATION_NAMES) {
-    this.max = max;
+  constructor(known: Iterable<string> = []) {
+    this.known = new Set(known);
   }
 
   /** The label for an operation. */
   label(name: string | null | undefined, resolved: boolean): string {
     if (!resolved) return "unknown";
     if (!name) return "anonymous";
-    if (!GRAPHQL_NAME.test(name)) return "unknown";
-    if (this.seen.has(name)) return name;
-    if (this.seen.size >= this.max) return "other";
-    this.seen.add(name);
-    return name;
+    return this.known.has(name) ? name : "other";
   }
+}
+
+/**
+ * The provider label of each configured provider id: the id itself when
+ * `showIds`, else `provider-<n>` by its position (1-based) in the config, so
+ * an unauthenticated scrape does not list whose shops ordergraph reads.
+ */
+export function providerLabels(providers: readonly string[], showIds: boolean): ReadonlyMap<string, string> {
+  return new Map(providers.map((id, i) => [id, showIds ? id : `provider-${i + 1}`]));
 }
 
 /**
@@ -95,12 +100,25 @@ export function upstreamStatusLabel(status: number | null): string {
   return status !== null && Number.isInteger(status) && status >= 100 && status <= 599 ? String(status) : "error";
 }
 
-/** Builds a server's registry and its hooks. `providers` pre-seeds the breaker gauge at 0 (closed). */
-export function createServerMetrics(options: { providers?: readonly string[]; maxOperationNames?: number } = {}): ServerMetrics {
+/** What a server's metrics are labelled with. */
+export interface ServerMetricsOptions {
+  /** The configured provider ids, in config order; their breaker gauges start at 0 (closed). */
+  providers?: readonly string[];
+  /** Label providers by id rather than by position (`observability.showProviderIds`). */
+  showProviderIds?: boolean;
+  /** Operation names with a label of their own (`observability.metrics.operationNames`). */
+  operationNames?: readonly string[];
+}
+
+/** Builds a server's registry and its hooks. */
+export function createServerMetrics(options: ServerMetricsOptions = {}): ServerMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
-  const names = new OperationNames(options.maxOperationNames);
+  const names = new OperationNames(options.operationNames);
+  const labels = providerLabels(options.providers ?? [], options.showProviderIds ?? false);
+  // Events come from configured connectors only; "other" keeps the label set closed regardless.
+  const providerOf = (id: string) => labels.get(id) ?? "other";
 
   const requests = new Counter({
     name: "ordergraph_graphql_requests_total",
@@ -159,7 +177,7 @@ export function createServerMetrics(options: { providers?: readonly string[]; ma
     buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
     registers,
   });
-  for (const provider of options.providers ?? []) breaker.set({ provider }, BREAKER_STATE_VALUE.closed);
+  for (const provider of labels.values()) breaker.set({ provider }, BREAKER_STATE_VALUE.closed);
 
   const plugin: ApolloServerPlugin<GraphContext> = {
     async requestDidStart() {
@@ -181,21 +199,21 @@ export function createServerMetrics(options: { providers?: readonly string[]; ma
   const observer: UpstreamObserver = {
     call(event) {
       upstreamCalls.inc({
-        provider: event.provider,
+        provider: providerOf(event.provider),
         method: event.method,
         status: upstreamStatusLabel(event.status),
         code: event.errorCode ?? "none",
       });
-      upstreamDuration.observe({ provider: event.provider }, event.durationMs / 1000);
+      upstreamDuration.observe({ provider: providerOf(event.provider) }, event.durationMs / 1000);
     },
     retry(event) {
-      retries.inc({ provider: event.provider });
+      retries.inc({ provider: providerOf(event.provider) });
     },
     breaker(event) {
-      breaker.set({ provider: event.provider }, BREAKER_STATE_VALUE[event.state]);
+      breaker.set({ provider: providerOf(event.provider) }, BREAKER_STATE_VALUE[event.state]);
     },
     cache(event) {
-      cache.inc({ provider: event.provider, result: event.hit ? "hit" : "miss" });
+      cache.inc({ provider: providerOf(event.provider), result: event.hit ? "hit" : "miss" });
     },
   };
 

@@ -2,7 +2,8 @@
  * GraphiQL in a real browser (Debian's chromium driven by playwright-core),
  * from the demo, with every request to another host refused: the page must
  * work from the server's own assets, run a query with the pre-filled demo key,
- * and run a mutation.
+ * and run a mutation, all under the page's Content-Security-Policy without
+ * one violation of it.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -52,9 +53,19 @@ async function openPage(path: string) {
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));
+  // Chromium reports what the CSP blocked on the console ("Refused to ...") and as securitypolicyviolation events.
+  const violations: string[] = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+  });
+  await page.exposeFunction("reportViolation", (text: string) => violations.push(text));
+  // Browser code as text: the tests are type-checked without the DOM library.
+  await page.addInitScript({
+    content: `document.addEventListener("securitypolicyviolation", (event) => reportViolation(event.violatedDirective + " " + event.blockedURI));`,
+  });
   await page.goto(`${demo.url}${path}`);
   await page.waitForSelector(".graphiql-execute-button", { timeout: 20_000 });
-  return { page, context, foreign, errors };
+  return { page, context, foreign, errors, violations };
 }
 
 async function runAndRead(page: import("playwright-core").Page): Promise<string> {
@@ -68,7 +79,7 @@ async function runAndRead(page: import("playwright-core").Page): Promise<string>
 
 describe("GraphiQL in Chromium, offline", () => {
   it("runs the pre-filled query with the demo key and shows orders", async () => {
-    const { page, context, foreign, errors } = await openPage("/graphiql");
+    const { page, context, foreign, errors, violations } = await openPage("/graphiql");
     const text = await runAndRead(page);
     expect(text).toContain('"orders"');
     expect(text).toContain('"nodes"');
@@ -77,6 +88,55 @@ describe("GraphiQL in Chromium, offline", () => {
     await page.screenshot({ path: join(OUTPUT, "graphiql-query.png"), fullPage: true });
     expect(foreign).toEqual([]);
     expect(errors).toEqual([]);
+    expect(violations).toEqual([]);
+    await context.close();
+  });
+
+  it("opens its dialogs and docs without a CSP violation", async () => {
+    const { page, context, errors, violations } = await openPage("/graphiql");
+    // The dialogs insert <style> elements of their own (see graphiqlPage).
+    for (const label of ["Show Documentation Explorer", "Show History", "Open settings dialog", "Open short keys dialog"]) {
+      await page.locator(`[aria-label="${label}"]`).first().click();
+      await page.keyboard.press("Escape");
+    }
+    await page.locator(".graphiql-query-editor .CodeMirror").click();
+    await page.keyboard.press("Control+End");
+    await page.keyboard.type("\nquery More { ord");
+    await page.keyboard.press("Control+Space");
+    await page.locator(".CodeMirror-hints").waitFor({ timeout: 10_000 });
+    expect(errors).toEqual([]);
+    expect(violations).toEqual([]);
+    await context.close();
+  });
+
+  it("is served under a CSP that blocks an injected inline script and framing", async () => {
+    const { page, context, violations } = await openPage("/graphiql");
+    const policy = (await page.request.get(`${demo.url}/graphiql`)).headers()["content-security-policy"] ?? "";
+    expect(policy).toContain("frame-ancestors 'none'");
+    const scriptSources = /(?:^|; )script-src ([^;]*)/.exec(policy)?.[1] ?? "";
+    expect(scriptSources).toMatch(/^'self' 'sha256-[A-Za-z0-9+/]+=*'$/);
+    expect(policy).not.toContain("'unsafe-eval'");
+    // What an injection into the page would try: an inline script of its own.
+    const ran = await page.evaluate(`(async () => {
+      const script = document.createElement("script");
+      script.textContent = "window.injected = true;";
+      document.body.append(script);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return window.injected === true;
+    })()`);
+    expect(ran).toBe(false);
+    await expect.poll(() => violations.filter((v) => v.startsWith("script-src")).length).toBeGreaterThanOrEqual(1);
+    // A page elsewhere (here: the same server's /healthz, any document will do) cannot frame GraphiQL.
+    const framing = await context.newPage();
+    const refused: string[] = [];
+    framing.on("console", (message) => {
+      if (/frame-ancestors/.test(message.text())) refused.push(message.text());
+    });
+    await framing.goto(`${demo.url}/healthz`);
+    await framing.evaluate(
+      `document.body.append(Object.assign(document.createElement("iframe"), { src: ${JSON.stringify(`${demo.url}/graphiql`)} }))`,
+    );
+    await expect.poll(() => refused.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
     await context.close();
   });
 
@@ -88,12 +148,13 @@ describe("GraphiQL in Chromium, offline", () => {
     });
     const id = ((await list.json()) as { data: { orders: { nodes: Array<{ id: string }> } } }).data.orders.nodes[0]!.id;
     const mutation = `mutation { updateOrderStatus(input: { orderId: "${id}", status: PROCESSING }) { order { status } userErrors { code } } }`;
-    const { page, context, foreign } = await openPage(`/graphiql?query=${encodeURIComponent(mutation)}`);
+    const { page, context, foreign, violations } = await openPage(`/graphiql?query=${encodeURIComponent(mutation)}`);
     const text = await runAndRead(page);
     expect(text).toContain('"status": "PROCESSING"');
     expect(text).toContain('"userErrors": []');
     await page.screenshot({ path: join(OUTPUT, "graphiql-mutation.png"), fullPage: true });
     expect(foreign).toEqual([]);
+    expect(violations).toEqual([]);
     await context.close();
   });
 });

@@ -41,9 +41,12 @@ const customerIds = new Map<string, string[]>();
 
 const providerOf = (id: string) => decodeGlobalId(id)?.provider as string;
 
+/** Shared by every server here, as by replicas: a cursor from a fresh server pages on through `setup`. */
+const server = { cursorSecret: "call-counts-cursor-secret-0123456789" };
+
 beforeAll(async () => {
   emulators = await startEmulators({ size: 60 });
-  setup = await startTestServer({ providers: emulators.map((e) => e.entry) });
+  setup = await startTestServer({ providers: emulators.map((e) => e.entry), server });
   const all = await setup.run(OrdersWithCustomersDocument, { first: 250 });
   for (const order of all.data?.orders.nodes ?? []) {
     const provider = providerOf(order.id);
@@ -68,9 +71,9 @@ async function onFreshServer<T>(
     extensions: { upstream?: { providers: Record<string, { calls: number; cached: number }> } };
   }>,
 ) {
-  const server = await startTestServer({ providers: emulators.map((e) => e.entry) });
+  const fresh = await startTestServer({ providers: emulators.map((e) => e.entry), server });
   try {
-    const result = await run(server);
+    const result = await run(fresh);
     expect(result.errors).toBeUndefined();
     const calls: Record<string, number> = {};
     let cached = 0;
@@ -80,7 +83,7 @@ async function onFreshServer<T>(
     }
     return { data: result.data as T, calls, cached };
   } finally {
-    await server.close();
+    await fresh.close();
   }
 }
 

@@ -406,6 +406,28 @@ describe("vendor references", () => {
     expect(emulator.requests.length).toBe(before);
   });
 
+  it("refuses control characters (NUL, C0, DEL, C1) with INVALID, in a search with BAD_USER_INPUT, before any upstream call", async () => {
+    const before = emulator.requests.length;
+    const controls = ["PO\u0000-1", "\u0000", "PO\t1", "PO\u0007", "PO\u001b[2J", "PO\u007f", "PO\u0085", "PO\u009b1m"];
+    for (const vendorReference of controls) {
+      const result = await server.run(SetVendorReferenceDocument, { input: { orderId: orderId(target), vendorReference } });
+      expect(result.data!.setOrderVendorReference.order, JSON.stringify(vendorReference)).toBeNull();
+      expect(result.data!.setOrderVendorReference.userErrors, JSON.stringify(vendorReference)).toEqual([
+        { code: "INVALID", field: ["input", "vendorReference"], message: expect.stringMatching(/control characters/) },
+      ]);
+      const found = await server.run(ByVendorReferenceDocument, { ref: vendorReference });
+      expect(found.errors?.[0]?.extensions, JSON.stringify(vendorReference)).toMatchObject({
+        code: "BAD_USER_INPUT",
+        argument: "vendorReference",
+      });
+    }
+    expect(emulator.requests.length).toBe(before);
+    // Letters of any script are not control characters.
+    const result = await server.run(SetVendorReferenceDocument, { input: { orderId: orderId(target), vendorReference: "Größe-Ø-漢-1" } });
+    expect(result.data!.setOrderVendorReference.userErrors).toEqual([]);
+    expect(result.data!.setOrderVendorReference.order?.vendorReference).toBe("Größe-Ø-漢-1");
+  });
+
   it("needs the orders:write scope", async () => {
     const result = await server.run(SetVendorReferenceDocument, { input: { orderId: orderId(target), vendorReference: "X" } }, READER_KEY);
     expect(result.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");

@@ -1,7 +1,8 @@
 /**
  * /metrics over HTTP: operations by name and outcome, upstream calls by
  * provider and status, latency and batch-size histograms, and nothing secret
- * in the scrape.
+ * in the scrape; by default no provider id (on /readyz either) and no
+ * operation name a client chose beyond the configured ones.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CSCART_DEFAULT_CREDENTIALS, type CsCartEmulator, startCsCartEmulator } from "../../emulators/cscart/cscart.emulator.ts";
@@ -70,6 +71,11 @@ beforeAll(async () => {
   flaky = await startCsCartEmulator({ host: "127.0.0.1", port: 0, size: 10 });
   const cscart = emulators.find((e) => e.kind === "cscart") as StartedEmulator;
   server = await startTestServer({
+    // Labelled by id and by these names: the counts below are asserted per provider and operation.
+    observability: {
+      showProviderIds: true,
+      metrics: { operationNames: ["OrdersPage", "OrdersWithItems", "Invalid", "Broken"] },
+    },
     providers: [
       ...emulators.map((e) => e.entry),
       // Nothing listens there: every call fails without a status, and the first failure opens the breaker.
@@ -250,6 +256,58 @@ describe("/metrics", () => {
   });
 });
 
+describe("/metrics and /readyz by default", () => {
+  let plain: TestServer;
+  beforeAll(async () => {
+    plain = await startTestServer({
+      observability: { metrics: { operationNames: ["Known"] } },
+      providers: emulators.map((e) => e.entry),
+    });
+  });
+  afterAll(async () => {
+    await plain?.close();
+  });
+  const ids = () => emulators.map((e) => e.id);
+
+  it("/readyz says ready without naming a provider", async () => {
+    const response = await fetch(`${plain.url}/readyz`);
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(JSON.parse(text)).toEqual({ status: "ready" });
+    for (const id of ids()) expect(text).not.toContain(id);
+  });
+
+  it("labels providers by position and operations from the configured names only, whatever clients send", async () => {
+    const result = await plain.run(OrdersPageDocument, { first: 5, providers: ids() });
+    expect(result.errors).toBeUndefined();
+    const ask = (query: string) =>
+      fetch(`${plain.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${READER_KEY}` },
+        body: JSON.stringify({ query }),
+      }).then((r) => r.json());
+    // More distinct names than the 100 label slots that used to fill up first come, first served.
+    for (let i = 0; i < 150; i++) await ask(`query Probe${i} { __typename }`);
+    await ask("query Known { __typename }");
+    const text = await (await fetch(`${plain.url}/metrics`)).text();
+    const samples = parseScrape(text);
+    const operations = new Set(samples.flatMap((s) => (s.labels.operation === undefined ? [] : [s.labels.operation])));
+    expect([...operations].sort()).toEqual(["Known", "other"]);
+    expect(total(samples, "ordergraph_graphql_requests_total", { operation: "other" })).toBe(151);
+    expect(total(samples, "ordergraph_graphql_requests_total", { operation: "Known" })).toBe(1);
+    for (const id of ids()) expect(text, id).not.toContain(id);
+    expect(text).not.toContain("Probe");
+    const providers = new Set(samples.flatMap((s) => (s.labels.provider === undefined ? [] : [s.labels.provider])));
+    expect([...providers].sort()).toEqual(ids().map((_, i) => `provider-${i + 1}`));
+    // Each provider's calls are still counted, under its position.
+    for (const [i, id] of ids().entries()) {
+      expect(total(samples, "ordergraph_upstream_requests_total", { provider: `provider-${i + 1}` }), id).toBe(
+        result.extensions.upstream?.providers[id]?.calls,
+      );
+    }
+  });
+});
+
 describe("metrics settings", () => {
   const configWith = (metrics: Record<string, unknown>) =>
     parseConfig(
@@ -288,14 +346,13 @@ describe("metrics settings", () => {
     }
   });
 
-  it("folds operation names past the cap into one label", () => {
-    const names = new OperationNames(2);
+  it("labels only the configured operation names by name, however many others come first", () => {
+    const names = new OperationNames(["A", "B"]);
+    for (let i = 0; i < 200; i++) expect(names.label(`Probe${i}`, true)).toBe("other");
     expect(names.label("A", true)).toBe("A");
     expect(names.label("B", true)).toBe("B");
-    expect(names.label("C", true)).toBe("other");
-    expect(names.label("A", true)).toBe("A");
     expect(names.label(null, true)).toBe("anonymous");
     expect(names.label("A", false)).toBe("unknown");
-    expect(names.label("not a name", true)).toBe("unknown");
+    expect(names.label("not a name", true)).toBe("other");
   });
 });

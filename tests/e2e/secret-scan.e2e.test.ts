@@ -106,10 +106,12 @@ beforeAll(async () => {
   secrets.push({ name: "admin client key", value: ADMIN_KEY }, { name: "reader client key", value: READER_KEY });
   secrets.push({ name: "wrong client key", value: WRONG_CLIENT_KEY });
 
+  const cursorSecret = `cursor-secret-${randomBytes(16).toString("hex")}`;
+  secrets.push({ name: "server.cursorSecret", value: cursorSecret });
   server = await startTestServer({
     providers: emulators.map((e) => e.entry),
     logger: log.logger,
-    server: { authFailures: { max: 3, windowMs: 60_000 } },
+    server: { authFailures: { max: 3, windowMs: 60_000 }, cursorSecret },
   });
 
   // The same providers with credentials they refuse, and one provider that is down.
@@ -191,6 +193,19 @@ describe("no secret in logs or responses", () => {
       "mutation ($input: UpdateOrderStatusInput!) { updateOrderStatus(input: $input) { userErrors { code message } } }",
       { input: { orderId: itId ?? "x", status: "CANCELLED" } },
     );
+
+    // Cursors signed with server.cursorSecret: pages on with one, and an edited one refused.
+    const firstPage = await gql("merged page with cursors", server, "{ orders(first: 5) { edges { cursor } pageInfo { endCursor } } }");
+    const endCursor = firstPage.json<{ data?: { orders: { pageInfo: { endCursor: string } } } }>().data?.orders.pageInfo.endCursor;
+    expect(endCursor).toBeTruthy();
+    const pageOn = "query ($after: String) { orders(first: 5, after: $after) { edges { cursor } } }";
+    await gql("next page by cursor", server, pageOn, { after: endCursor });
+    const edited = Buffer.from(
+      Buffer.from(endCursor as string, "base64url")
+        .toString("utf8")
+        .replace(/"i":\d+/, '"i":0'),
+    ).toString("base64url");
+    expect((await gql("edited cursor", server, pageOn, { after: edited })).json<{ errors?: unknown[] }>().errors).toBeDefined();
 
     // Personal data without the scope.
     await gql("reader asks for PII", server, `{ orders(first: 3) { nodes { id email } } }`, undefined, READER_KEY);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CSCART_DEFAULT_CREDENTIALS, type CsCartEmulator, startCsCartEmulator } from "../../emulators/cscart/cscart.emulator.ts";
 import type { ProviderDefinition } from "../../src/providers/core/provider-definition.ts";
 import { csCartDefinition } from "../../src/providers/cscart/cscart.definition.ts";
-import { ADMIN_KEY, type MemoryLog, memoryLog, startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { ADMIN_KEY, csCartEntry, type MemoryLog, memoryLog, startTestServer, type TestServer } from "../helpers/test-server.ts";
 
 const PROVIDER = "shop-cscart";
 let emulator: CsCartEmulator;
@@ -39,10 +39,20 @@ describe("server", () => {
     expect(await response.json()).toEqual({ status: "ok" });
   });
 
-  it("answers /readyz with the configured providers", async () => {
+  it("answers /readyz, naming the configured providers only when observability.showProviderIds says so", async () => {
     const response = await fetch(`${server.url}/readyz`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: "ready", providers: [PROVIDER] });
+    expect(await response.json()).toEqual({ status: "ready" });
+    const showing = await startTestServer({
+      definitions: [csCartDefinition as unknown as ProviderDefinition],
+      providers: [csCartEntry(emulator, { id: PROVIDER })],
+      observability: { showProviderIds: true },
+    });
+    try {
+      expect(await (await fetch(`${showing.url}/readyz`)).json()).toEqual({ status: "ready", providers: [PROVIDER] });
+    } finally {
+      await showing.close();
+    }
   });
 
   it("serves GraphiQL with local assets only, each of which answers", async () => {

@@ -27,8 +27,10 @@ const listCalls = () => emulator.requests.filter((r) => r.method === "GET" && r.
 beforeAll(async () => {
   emulator = await startCsCartEmulator({ size: 80 });
   redis = await startRedis();
-  a = await startTestServer({ providers: [provider()], cache: { redisUrl: redis.url } });
-  b = await startTestServer({ providers: [provider()], cache: { redisUrl: redis.url } });
+  // Two replicas: one Redis, and one cursor secret, so that their answers (cursors included) are the same.
+  const server = { cursorSecret: "shared-cache-cursor-secret-0123456789" };
+  a = await startTestServer({ providers: [provider()], cache: { redisUrl: redis.url }, server });
+  b = await startTestServer({ providers: [provider()], cache: { redisUrl: redis.url }, server });
 });
 
 afterAll(async () => {

@@ -89,6 +89,8 @@ export async function startTestServer(options: {
   cache?: Record<string, unknown>;
   /** Extra `server` settings (limits, authFailures, production, ...); host and port stay the test's. */
   server?: Record<string, unknown>;
+  /** The `observability` section (metrics labels, provider ids, ...). */
+  observability?: Record<string, unknown>;
   /** A logger for the server (default: none), e.g. one writing into a memory stream. */
   logger?: Logger;
 }): Promise<TestServer> {
@@ -97,6 +99,7 @@ export async function startTestServer(options: {
       server: { ...options.server, host: "127.0.0.1", port: 0 },
       engine: options.engine ?? {},
       cache: options.cache ?? {},
+      observability: options.observability ?? {},
       clients: options.clients ?? [
         { name: "admin", key: ADMIN_KEY, scopes: ["orders:read", "orders:write", "pii:read"] },
         { name: "reader", key: READER_KEY, scopes: ["orders:read"] },

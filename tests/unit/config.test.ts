@@ -118,6 +118,20 @@ providers:
     expect(found).toMatch(/^clients\[0\]\.scopes\[0\]: /m);
   });
 
+  it("refuses a body timeout shorter than the header timeout, which Node would refuse at start", () => {
+    const config = base();
+    config["server"] = { http: { headersTimeoutMs: 5000, bodyTimeoutMs: 2000 } };
+    expect(issues(() => parseConfig(JSON.stringify(config), {}))).toContain(
+      "server.http.bodyTimeoutMs: must be at least server.http.headersTimeoutMs",
+    );
+    config["server"] = { http: { bodyTimeoutMs: 30_000 } };
+    expect(parseConfig(JSON.stringify(config), {}).server.http).toEqual({
+      headersTimeoutMs: 10_000,
+      bodyTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 72_000,
+    });
+  });
+
   it("refuses text that is neither YAML nor JSON, naming the source", () => {
     expect(issues(() => parseConfig("clients: [", {}, "ordergraph.yaml"))[0]).toMatch(/^ordergraph\.yaml: not valid YAML or JSON/);
   });

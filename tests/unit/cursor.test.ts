@@ -1,6 +1,7 @@
-/** Cursors: opaque, checksummed, bound to their query and provider set. */
+/** Cursors: opaque, signed with the server's key, bound to their query and provider set. */
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { decodeCursor, encodeCursor, queryFingerprint } from "../../src/engine/cursor.ts";
+import { createCursorKey, decodeCursor, encodeCursor, queryFingerprint } from "../../src/engine/cursor.ts";
 import { UserInputError } from "../../src/engine/engine-errors.ts";
 
 const query = {
@@ -10,6 +11,9 @@ const query = {
 };
 const fingerprint = queryFingerprint(query);
 const state = { owner: "a", index: 41, resume: { a: 42, b: 17 } };
+const key = createCursorKey("a-cursor-secret-of-32-characters!!");
+const encode = (s: typeof state) => encodeCursor(s, fingerprint, key);
+const decode = (cursor: string, providers = ["a", "b"], argument = "after") => decodeCursor(cursor, fingerprint, providers, argument, key);
 
 function refusal(run: () => unknown): UserInputError {
   try {
@@ -21,11 +25,18 @@ function refusal(run: () => unknown): UserInputError {
   throw new Error("expected a UserInputError");
 }
 
+/** A cursor's body (the JSON before its signature), edited by `edit`, with the signature left as it was. */
+function edited(cursor: string, edit: (body: string) => string): string {
+  const text = Buffer.from(cursor, "base64url").toString("utf8");
+  const dot = text.lastIndexOf(".");
+  return Buffer.from(`${edit(text.slice(0, dot))}${text.slice(dot)}`).toString("base64url");
+}
+
 describe("cursors", () => {
   it("round-trips", () => {
-    const cursor = encodeCursor(state, fingerprint);
+    const cursor = encode(state);
     expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
-    expect(decodeCursor(cursor, fingerprint, ["a", "b"], "after")).toEqual(state);
+    expect(decode(cursor)).toEqual(state);
   });
 
   it("fingerprints ignore key order and undefined values, but not values", () => {
@@ -34,37 +45,52 @@ describe("cursors", () => {
     expect(queryFingerprint({ d: new Date(0) })).not.toBe(queryFingerprint({ d: new Date(1000) }));
   });
 
-  it("refuses a tampered cursor (checksum)", () => {
-    const cursor = encodeCursor(state, fingerprint);
-    const text = Buffer.from(cursor, "base64url").toString("utf8").replace('"i":41', '"i":40');
-    const forged = Buffer.from(text).toString("base64url");
-    const error = refusal(() => decodeCursor(forged, fingerprint, ["a", "b"], "after"));
-    expect(error.message).toMatch(/^after: .*checksum/);
+  it("refuses an edited cursor, with its old signature or re-hashed as an unkeyed checksum", () => {
+    const cursor = encode(state);
+    const forged = edited(cursor, (body) => body.replace('"i":41', '"i":40'));
+    const error = refusal(() => decode(forged));
+    expect(error.message).toMatch(/^after: .*bad signature/);
     expect(error.argument).toBe("after");
+    // What a client could do with the old unkeyed sha256: recompute it over the edited body.
+    const body = Buffer.from(forged, "base64url").toString("utf8").split(".")[0] as string;
+    for (const length of [16, 22, 43]) {
+      const rehashed = `${body}.${createHash("sha256").update(body).digest("base64url").slice(0, length)}`;
+      expect(refusal(() => decode(Buffer.from(rehashed).toString("base64url"))).message).toMatch(/bad signature/);
+    }
+  });
+
+  it("refuses a cursor signed with another key (a replica with another secret, or a restart without one)", () => {
+    const other = encodeCursor(state, fingerprint, createCursorKey("another-cursor-secret-of-32-chars!"));
+    expect(refusal(() => decode(other)).message).toMatch(/another cursor secret/);
+    // Two keys from one secret agree: replicas sharing server.cursorSecret read each other's cursors.
+    expect(decode(encodeCursor(state, fingerprint, createCursorKey("a-cursor-secret-of-32-characters!!")))).toEqual(state);
+    // Without a secret, every key is a new random one.
+    expect(() =>
+      decodeCursor(encodeCursor(state, fingerprint, createCursorKey()), fingerprint, ["a", "b"], "after", createCursorKey()),
+    ).toThrow(UserInputError);
   });
 
   it("refuses text that is not a cursor", () => {
     for (const bad of ["", "not a cursor!", "abc", "x".repeat(9000), Buffer.from("{}.abc").toString("base64url")]) {
-      refusal(() => decodeCursor(bad, fingerprint, ["a", "b"], "before"));
+      refusal(() => decode(bad, ["a", "b"], "before"));
     }
   });
 
   it("refuses a cursor of another filter or sort", () => {
-    const cursor = encodeCursor(state, fingerprint);
+    const cursor = encode(state);
     const other = queryFingerprint({ ...query, filter: { status: ["PENDING"] } });
-    expect(refusal(() => decodeCursor(cursor, other, ["a", "b"], "after")).message).toMatch(/different filter, sort or provider set/);
+    expect(refusal(() => decodeCursor(cursor, other, ["a", "b"], "after", key)).message).toMatch(/different filter, sort or provider set/);
   });
 
   it("refuses a cursor of another provider set", () => {
-    const cursor = encodeCursor(state, fingerprint);
-    expect(refusal(() => decodeCursor(cursor, fingerprint, ["a"], "after")).message).toMatch(/provider set/);
-    expect(refusal(() => decodeCursor(cursor, fingerprint, ["a", "c"], "after")).message).toMatch(/provider set/);
-    const foreignOwner = encodeCursor({ ...state, owner: "z" }, fingerprint);
-    refusal(() => decodeCursor(foreignOwner, fingerprint, ["a", "b"], "after"));
+    const cursor = encode(state);
+    expect(refusal(() => decode(cursor, ["a"])).message).toMatch(/provider set/);
+    expect(refusal(() => decode(cursor, ["a", "c"])).message).toMatch(/provider set/);
+    refusal(() => decode(encode({ ...state, owner: "z" })));
   });
 
-  it("refuses negative or fractional indexes even with a valid checksum", () => {
-    refusal(() => decodeCursor(encodeCursor({ ...state, index: -1 }, fingerprint), fingerprint, ["a", "b"], "after"));
-    refusal(() => decodeCursor(encodeCursor({ ...state, resume: { a: 1.5, b: 0 } }, fingerprint), fingerprint, ["a", "b"], "after"));
+  it("refuses negative or fractional indexes even with a valid signature", () => {
+    refusal(() => decode(encode({ ...state, index: -1 })));
+    refusal(() => decode(encode({ ...state, resume: { a: 1.5, b: 0 } })));
   });
 });

@@ -5,6 +5,7 @@
  * cost fewer calls where the provider filters many customers at once.
  */
 import { describe, expect, it } from "vitest";
+import { createCursorKey } from "../../src/engine/cursor.ts";
 import { firstPagesByCustomer } from "../../src/engine/customer-orders.ts";
 import { type EngineLimits, queryOrders } from "../../src/engine/order-query.ts";
 import { standaloneCall } from "../../src/providers/core/call-context.ts";
@@ -14,7 +15,7 @@ import type { OrderRecord } from "../../src/providers/core/model.ts";
 import { orderComparator } from "../../src/providers/core/order-compare.ts";
 import { testOrder } from "../helpers/order-record.ts";
 
-const LIMITS: EngineLimits = { defaultPageSize: 50, maxPageSize: 250, scanLimit: 10_000 };
+const LIMITS: EngineLimits = { defaultPageSize: 50, maxPageSize: 250, scanLimit: 10_000, cursorKey: createCursorKey() };
 
 /** How the fake provider filters by customer. */
 type CustomerMode = "many" | "one" | "none" | "up-to-3";

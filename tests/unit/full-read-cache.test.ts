@@ -4,6 +4,7 @@
  * never past its TTL, never after a write through ordergraph, never when it failed.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { createCursorKey } from "../../src/engine/cursor.ts";
 import { type EngineLimits, queryOrders } from "../../src/engine/order-query.ts";
 import { invalidateFullReads } from "../../src/engine/provider-stream.ts";
 import { standaloneCall } from "../../src/providers/core/call-context.ts";
@@ -52,7 +53,13 @@ function unsortable(options: { fail?: () => boolean } = {}) {
   return { connector, calls };
 }
 
-const limits = (fullReadTtlMs: number): EngineLimits => ({ defaultPageSize: 50, maxPageSize: 250, scanLimit: 1000, fullReadTtlMs });
+const limits = (fullReadTtlMs: number): EngineLimits => ({
+  defaultPageSize: 50,
+  maxPageSize: 250,
+  scanLimit: 1000,
+  fullReadTtlMs,
+  cursorKey: createCursorKey(),
+});
 
 async function byTotal(connector: Connector, ttl: number) {
   const call = standaloneCall();

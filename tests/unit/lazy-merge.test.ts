@@ -7,6 +7,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { createCursorKey } from "../../src/engine/cursor.ts";
 import { type EngineLimits, queryOrders } from "../../src/engine/order-query.ts";
 import { standaloneCall } from "../../src/providers/core/call-context.ts";
 import type { Connector, ListRequest, ListResult } from "../../src/providers/core/connector.ts";
@@ -64,7 +65,7 @@ function fakeProvider(id: string, raws: Raw[], lazy: boolean) {
   return { connector, decodedIds, calls, sorted };
 }
 
-const limits: EngineLimits = { defaultPageSize: 50, maxPageSize: 250, scanLimit: 10_000 };
+const limits: EngineLimits = { defaultPageSize: 50, maxPageSize: 250, scanLimit: 10_000, cursorKey: createCursorKey() };
 
 /** Pages forward to the end; every page's orders, info and end cursor, and the problems named. */
 async function walk(connectors: Connector[], first: number) {
