@@ -9,6 +9,15 @@ import { z } from "zod";
 export const SCOPES = ["orders:read", "orders:write", "pii:read"] as const;
 export type Scope = (typeof SCOPES)[number];
 
+/** A share of a provider budget, as a fraction of it: more than 0, at most 1 (all of it). */
+const shareFraction = z.number().gt(0, "a share is more than 0").max(1, "a share is at most 1 (all of the budget)");
+
+/** One client's own shares of provider budgets (fractions), where they differ from each provider's `resilience.clientShare`. */
+const shareOverrides = {
+  rate: shareFraction.optional().describe("The most of each window of a provider's rate budget this client may take (0 < x <= 1)."),
+  concurrency: shareFraction.optional().describe("The most of a provider's `maxConcurrency` this client may hold at once (0 < x <= 1)."),
+};
+
 const clientSchema = z
   .object({
     name: z.string().min(1).describe("A name for logs and metrics."),
@@ -24,6 +33,21 @@ const clientSchema = z
       .describe("The sha256 of the client key, hex, instead of `key`."),
     scopes: z.array(z.enum(SCOPES)).min(1).describe("What the client may do."),
     providers: z.array(z.string().min(1)).min(1).default(["*"]).describe('Provider ids the client may use; ["*"] (default) for all.'),
+    shares: z
+      .object({
+        ...shareOverrides,
+        providers: z
+          .record(z.string().min(1), z.object(shareOverrides).strict())
+          .optional()
+          .describe(
+            "Shares for single providers, by provider id (`{ sims: { rate: 0.2 } }`): they win over `rate` and `concurrency` above.",
+          ),
+      })
+      .strict()
+      .optional()
+      .describe(
+        "This client's shares of provider budgets, instead of each provider's `resilience.clientShare` (1: all of a budget, no fair-use limit).",
+      ),
   })
   .strict()
   .refine((c) => (c.key === undefined) !== (c.keySha256 === undefined), { message: "give exactly one of key or keySha256" });
@@ -97,6 +121,18 @@ export const providerBaseSchema = z.object({
         .strict()
         .optional()
         .describe("A client-side rate budget that ordergraph never exceeds (emnify: 100 calls per 300000 ms by default)."),
+      clientShare: z
+        .object({
+          rate: shareFraction
+            .default(0.5)
+            .describe("The most of each window of the rate budget one client (or other budget holder) may take."),
+          concurrency: shareFraction
+            .default(0.5)
+            .describe("The most of `maxConcurrency` one client (or other budget holder) may hold at once."),
+        })
+        .strict()
+        .prefault({})
+        .describe("Fair use: no one client may take more than this share of the provider's budgets; a client's `shares` may set its own."),
       maxBodyBytes: z
         .number()
         .int()
@@ -238,11 +274,19 @@ export const configSchema = z
       if (ids.has(p.id)) ctx.addIssue({ code: "custom", path: ["providers", i, "id"], message: `duplicate provider id "${p.id}"` });
       ids.add(p.id);
     });
+    const names = new Set<string>();
     config.clients.forEach((c, i) => {
+      // A client's name keys its shares of provider budgets: two clients of one name would share them.
+      if (names.has(c.name)) ctx.addIssue({ code: "custom", path: ["clients", i, "name"], message: `duplicate client name "${c.name}"` });
+      names.add(c.name);
       c.providers.forEach((id, j) => {
         if (id !== "*" && !ids.has(id))
           ctx.addIssue({ code: "custom", path: ["clients", i, "providers", j], message: `unknown provider id "${id}"` });
       });
+      for (const id of Object.keys(c.shares?.providers ?? {})) {
+        if (!ids.has(id))
+          ctx.addIssue({ code: "custom", path: ["clients", i, "shares", "providers", id], message: `unknown provider id "${id}"` });
+      }
     });
   });
 
