@@ -120,7 +120,9 @@ export const providerBaseSchema = z.object({
         })
         .strict()
         .optional()
-        .describe("A client-side rate budget that ordergraph never exceeds (emnify: 100 calls per 300000 ms by default)."),
+        .describe(
+          "A client-side rate budget that ordergraph never exceeds in any span of perMs (emnify: 100 calls per 300000 ms by default); kept as shorter windows, see docs/resilience.md.",
+        ),
       clientShare: z
         .object({
           rate: shareFraction
