@@ -24,7 +24,7 @@ import {
   OrdersWithCustomersDocument,
 } from "../../src/generated/client/graphql.ts";
 import { decodeGlobalId } from "../../src/graph/global-id.ts";
-import { startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { startTestServer, type TestServer, testEntry } from "../helpers/test-server.ts";
 
 const IT = "news-iteras";
 const EM = "sims-emnify";
@@ -43,7 +43,7 @@ const providerOf = (id: string) => decodeGlobalId(id)?.provider as string;
 
 beforeAll(async () => {
   emulators = await startEmulators({ size: 60 });
-  setup = await startTestServer({ providers: emulators.map((e) => e.entry) });
+  setup = await startTestServer({ providers: emulators.map((e) => testEntry(e)) });
   const all = await setup.run(OrdersWithCustomersDocument, { first: 250 });
   for (const order of all.data?.orders.nodes ?? []) {
     const provider = providerOf(order.id);
@@ -68,7 +68,7 @@ async function onFreshServer<T>(
     extensions: { upstream?: { providers: Record<string, { calls: number; cached: number }> } };
   }>,
 ) {
-  const server = await startTestServer({ providers: emulators.map((e) => e.entry) });
+  const server = await startTestServer({ providers: emulators.map((e) => testEntry(e)) });
   try {
     const result = await run(server);
     expect(result.errors).toBeUndefined();
