@@ -185,38 +185,49 @@ describe("UpstreamPolicy: circuit breaker", () => {
     expect(state.calls).toBe(2);
   });
 
-  it("keeps budget refusals out of the breaker: a client refused its share does not reset the failure count", async () => {
+  it("keeps a client refused its share out of the breaker: its refusal is no half-open probe", async () => {
     const p = policy({
       retries: 0,
-      breakerFailures: 2,
+      breakerFailures: 1,
+      breakerHalfOpenAfterMs: 100,
       rateLimit: { calls: 100, perMs: 60_000 },
       clientShare: { rate: 0.05, concurrency: 1 },
     });
     const greedy = { name: "client:greedy" };
-    // Its share is one call per window (5% of 20); the second call is refused without calling.
-    await p.execute({ holder: greedy }, script().attempt, { retry: false });
+    // Its share is one call per window (5% of 20): it spends it on a call that opens the circuit.
+    await expect(p.execute({ holder: greedy }, script(down()).attempt, { retry: false })).rejects.toMatchObject({ status: 503 });
+    expect(p.breakerState).toBe("open");
+    await sleep(110);
+    // cockatiel takes any error it does not handle during a half-open probe as a success, and would close.
     await expect(p.execute({ holder: greedy, deadlineAt: Date.now() + 1_000 }, script().attempt, { retry: false })).rejects.toMatchObject({
       code: "PROVIDER_RATE_LIMITED",
     });
-    await expect(p.execute({}, script(down()).attempt, { retry: false })).rejects.toMatchObject({ status: 503 });
-    // Inside cockatiel's breaker this refusal would count as a success and start the count again.
-    await expect(p.execute({ holder: greedy, deadlineAt: Date.now() + 1_000 }, script().attempt, { retry: false })).rejects.toMatchObject({
-      code: "PROVIDER_RATE_LIMITED",
-    });
+    expect(p.breakerState).not.toBe("closed");
+    // The real probe still decides.
     await expect(p.execute({}, script(down()).attempt, { retry: false })).rejects.toMatchObject({ status: 503 });
     expect(p.breakerState).toBe("open");
     p.close();
   });
 
-  it("fails fast while open without spending rate budget, and spends it again for the half-open probe", async () => {
-    const p = policy({ retries: 0, breakerFailures: 1, breakerHalfOpenAfterMs: 100, rateLimit: { calls: 5, perMs: 60_000 } });
-    // 5 per minute: 2 calls per 30 s window (provider-budget.ts).
-    await expect(p.execute({}, script(down()).attempt, { retry: false })).rejects.toMatchObject({ status: 503 });
-    for (let i = 0; i < 5; i++) await expect(p.execute({}, script().attempt, { retry: false })).rejects.toThrow(/circuit open/);
+  it("fails fast while open without spending the client's share, which is there for the half-open probe", async () => {
+    // 40 per minute: 8 calls per 15 s window; a quarter of them, 2, for this client.
+    const p = policy({
+      retries: 0,
+      breakerFailures: 1,
+      breakerHalfOpenAfterMs: 100,
+      rateLimit: { calls: 40, perMs: 60_000 },
+      clientShare: { rate: 0.25, concurrency: 1 },
+    });
+    const app = { name: "client:app" };
+    await expect(p.execute({ holder: app }, script(down()).attempt, { retry: false })).rejects.toMatchObject({ status: 503 });
+    for (let i = 0; i < 5; i++) {
+      await expect(p.execute({ holder: app, deadlineAt: Date.now() + 1_000 }, script().attempt, { retry: false })).rejects.toThrow(
+        /circuit open/,
+      );
+    }
     await sleep(110);
-    // The window's second call is still there for the probe: failing fast spent none.
     const probe = script();
-    expect(await p.execute({ deadlineAt: Date.now() + 1_000 }, probe.attempt, { retry: false })).toBe("ok");
+    expect(await p.execute({ holder: app, deadlineAt: Date.now() + 1_000 }, probe.attempt, { retry: false })).toBe("ok");
     expect(probe.state.calls).toBe(1);
     expect(p.breakerState).toBe("closed");
     p.close();

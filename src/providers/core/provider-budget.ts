@@ -204,6 +204,9 @@ export interface ProviderBudgetOptions {
   clientShare: BudgetShare;
 }
 
+/** What runs the rest of a call once the holder's rate share is taken (the provider's breaker). */
+export type Around = <T>(rest: () => Promise<T>) => Promise<T>;
+
 /** How a wait that the request ended is told: its deadline passed, or its client went away. */
 export type CutOff = (signal: AbortSignal, what: string) => UpstreamError;
 
@@ -212,10 +215,10 @@ export type CutOff = (signal: AbortSignal, what: string) => UpstreamError;
  * them. One instance per provider client, shared by every call to it.
  *
  * A call passes, in order: the holder's rate share (refused at once when it
- * cannot reset before the deadline; nothing is queued then), the holder's
- * concurrency share and the provider's cap (queued), the provider's rate
- * budget (taken just before the call starts, so queueing never lets starts
- * bunch up), then the call.
+ * cannot reset before the deadline; nothing is queued then), then, inside
+ * `around` (the breaker), the holder's concurrency share and the provider's
+ * cap (queued), the provider's rate budget (taken just before the call
+ * starts, so queueing never lets starts bunch up), and the call.
  */
 export class ProviderBudget {
   readonly provider: string;
@@ -240,22 +243,26 @@ export class ProviderBudget {
   /**
    * Runs `call` (one attempt) within the budgets of `on`'s holder. Refusals
    * are PROVIDER_RATE_LIMITED with a retry hint; a queue wait the request's
-   * end cuts is told by `cutOff`.
+   * end cuts is told by `cutOff`. `around` runs everything after the
+   * holder's rate share (the provider's breaker): a holder refused its share
+   * never reaches it.
    */
-  async run<T>(on: BudgetCall, call: () => Promise<T>, cutOff: CutOff): Promise<T> {
+  async run<T>(on: BudgetCall, call: () => Promise<T>, cutOff: CutOff, around: Around = (rest) => rest()): Promise<T> {
     const who = on.holder;
     const holder = who && this.holderBudget(who);
     const windows = this.windows;
     // What the holder is told it may use per window: its share, or the whole window where it has no share of its own.
     const limit = holder?.limiter ? holder.limit : (windows?.calls ?? 0);
     const own = holder?.limiter && (await this.take(on, holder.limiter, true, limit, cutOff));
-    return this.queued(on, holder?.slots, cutOff, async () => {
-      if (this.limiter) {
-        const provider = await this.take(on, this.limiter, false, limit, cutOff);
-        if (who) on.meter?.recordBudget(this.provider, own ? combineStanding(own, provider) : { ...provider, limit });
-      }
-      return call();
-    });
+    return around(() =>
+      this.queued(on, holder?.slots, cutOff, async () => {
+        if (this.limiter) {
+          const provider = await this.take(on, this.limiter, false, limit, cutOff);
+          if (who) on.meter?.recordBudget(this.provider, own ? combineStanding(own, provider) : { ...provider, limit });
+        }
+        return call();
+      }),
+    );
   }
 
   /** Rejects every wait for rate budget. */

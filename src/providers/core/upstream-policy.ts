@@ -95,14 +95,17 @@ export interface ExecuteOptions {
  * The policy of one provider: one instance per provider client, so its
  * breaker and budgets are shared by every call to it.
  *
- * One attempt passes, in order: a look at the breaker (an open circuit fails
- * fast, before any budget is spent), the budgets (the holder's rate share,
- * the concurrency caps, the provider's rate budget; see
- * {@link ProviderBudget}), then the breaker around the call itself. Budget
- * refusals and queue waits never reach the breaker: a client refused its
- * share is no sign of the provider's health, and cockatiel counts whatever it
- * does not handle as a success. Retries wrap the whole, so each retry is a
- * call that spends budget, passes the breaker and counts as a call.
+ * One attempt passes, outermost first: a look at the breaker (an open circuit
+ * fails fast, before the client's share is spent), the client's rate share
+ * (refused at once when spent; see {@link ProviderBudget}), the circuit
+ * breaker, the concurrency caps (the client's share, then the provider's;
+ * queued, deadline-bounded), the provider's rate budget (taken just before the
+ * call starts, so queueing never lets starts bunch up), then the attempt
+ * itself. A client refused its share never reaches the breaker: cockatiel
+ * takes any error it does not handle during a half-open probe as a success,
+ * and one client's spent share says nothing about the provider. Retries wrap
+ * the whole, so each retry is a call that spends budget, passes the breaker
+ * and counts as a call.
  */
 export class UpstreamPolicy {
   readonly provider: string;
@@ -175,11 +178,11 @@ export class UpstreamPolicy {
 
   private async once<T>(call: PolicyCall, attempt: () => Promise<T>): Promise<T> {
     try {
-      // cockatiel opens the half-open probe inside `execute`; until then an open circuit spends no budget.
+      // cockatiel opens the half-open probe inside `execute`; until then an open circuit spends no share.
       if (this.breaker.state === CircuitState.Open && Date.now() - this.openedAt < this.settings.breakerHalfOpenAfterMs) {
         throw new BrokenCircuitError();
       }
-      return await this.budget.run(call, () => this.breaker.execute(attempt), this.cutOff);
+      return await this.budget.run(call, attempt, this.cutOff, this.guarded);
     } catch (error) {
       if (error instanceof BrokenCircuitError) {
         throw new UpstreamError(
@@ -191,6 +194,9 @@ export class UpstreamPolicy {
       throw error;
     }
   }
+
+  /** Runs the rest of a call inside the breaker. */
+  private readonly guarded = <T>(rest: () => Promise<T>): Promise<T> => this.breaker.execute(rest);
 
   /** The error of a wait ended by the request: its deadline (PROVIDER_TIMEOUT) or its client going away. */
   private readonly cutOff = (signal: AbortSignal, what: string): UpstreamError =>
