@@ -227,7 +227,7 @@ export class ProviderBudget {
   private readonly options: ProviderBudgetOptions;
   private readonly limiter: RateLimiterAbstract | undefined;
   private readonly slots: BulkheadPolicy;
-  private readonly holders = new Map<string, HolderBudget>();
+  private readonly holders = new Map<string, HolderBudget | undefined>();
   private readonly closing = new AbortController();
 
   constructor(options: ProviderBudgetOptions) {
@@ -270,26 +270,20 @@ export class ProviderBudget {
     this.closing.abort(new Error(`provider ${this.provider}: budgets closed`));
   }
 
-  /** A holder's share of this provider, made on its first call; none where the share is all of a budget. */
+  /** A holder's share of this provider, made on its first call; none where its shares are all of both budgets. */
   private holderBudget(holder: BudgetHolder): HolderBudget | undefined {
-    const known = this.holders.get(holder.name);
-    if (known || this.holders.has(holder.name)) return known;
+    if (this.holders.has(holder.name)) return this.holders.get(holder.name);
     const share = shareOf(holder, this.provider, this.options.clientShare);
     const windows = this.windows;
     const limit = windows ? shareOfCalls(windows.calls, share.rate) : 0;
     const slots = shareOfSlots(this.options.maxConcurrency, share.concurrency);
-    const made: HolderBudget | undefined =
-      (windows && limit < windows.calls) || slots < this.options.maxConcurrency
-        ? {
-            limiter:
-              windows && limit < windows.calls
-                ? createWindowLimiter({ keyPrefix: `og:budget:${this.provider}:${holder.name}`, calls: limit, windowMs: windows.windowMs })
-                : undefined,
-            limit: windows ? limit : 0,
-            slots: slots < this.options.maxConcurrency ? bulkhead(slots, Number.POSITIVE_INFINITY) : undefined,
-          }
+    const limiter =
+      windows && limit < windows.calls
+        ? createWindowLimiter({ keyPrefix: `og:budget:${this.provider}:${holder.name}`, calls: limit, windowMs: windows.windowMs })
         : undefined;
-    this.holders.set(holder.name, made as HolderBudget);
+    const own = slots < this.options.maxConcurrency ? bulkhead(slots, Number.POSITIVE_INFINITY) : undefined;
+    const made = limiter || own ? { limiter, limit, slots: own } : undefined;
+    this.holders.set(holder.name, made);
     return made;
   }
 
