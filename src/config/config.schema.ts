@@ -9,6 +9,15 @@ import { z } from "zod";
 export const SCOPES = ["orders:read", "orders:write", "pii:read"] as const;
 export type Scope = (typeof SCOPES)[number];
 
+/** A share of a provider budget, as a fraction of it: more than 0, at most 1 (all of it). */
+const shareFraction = z.number().gt(0, "a share is more than 0").max(1, "a share is at most 1 (all of the budget)");
+
+/** One client's own shares of provider budgets (fractions), where they differ from each provider's `resilience.clientShare`. */
+const shareOverrides = {
+  rate: shareFraction.optional().describe("The most of each window of a provider's rate budget this client may take (0 < x <= 1)."),
+  concurrency: shareFraction.optional().describe("The most of a provider's `maxConcurrency` this client may hold at once (0 < x <= 1)."),
+};
+
 const clientSchema = z
   .object({
     name: z.string().min(1).describe("A name for logs and metrics."),
@@ -29,6 +38,21 @@ const clientSchema = z
       .default(false)
       .describe(
         "A federation router's own key (or the build's that composes the supergraph): it may read `_service { sdl }` when server.introspection is off.",
+      ),
+    shares: z
+      .object({
+        ...shareOverrides,
+        providers: z
+          .record(z.string().min(1), z.object(shareOverrides).strict())
+          .optional()
+          .describe(
+            "Shares for single providers, by provider id (`{ sims: { rate: 0.2 } }`): they win over `rate` and `concurrency` above.",
+          ),
+      })
+      .strict()
+      .optional()
+      .describe(
+        "This client's shares of provider budgets, instead of each provider's `resilience.clientShare` (1: all of a budget, no fair-use limit).",
       ),
   })
   .strict()
@@ -102,7 +126,21 @@ export const providerBaseSchema = z.object({
         })
         .strict()
         .optional()
-        .describe("A client-side rate budget that ordergraph never exceeds (emnify: 100 calls per 300000 ms by default)."),
+        .describe(
+          "A client-side rate budget that ordergraph never exceeds in any span of perMs (emnify: 100 calls per 300000 ms by default); kept as shorter windows, see docs/resilience.md.",
+        ),
+      clientShare: z
+        .object({
+          rate: shareFraction
+            .default(0.5)
+            .describe("The most of each window of the rate budget one client (or other budget holder) may take."),
+          concurrency: shareFraction
+            .default(0.5)
+            .describe("The most of `maxConcurrency` one client (or other budget holder) may hold at once."),
+        })
+        .strict()
+        .prefault({})
+        .describe("Fair use: no one client may take more than this share of the provider's budgets; a client's `shares` may set its own."),
       maxBodyBytes: z
         .number()
         .int()
@@ -304,11 +342,19 @@ export const configSchema = z
       if (ids.has(p.id)) ctx.addIssue({ code: "custom", path: ["providers", i, "id"], message: `duplicate provider id "${p.id}"` });
       ids.add(p.id);
     });
+    const names = new Set<string>();
     config.clients.forEach((c, i) => {
+      // A client's name keys its shares of provider budgets: two clients of one name would share them.
+      if (names.has(c.name)) ctx.addIssue({ code: "custom", path: ["clients", i, "name"], message: `duplicate client name "${c.name}"` });
+      names.add(c.name);
       c.providers.forEach((id, j) => {
         if (id !== "*" && !ids.has(id))
           ctx.addIssue({ code: "custom", path: ["clients", i, "providers", j], message: `unknown provider id "${id}"` });
       });
+      for (const id of Object.keys(c.shares?.providers ?? {})) {
+        if (!ids.has(id))
+          ctx.addIssue({ code: "custom", path: ["clients", i, "shares", "providers", id], message: `unknown provider id "${id}"` });
+      }
     });
   });
 

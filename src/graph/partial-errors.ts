@@ -7,13 +7,13 @@
 import type { ApolloServerPlugin, GraphQLRequestListener } from "@apollo/server";
 import { type GraphQLResolveInfo, responsePathAsArray } from "graphql";
 import type { OrderPage } from "../engine/order-query.ts";
-import { UpstreamError } from "../providers/core/upstream-error.ts";
+import { UpstreamError, upstreamExtensions } from "../providers/core/upstream-error.ts";
 
 /** One error reported beside the data, already in its public shape. */
 export interface ReportedProblem {
   message: string;
   path: ReadonlyArray<string | number>;
-  extensions: { code: string; provider?: string };
+  extensions: { code: string; provider?: string; retryAfterMs?: number };
   /**
    * For an INTERNAL_SERVER_ERROR: the fault itself, for the log only. Set with
    * {@link withCause}, not enumerable, so it never reaches the answer.
@@ -36,10 +36,7 @@ export function reportPage<P extends Pick<OrderPage, "problems">>(report: Proble
   if (page.problems.length === 0) return page;
   const path = responsePathAsArray(info.path);
   for (const problem of page.problems) {
-    const extensions =
-      problem instanceof UpstreamError
-        ? { code: problem.code, provider: problem.provider }
-        : { code: "UPSTREAM_INVALID_RESPONSE" as const };
+    const extensions = problem instanceof UpstreamError ? upstreamExtensions(problem) : { code: "UPSTREAM_INVALID_RESPONSE" as const };
     const key = `${problem.message}\u0000${path.join(".")}`;
     if (report.problems.some((p) => `${p.message}\u0000${p.path.join(".")}` === key)) continue;
     report.problems.push({ message: problem.message, path, extensions });

@@ -16,6 +16,7 @@ import { partialErrorsPlugin } from "../graph/partial-errors.ts";
 import { createResolvers } from "../graph/resolvers.ts";
 import { WriteCoordinator } from "../graph/write-coordinator.ts";
 import type { Connector } from "../providers/core/connector.ts";
+import { clientBudgetHolder } from "../providers/core/provider-budget.ts";
 import type { ProviderDefinition } from "../providers/core/provider-definition.ts";
 import type { ObserverHub } from "../providers/core/upstream-events.ts";
 import { AuthFailureLimiter, ClientKeys, createAuthGuard } from "./auth.ts";
@@ -134,6 +135,8 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
   const connectors = new Map(options.connectors.map((c) => [c.id, c]));
   const typeNameByKind = Object.fromEntries(options.definitions.map((d) => [d.kind, d.orderType.typeName]));
   const keys = new ClientKeys(config.clients);
+  // Each client spends provider budgets as itself: its share of each applies (names are unique in the config).
+  const budgetHolders = new Map(config.clients.map((c) => [c.name, clientBudgetHolder(c)]));
   const writes = new WriteCoordinator();
   const metrics = config.observability.metrics.enabled
     ? createServerMetrics({
@@ -202,7 +205,7 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
         client,
         connectors,
         // The request's deadline bounds every upstream call and retry made for it.
-        call: new RequestCall(String(request.id), config.server.requestDeadlineMs),
+        call: new RequestCall(String(request.id), config.server.requestDeadlineMs, budgetHolders.get(client.name)),
         limits: engineLimits,
         writes,
         onBatch: metrics?.onBatch,

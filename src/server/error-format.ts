@@ -5,7 +5,7 @@
 import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { NotSupportedError, ScanLimitError, UserInputError } from "../engine/engine-errors.ts";
-import { UpstreamError } from "../providers/core/upstream-error.ts";
+import { UpstreamError, upstreamExtensions } from "../providers/core/upstream-error.ts";
 import { queryLimitAnswer } from "./query-limits.ts";
 
 const KNOWN_CODES = new Set([
@@ -40,7 +40,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const limit = queryLimitAnswer(original);
   if (limit) return { ...base, ...limit };
   if (original instanceof UpstreamError) {
-    return { ...base, message: original.message, extensions: { code: original.code, provider: original.provider } };
+    return { ...base, message: original.message, extensions: upstreamExtensions(original) };
   }
   if (original instanceof UserInputError) {
     return {

@@ -1,6 +1,7 @@
 /**
  * The call context of one GraphQL request over HTTP: its upstream meter, its
- * id and its deadline, which bounds every upstream call and retry made for it.
+ * id, its deadline, which bounds every upstream call and retry made for it,
+ * and its client as the holder of provider budgets (its share of each applies).
  *
  * The deadline's signal is made when a call first asks for it, and its timer
  * stops when the answer has gone out. Most requests under load share an
@@ -8,8 +9,8 @@
  * cached one) and never ask; a timer, a controller and `AbortSignal.any`
  * for each of them were a measurable share of a request's CPU and garbage.
  */
-import { type CallContext, UpstreamMeter } from "../providers/core/call-context.ts";
-import { timeoutReason } from "../providers/core/upstream-policy.ts";
+import { type CallContext, timeoutReason, UpstreamMeter } from "../providers/core/call-context.ts";
+import type { BudgetHolder } from "../providers/core/provider-budget.ts";
 
 function abortAtDeadline(controller: AbortController): void {
   controller.abort(timeoutReason());
@@ -20,13 +21,16 @@ export class RequestCall implements CallContext {
   readonly meter = new UpstreamMeter();
   readonly requestId: string;
   readonly deadlineAt: number;
+  readonly holder: BudgetHolder | undefined;
   private controller: AbortController | undefined;
   private timer: NodeJS.Timeout | undefined;
   private done = false;
 
-  constructor(requestId: string, deadlineMs: number) {
+  /** `holder`: the client the request is for (see `clientBudgetHolder`); without one, only provider-wide budgets apply. */
+  constructor(requestId: string, deadlineMs: number, holder?: BudgetHolder) {
     this.requestId = requestId;
     this.deadlineAt = Date.now() + deadlineMs;
+    this.holder = holder;
   }
 
   /** Whether the deadline's signal has aborted; false while nothing has asked for it (nothing it bounds can have ended). */

@@ -18,8 +18,21 @@ import { emnifyConfigSchema, emnifyDefinition } from "../../src/providers/emnify
 const APP = { applicationToken: EMNIFY_DEFAULT_CREDENTIALS.applicationToken };
 const USER = { username: EMNIFY_DEFAULT_CREDENTIALS.username, password: EMNIFY_DEFAULT_CREDENTIALS.password };
 
+/**
+ * A budget far above emnify's default (20 calls per 75 s window): these tests read the emulator hundreds of times
+ * at once, and the budget has tests of its own (provider-budget.test.ts, budgets.e2e.test.ts).
+ */
+const TEST_BUDGET = { rateLimit: { calls: 100_000, perMs: 60_000 } };
+
 function connect(emulator: EmnifyEmulator, credentials: Record<string, string> = APP): EmnifyConnector {
-  const entry = emnifyConfigSchema.parse({ id: "sims", kind: "emnify", baseUrl: emulator.url, currency: "EUR", credentials });
+  const entry = emnifyConfigSchema.parse({
+    id: "sims",
+    kind: "emnify",
+    baseUrl: emulator.url,
+    currency: "EUR",
+    credentials,
+    resilience: TEST_BUDGET,
+  });
   return emnifyDefinition.create(entry, {}) as EmnifyConnector;
 }
 
@@ -252,7 +265,7 @@ describe("emnify connector: an account whose per_page maximum is below the conne
     await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
     const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
     const fresh = emnifyDefinition.create(
-      emnifyConfigSchema.parse({ id: "sims", kind: "emnify", baseUrl: url, currency: "EUR", credentials: APP }),
+      emnifyConfigSchema.parse({ id: "sims", kind: "emnify", baseUrl: url, currency: "EUR", credentials: APP, resilience: TEST_BUDGET }),
       {},
     ) as EmnifyConnector;
     try {

@@ -24,7 +24,7 @@ import {
   OrdersWithCustomersDocument,
 } from "../../src/generated/client/graphql.ts";
 import { decodeGlobalId } from "../../src/graph/global-id.ts";
-import { startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { startTestServer, type TestServer, testEntry } from "../helpers/test-server.ts";
 
 const IT = "news-iteras";
 const EM = "sims-emnify";
@@ -46,7 +46,7 @@ const server = { cursorSecret: "call-counts-cursor-secret-0123456789" };
 
 beforeAll(async () => {
   emulators = await startEmulators({ size: 60 });
-  setup = await startTestServer({ providers: emulators.map((e) => e.entry), server });
+  setup = await startTestServer({ providers: emulators.map((e) => testEntry(e)), server });
   const all = await setup.run(OrdersWithCustomersDocument, { first: 250 });
   for (const order of all.data?.orders.nodes ?? []) {
     const provider = providerOf(order.id);
@@ -71,7 +71,7 @@ async function onFreshServer<T>(
     extensions: { upstream?: { providers: Record<string, { calls: number; cached: number }> } };
   }>,
 ) {
-  const fresh = await startTestServer({ providers: emulators.map((e) => e.entry), server });
+  const fresh = await startTestServer({ providers: emulators.map((e) => testEntry(e)), server });
   try {
     const result = await run(fresh);
     expect(result.errors).toBeUndefined();

@@ -61,6 +61,8 @@ beforeAll(async () => {
         kind: "emnify",
         baseUrl: emulator.url,
         credentials: { username: EMNIFY_DEFAULT_CREDENTIALS.username, password: EMNIFY_DEFAULT_CREDENTIALS.password },
+        // These tests read emnify far more often than its default budget allows (budgets.e2e.test.ts tests that).
+        resilience: { rateLimit: { calls: 100_000, perMs: 60_000 } },
       },
       {
         id: "sims-bad",

@@ -98,6 +98,36 @@ providers:
     expect(issues(() => parseConfig(JSON.stringify(config), {}))).toContain('clients[0].providers[1]: unknown provider id "shop-fr"');
   });
 
+  it("defaults each client's share of a provider's budgets to half, and reads a client's own shares", () => {
+    const config = base();
+    config.clients.push({
+      name: "back-office",
+      key: `${KEY}-2`,
+      scopes: ["orders:read"],
+      shares: { rate: 1, concurrency: 1, providers: { "shop-de": { rate: 0.25 } } },
+    });
+    const parsed = parseConfig(JSON.stringify(config), {});
+    expect(parsed.providers[0]?.resilience.clientShare).toEqual({ rate: 0.5, concurrency: 0.5 });
+    expect(parsed.clients[0]?.shares).toBeUndefined();
+    expect(parsed.clients[1]?.shares).toEqual({ rate: 1, concurrency: 1, providers: { "shop-de": { rate: 0.25 } } });
+  });
+
+  it("names a share outside (0, 1], a share for an unknown provider and a duplicate client name", () => {
+    const config = base();
+    (config.providers[0] as Record<string, unknown>)["resilience"] = { clientShare: { rate: 0 } };
+    config.clients.push({
+      name: "app",
+      key: `${KEY}-2`,
+      scopes: ["orders:read"],
+      shares: { concurrency: 1.5, providers: { "shop-fr": { rate: 0.5 } } },
+    });
+    const found = issues(() => parseConfig(JSON.stringify(config), {}));
+    expect(found).toContain("providers[0].resilience.clientShare.rate: a share is more than 0");
+    expect(found).toContain("clients[1].shares.concurrency: a share is at most 1 (all of the budget)");
+    expect(found).toContain('clients[1].shares.providers.shop-fr: unknown provider id "shop-fr"');
+    expect(found).toContain('clients[1].name: duplicate client name "app"');
+  });
+
   it("checks keySha256 is 64 hex digits, and that exactly one of key and keySha256 is given", () => {
     const config = base();
     config.clients[0] = { name: "app", keySha256: "abc123", scopes: ["orders:read"] };

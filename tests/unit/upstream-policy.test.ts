@@ -1,8 +1,9 @@
 /**
- * The upstream policy on its own: the rate budget under bursts, Retry-After,
- * backoff bounded by the deadline, the breaker's life cycle and the
- * concurrency cap. Attempts are plain functions; failures are tagged as the
- * HTTP client tags them.
+ * The upstream policy on its own: Retry-After, backoff bounded by the
+ * deadline, the breaker's life cycle (and budgets kept apart from it), the
+ * concurrency cap and the rate budget as the policy applies them (the budgets'
+ * own arithmetic and shares: provider-budget.test.ts). Attempts are plain
+ * functions; failures are tagged as the HTTP client tags them.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { UpstreamError } from "../../src/providers/core/upstream-error.ts";
@@ -13,7 +14,6 @@ import {
   markFailure,
   parseRetryAfter,
   type ResilienceSettings,
-  SlidingWindowLimiter,
   UpstreamPolicy,
 } from "../../src/providers/core/upstream-policy.ts";
 
@@ -59,75 +59,6 @@ function densest(times: number[], perMs: number): number {
 
 afterEach(() => {
   vi.useRealTimers();
-});
-
-describe("SlidingWindowLimiter", () => {
-  it("never lets more than `calls` start within any window, under a burst", async () => {
-    const limiter = new SlidingWindowLimiter({ calls: 5, perMs: 100 });
-    const granted: number[] = [];
-    const order: number[] = [];
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: 23 }, async (_, i) => {
-        granted.push(await limiter.acquire());
-        order.push(i);
-      }),
-    );
-    expect(densest(granted, 100)).toBe(5);
-    // 23 starts at 5 per 100 ms need at least four full windows after the first.
-    expect(performance.now() - started).toBeGreaterThanOrEqual(400);
-    expect(order).toEqual([...order].sort((a, b) => a - b));
-  });
-
-  it("holds under repeated bursts arriving while others wait", async () => {
-    const limiter = new SlidingWindowLimiter({ calls: 3, perMs: 60 });
-    const granted: number[] = [];
-    const burst = (n: number) =>
-      Array.from({ length: n }, async () => {
-        granted.push(await limiter.acquire());
-      });
-    const first = burst(7);
-    await sleep(70);
-    await Promise.all([...first, ...burst(5)]);
-    expect(granted).toHaveLength(12);
-    expect(densest(granted, 60)).toBe(3);
-  });
-
-  it("drops a waiter whose signal aborts, without spending budget", async () => {
-    vi.useFakeTimers();
-    const limiter = new SlidingWindowLimiter({ calls: 1, perMs: 200, now: () => Date.now() });
-    const first = Date.now();
-    await limiter.acquire();
-    const gone = new AbortController();
-    const waiting = limiter.acquire(gone.signal);
-    let grantedAt: number | undefined;
-    const next = limiter.acquire().then((at) => {
-      grantedAt = Date.now();
-      return at;
-    });
-    gone.abort(new Error("client left"));
-    await expect(waiting).rejects.toThrow("client left");
-    expect(limiter.waiting).toBe(1);
-    await vi.advanceTimersByTimeAsync(200);
-    await next;
-    // `next` took the slot that frees at 200 ms; had the aborted waiter kept it, `next` would wait until 400 ms.
-    expect(grantedAt).toBe(first + 200);
-    limiter.close();
-  });
-
-  it("tells the earliest start, counting those already waiting", async () => {
-    let now = 1_000;
-    const limiter = new SlidingWindowLimiter({ calls: 2, perMs: 100, now: () => now });
-    expect(limiter.earliestStart()).toBe(1_000);
-    await limiter.acquire();
-    now = 1_010;
-    await limiter.acquire();
-    expect(limiter.earliestStart()).toBe(1_100);
-    const queued = limiter.acquire();
-    expect(limiter.earliestStart()).toBe(1_110);
-    limiter.close();
-    await expect(queued).rejects.toThrow("closed");
-  });
 });
 
 describe("parseRetryAfter", () => {
@@ -254,6 +185,54 @@ describe("UpstreamPolicy: circuit breaker", () => {
     expect(state.calls).toBe(2);
   });
 
+  it("keeps a client refused its share out of the breaker: its refusal is no half-open probe", async () => {
+    const p = policy({
+      retries: 0,
+      breakerFailures: 1,
+      breakerHalfOpenAfterMs: 100,
+      rateLimit: { calls: 100, perMs: 60_000 },
+      clientShare: { rate: 0.05, concurrency: 1 },
+    });
+    const greedy = { name: "client:greedy" };
+    // Its share is one call per window (5% of 20): it spends it on a call that opens the circuit.
+    await expect(p.execute({ holder: greedy }, script(down()).attempt, { retry: false })).rejects.toMatchObject({ status: 503 });
+    expect(p.breakerState).toBe("open");
+    await sleep(110);
+    // cockatiel takes any error it does not handle during a half-open probe as a success, and would close.
+    await expect(p.execute({ holder: greedy, deadlineAt: Date.now() + 1_000 }, script().attempt, { retry: false })).rejects.toMatchObject({
+      code: "PROVIDER_RATE_LIMITED",
+    });
+    expect(p.breakerState).not.toBe("closed");
+    // The real probe still decides.
+    await expect(p.execute({}, script(down()).attempt, { retry: false })).rejects.toMatchObject({ status: 503 });
+    expect(p.breakerState).toBe("open");
+    p.close();
+  });
+
+  it("fails fast while open without spending the client's share, which is there for the half-open probe", async () => {
+    // 40 per minute: 8 calls per 15 s window; a quarter of them, 2, for this client.
+    const p = policy({
+      retries: 0,
+      breakerFailures: 1,
+      breakerHalfOpenAfterMs: 100,
+      rateLimit: { calls: 40, perMs: 60_000 },
+      clientShare: { rate: 0.25, concurrency: 1 },
+    });
+    const app = { name: "client:app" };
+    await expect(p.execute({ holder: app }, script(down()).attempt, { retry: false })).rejects.toMatchObject({ status: 503 });
+    for (let i = 0; i < 5; i++) {
+      await expect(p.execute({ holder: app, deadlineAt: Date.now() + 1_000 }, script().attempt, { retry: false })).rejects.toThrow(
+        /circuit open/,
+      );
+    }
+    await sleep(110);
+    const probe = script();
+    expect(await p.execute({ holder: app, deadlineAt: Date.now() + 1_000 }, probe.attempt, { retry: false })).toBe("ok");
+    expect(probe.state.calls).toBe(1);
+    expect(p.breakerState).toBe("closed");
+    p.close();
+  });
+
   it("does not count failures that do not mean the provider is down (429, bad bodies)", async () => {
     const p = policy({ retries: 0, breakerFailures: 2 });
     for (const failure of [limited(), invalid(), limited(), invalid()]) {
@@ -303,11 +282,14 @@ describe("UpstreamPolicy: concurrency and rate budget", () => {
   });
 
   it("waits for rate budget, and answers PROVIDER_RATE_LIMITED without calling when the deadline comes first", async () => {
+    // 2 calls per 400 ms are kept as one call per 200 ms window (provider-budget.ts).
     const p = policy({ rateLimit: { calls: 2, perMs: 400 } });
     const { state, attempt } = script();
     await p.execute({}, attempt, { retry: true });
+    const started = performance.now();
     await p.execute({}, attempt, { retry: true });
-    // Had it waited for budget (400 ms) rather than give up at its deadline, it would have called.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(150);
+    // Had it waited for budget (the window ends 200 ms after the second call) rather than give up at its deadline, it would have called.
     await expect(p.execute({ signal: AbortSignal.timeout(60) }, attempt, { retry: true })).rejects.toMatchObject({
       code: "PROVIDER_RATE_LIMITED",
     });
@@ -324,8 +306,9 @@ describe("UpstreamPolicy: concurrency and rate budget", () => {
     const started = performance.now();
     expect(await p.execute({}, attempt, { retry: true })).toBe("ok");
     expect(state.calls).toBe(4);
-    // Times taken here trail the limiter's own by a fraction of a millisecond, hence the margin.
-    expect(densest(state.times, 148)).toBeLessThanOrEqual(3);
+    // 3 per 150 ms is one call per 50 ms window. The limiter's windows are in whole Date.now() milliseconds and
+    // these times are performance.now(): three windows may look up to 3 ms shorter here, hence the margin.
+    expect(densest(state.times, 146)).toBeLessThanOrEqual(3);
     expect(performance.now() - started).toBeGreaterThanOrEqual(140);
   });
 });

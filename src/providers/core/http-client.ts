@@ -1,7 +1,8 @@
 /**
  * The HTTP client every connector uses: one undici keep-alive pool per
  * provider, the provider's upstream policy (retries, breaker, concurrency cap,
- * rate budget, deadline; see upstream-policy.ts), a per-call timeout, call
+ * rate budget and each client's share of them, deadline; see upstream-policy.ts
+ * and provider-budget.ts), a per-call timeout, call
  * metering, and redaction of secrets from anything that could be logged or shown.
  *
  * Connectors see every answered status except 429 and 5xx: those the client
@@ -42,7 +43,7 @@ export interface HttpClientOptions {
   secrets?: readonly string[];
   /** Largest body accepted, in bytes (default: `resilience.maxBodyBytes`). */
   maxBodyBytes?: number;
-  /** Retries, breaker, concurrency cap and rate budget (default: the config's defaults). */
+  /** Retries, breaker, concurrency cap, rate budget and client shares (default: the config's defaults). */
   resilience?: ResilienceSettings | undefined;
   /** The shared answer cache and this provider's TTL (0 = no caching, single-flight only). */
   cache?: { store: ResponseCache; ttlMs: number } | undefined;
@@ -284,6 +285,7 @@ export class ProviderHttpClient {
           this.provider,
           `provider ${this.provider} is rate limiting ordergraph (HTTP 429${wait})`,
           429,
+          retryAfterMs,
         ),
         { retryable: true, providerDown: false, retryAfterMs },
       );

@@ -22,14 +22,24 @@ export class UpstreamError extends Error {
   readonly provider: string;
   /** The upstream HTTP status, when there was one. */
   readonly status: number | undefined;
+  /** For PROVIDER_RATE_LIMITED: how long to wait before trying again, in ms, when known (`extensions.retryAfterMs`). */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(code: UpstreamErrorCode, provider: string, message: string, status?: number) {
+  constructor(code: UpstreamErrorCode, provider: string, message: string, status?: number, retryAfterMs?: number) {
     super(message);
     this.name = "UpstreamError";
     this.code = code;
     this.provider = provider;
     this.status = status;
+    this.retryAfterMs = retryAfterMs;
   }
+}
+
+/** The public `extensions` of an upstream error: its code, its provider and, when known, the retry hint. */
+export function upstreamExtensions(error: UpstreamError): { code: UpstreamErrorCode; provider: string; retryAfterMs?: number } {
+  return error.retryAfterMs === undefined
+    ? { code: error.code, provider: error.provider }
+    : { code: error.code, provider: error.provider, retryAfterMs: Math.ceil(error.retryAfterMs) };
 }
 
 /** Maps an unexpected upstream HTTP status to an error code. */
