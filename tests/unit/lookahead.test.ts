@@ -47,3 +47,34 @@ describe("selectsField", () => {
     expect(selectsField(infoOf(source), "order")).toBe(true);
   });
 });
+
+describe("fragments spread many times", () => {
+  /** A chain where each fragment spreads the next twice: 2^n paths, n + 1 fragments. */
+  function chain(n: number, last: string): string {
+    const fragments = Array.from({ length: n }, (_, i) => `fragment F${i} on P { ...F${i + 1} ...F${i + 1} }`);
+    return `mutation { m { ...F0 } } ${fragments.join(" ")} fragment F${n} on P { ${last} }`;
+  }
+
+  /** The info of `source`, counting how often a fragment is looked up (one lookup per spread followed). */
+  function countingInfo(source: string): { info: GraphQLResolveInfo; lookups: () => number } {
+    const info = infoOf(source);
+    let lookups = 0;
+    const fragments = new Proxy(info.fragments, {
+      get(target, name, receiver) {
+        lookups += 1;
+        return Reflect.get(target, name, receiver);
+      },
+    });
+    return { info: { ...info, fragments } as GraphQLResolveInfo, lookups: () => lookups };
+  }
+
+  it("follows each fragment once, not once per path to it", () => {
+    // Past the followed depth the answer is "asked" anyway; within it, each of the first levels is looked up twice.
+    const { info, lookups } = countingInfo(chain(30, "userErrors { code }"));
+    expect(selectsField(info, "order")).toBe(true);
+    expect(lookups()).toBeLessThanOrEqual(2 * 31);
+    const shallow = countingInfo(chain(6, "userErrors { code }"));
+    expect(selectsField(shallow.info, "order")).toBe(false);
+    expect(shallow.lookups()).toBeLessThanOrEqual(2 * 7);
+  });
+});
