@@ -24,6 +24,15 @@ const clientSchema = z
       .describe("The sha256 of the client key, hex, instead of `key`."),
     scopes: z.array(z.enum(SCOPES)).min(1).describe("What the client may do."),
     providers: z.array(z.string().min(1)).min(1).default(["*"]).describe('Provider ids the client may use; ["*"] (default) for all.'),
+    maxEntities: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(250)
+      .describe(
+        "Most representations one _entities field may name (like nodes' 250 ids); raise it for the key a federation router forwards, whose plans send one per referenced order.",
+      ),
   })
   .strict()
   .refine((c) => (c.key === undefined) !== (c.keySha256 === undefined), { message: "give exactly one of key or keySha256" });
@@ -151,7 +160,9 @@ export const configSchema = z
               .min(1)
               .max(10_000_000)
               .default(50_000)
-              .describe("Highest estimated cost of one operation (page sizes multiply)."),
+              .describe(
+                "Highest estimated cost of one operation: fields (page sizes multiply), introspection, and 10 per upstream call it may make.",
+              ),
             maxAliases: z.number().int().min(0).max(1000).default(30).describe("Most aliases in one operation."),
             maxTokens: z.number().int().min(10).max(100_000).default(5_000).describe("Most tokens in one document."),
             maxDirectives: z.number().int().min(0).max(1000).default(50).describe("Most directives in one operation."),

@@ -17,6 +17,8 @@ export interface ClientIdentity {
   scopes: ReadonlySet<Scope>;
   /** Provider ids the client may use; null for all. */
   providers: ReadonlySet<string> | null;
+  /** Most representations one `_entities` field may name (`clients[].maxEntities`). */
+  maxEntities: number;
 }
 
 /** The GraphQL context of one operation. */

@@ -86,13 +86,14 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
   });
   registerRequestLogging(app);
   app.decorateRequest("client", null);
+  const connectors = new Map(options.connectors.map((c) => [c.id, c]));
+  const typeNameByKind = Object.fromEntries(options.definitions.map((d) => [d.kind, d.orderType.typeName]));
   const limits = createQueryLimits({
     limits: config.server.limits,
     defaultPageSize: config.engine.defaultPageSize,
     production: config.server.production,
+    upstream: { connectors, engine: config.engine, orderTypeByKind: typeNameByKind },
   });
-  const connectors = new Map(options.connectors.map((c) => [c.id, c]));
-  const typeNameByKind = Object.fromEntries(options.definitions.map((d) => [d.kind, d.orderType.typeName]));
   const keys = new ClientKeys(config.clients);
   const writes = new WriteCoordinator();
   const metrics = config.observability.metrics.enabled ? createServerMetrics({ providers: [...connectors.keys()] }) : undefined;

@@ -36,6 +36,7 @@ export class ClientKeys {
         name: client.name,
         scopes: new Set<Scope>(client.scopes),
         providers: client.providers.includes("*") ? null : new Set(client.providers),
+        maxEntities: client.maxEntities,
       },
     }));
   }
