@@ -170,8 +170,29 @@ function customerGroup(connector: Connector, filter: OrderFilter, sort: SortKey)
   return low;
 }
 
-/** The bounds of reading customers' first pages in `shape` at one provider. */
+/** Bounds already worked out, per connector and shape: the same shapes come back request after request. */
+const knownBounds = new WeakMap<Connector, Map<string, CustomerReadBound>>();
+/** Shapes kept per connector; the oldest goes first. */
+const MAX_KNOWN_SHAPES = 256;
+
+/** The bounds of reading customers' first pages in `shape` at one provider (worked out once per shape). */
 export function customerReadBound(connector: Connector, shape: CustomerPageShape, limits: StreamLimits): CustomerReadBound {
+  let known = knownBounds.get(connector);
+  if (!known) {
+    known = new Map();
+    knownBounds.set(connector, known);
+  }
+  const key = JSON.stringify([shape, limits.scanLimit]);
+  let bound = known.get(key);
+  if (!bound) {
+    bound = workOutCustomerReadBound(connector, shape, limits);
+    if (known.size >= MAX_KNOWN_SHAPES) known.delete(known.keys().next().value as string);
+    known.set(key, bound);
+  }
+  return bound;
+}
+
+function workOutCustomerReadBound(connector: Connector, shape: CustomerPageShape, limits: StreamLimits): CustomerReadBound {
   const sort = effectiveSort(shape.sort);
   const alone = streamCalls(
     connector,

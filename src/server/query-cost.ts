@@ -395,8 +395,6 @@ class CostWalk {
   private readonly priced = new Map<string, Tally>();
   /** Fragments on the current path: validation forbids cycles, this only guards a document that skipped it. */
   private readonly visiting = new Set<string>();
-  /** Bounds of customer reads, by provider and shape (a document may ask for one shape many times). */
-  private readonly customerBounds = new Map<string, CustomerReadBound>();
   /** The providers a read may call. */
   private readonly touched = new Set<Connector>();
   steps = 0;
@@ -667,13 +665,7 @@ class CostWalk {
   }
 
   private customerBound(connector: Connector, shape: CustomerPageShape): CustomerReadBound {
-    const key = `${connector.id}\u0000${JSON.stringify(shape)}`;
-    let bound = this.customerBounds.get(key);
-    if (!bound) {
-      bound = customerReadBound(connector, shape, (this.upstream as UpstreamScope).limits);
-      this.customerBounds.set(key, bound);
-    }
-    return bound;
+    return customerReadBound(connector, shape, (this.upstream as UpstreamScope).limits);
   }
 
   /** A customer's read by id: its newest orders, up to the page Customer.orders may ask for below it. */

@@ -210,7 +210,6 @@ describe("upstream calls never exceed the estimate", () => {
         expect(answer.errors).toBeUndefined();
         const calls = answer.extensions?.upstream?.calls ?? Number.NaN;
         const cost = answer.extensions?.cost;
-        console.log(scenario.name, calls, JSON.stringify(cost), JSON.stringify(answer.extensions?.upstream?.providers));
         expect(calls).toBeGreaterThan(0);
         expect(calls).toBeLessThanOrEqual(cost?.upstreamCalls ?? -1);
         expect(cost?.requested).toBe((cost?.fields ?? 0) + CALL_COST * (cost?.upstreamCalls ?? 0));
