@@ -771,10 +771,12 @@ export function estimateOperation(input: CostInput): CostEstimate {
   // The operation's root: what its fields load by id is read in one round.
   let calls = collapse(tally, 1);
   if (calls > 0) calls += walk.sessions();
-  const fields = Math.ceil(tally.fields);
-  const upstreamCalls = Math.ceil(calls);
+  // Past the largest number (a fragment spread 2^n times in a deep selection), the largest number: JSON has no Infinity.
+  const finite = (value: number) => (Number.isFinite(value) ? Math.ceil(value) : Number.MAX_VALUE);
+  const fields = finite(tally.fields);
+  const upstreamCalls = finite(calls);
   return {
-    cost: fields + times(CALL_COST, upstreamCalls),
+    cost: finite(fields + times(CALL_COST, upstreamCalls)),
     fields,
     upstreamCalls,
     entities: tally.entities,

@@ -57,8 +57,9 @@ const ARMOR_RULES: Record<"maxDepth" | "maxAliases" | "maxDirectives", { what: (
 /** Armor reports through a callback with its own message; we keep its count and answer in our words and code. */
 function armorRejection(rule: keyof typeof ARMOR_RULES, limit: number) {
   return (context: ValidationContext | null, error: GraphQLError): void => {
-    // Armor's messages end with "..., found <n>." when limits are exposed (the default).
-    const actual = Number(/found (\d+)/.exec(error.message)?.[1] ?? Number.NaN);
+    // Armor's messages end with "..., found <n>." when limits are exposed (the default); a count of a fragment
+    // spread 2^n times is printed as 1.2676506002282294e+30.
+    const actual = Number(/found (\d+(?:\.\d+)?(?:e\+\d+)?)/.exec(error.message)?.[1] ?? Number.NaN);
     const numbers: Record<string, number> = Number.isFinite(actual) ? { limit, actual } : { limit };
     const message = Number.isFinite(actual) ? ARMOR_RULES[rule].what(actual, limit) : `the query is over the ${rule} limit of ${limit}`;
     context?.reportError(new QueryTooComplexError(message, rule, numbers));

@@ -101,6 +101,12 @@ describe("fragments spread 2^40 times", () => {
     expectRefused(orders as Answer, { rule: "maxCost" });
     expect(emulator.requests.length).toBe(mark);
   });
+
+  it("report the counts of longer chains as numbers, however large", async () => {
+    // 2^100 is printed 1.2676506002282294e+30 in armor's message.
+    expectRefused(await post(chain(100, "a: providers { id }")), { rule: "maxAliases", limit: 30, actual: 2 ** 100 });
+    expectRefused(await post(chain(100, "providers { id @include(if: true) }")), { rule: "maxDirectives", limit: 50, actual: 2 ** 100 });
+  });
 });
 
 describe("item reads", () => {

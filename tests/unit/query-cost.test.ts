@@ -166,3 +166,12 @@ describe("upstream calls", () => {
     expect(residual.upstreamCalls).toBe(config.engine.scanLimit / 250);
   });
 });
+
+describe("numbers past the largest", () => {
+  it("are the largest number, never Infinity (which JSON cannot carry)", () => {
+    const huge = estimate(chain(1100, "providers { id }"));
+    expect(huge.fields).toBe(Number.MAX_VALUE);
+    expect(huge.cost).toBe(Number.MAX_VALUE);
+    expect(JSON.parse(JSON.stringify(huge)).cost).toBe(Number.MAX_VALUE);
+  });
+});
