@@ -157,7 +157,14 @@ function someIds(n: number): string[] {
 
 /** The most customers the provider filters natively in one read (0: none). */
 function customerGroup(connector: Connector, filter: OrderFilter, sort: SortKey): number {
-  const pushes = (n: number) => pushesCustomers(connector, filter, someIds(n), sort);
+  const pushes = (n: number) => {
+    try {
+      return pushesCustomers(connector, filter, someIds(n), sort);
+    } catch {
+      // A plan that refuses the filter: the read fails before any call, and reading alone bounds it anyway.
+      return false;
+    }
+  };
   if (!pushes(1)) return 0;
   if (pushes(CUSTOMERS_PER_ROUND)) return CUSTOMERS_PER_ROUND;
   let low = 1;
