@@ -10,7 +10,7 @@
  * times included: armor's three rules keep each fragment's count once
  * computed, graphql-js's validation and execution collect each fragment once
  * per selection, and our estimate prices each fragment once, within a step
- * budget (tests/unit/query-cost.property.test.ts, tests/e2e/query-limits.e2e.test.ts).
+ * budget (tests/unit/query-cost.property.test.ts, tests/e2e/hostile-queries.e2e.test.ts).
  */
 import type { ApolloServerPlugin } from "@apollo/server";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
