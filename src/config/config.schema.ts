@@ -54,6 +54,15 @@ const clientSchema = z
       .describe(
         "This client's shares of provider budgets, instead of each provider's `resilience.clientShare` (1: all of a budget, no fair-use limit).",
       ),
+    maxEntities: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(250)
+      .describe(
+        "Most representations one _entities field may name (like nodes' 250 ids); raise it for the key a federation router forwards, whose plans send one per referenced order.",
+      ),
   })
   .strict()
   .refine((c) => (c.key === undefined) !== (c.keySha256 === undefined), { message: "give exactly one of key or keySha256" });
@@ -200,7 +209,9 @@ export const configSchema = z
               .min(1)
               .max(10_000_000)
               .default(50_000)
-              .describe("Highest estimated cost of one operation (page sizes multiply)."),
+              .describe(
+                "Highest estimated cost of one operation: fields (page sizes multiply), introspection, and 10 per upstream call it may make.",
+              ),
             maxAliases: z.number().int().min(0).max(1000).default(30).describe("Most aliases in one operation."),
             maxTokens: z.number().int().min(10).max(100_000).default(5_000).describe("Most tokens in one document."),
             maxDirectives: z.number().int().min(0).max(1000).default(50).describe("Most directives in one operation."),

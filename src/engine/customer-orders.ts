@@ -58,11 +58,13 @@ interface Batch {
   rule: PositionRule;
 }
 
-function customerFilter(filter: OrderFilter, ids: readonly string[]): OrderFilter {
+/** A filter narrowed to some customers (native ids of one provider). */
+export function customerFilter(filter: OrderFilter, ids: readonly string[]): OrderFilter {
   return { ...filter, customerIds: [...ids] };
 }
 
-function pushesCustomers(connector: Connector, filter: OrderFilter, ids: readonly string[], sort: SortKey): boolean {
+/** Whether the provider filters these customers natively, all of them in one sequence. */
+export function pushesCustomers(connector: Connector, filter: OrderFilter, ids: readonly string[], sort: SortKey): boolean {
   const native = connector.plan(customerFilter(filter, ids), sort).native.customerIds;
   return native !== undefined && ids.every((id) => native.includes(id));
 }

@@ -19,6 +19,9 @@ export interface EngineLimits extends StreamLimits {
   cursorKey: CursorKey;
 }
 
+/** The engine's sizes and scan bounds without the cursor key: what estimates of a query's work need. */
+export type SizeLimits = Omit<EngineLimits, "cursorKey">;
+
 /** One edge of a page. */
 export interface OrderPageEdge {
   cursor: string;
@@ -122,7 +125,7 @@ export function cursorFingerprint(query: {
 }
 
 /** Checks a page size argument (first or last) against the limits; absent means the default. */
-export function pageSize(value: number | null | undefined, name: string, limits: EngineLimits): number {
+export function pageSize(value: number | null | undefined, name: string, limits: SizeLimits): number {
   if (value === null || value === undefined) return limits.defaultPageSize;
   if (!Number.isInteger(value) || value < 0 || value > limits.maxPageSize) {
     throw new UserInputError(`${name} must be between 0 and ${limits.maxPageSize}`, name);

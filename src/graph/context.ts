@@ -22,6 +22,8 @@ export interface ClientIdentity {
    * goes by this flag, e.g. `_service { sdl }` when introspection is off.
    */
   router: boolean;
+  /** Most representations one `_entities` field may name (`clients[].maxEntities`). */
+  maxEntities: number;
 }
 
 /** The GraphQL context of one operation. */

@@ -4,6 +4,9 @@
  * as `Query.order` and `Query.customer`, so the client's provider allow-list
  * applies and order references share the request's DataLoader: a router's
  * batch of orders costs one `getMany` per provider, not one call per order.
+ * How many representations one request may name is checked before any of
+ * this runs (`clients[].maxEntities`, in src/server/query-limits.ts), and
+ * each is priced in the cost estimate (src/server/query-cost.ts).
  */
 import type { GraphQLInterfaceType, GraphQLResolveInfo } from "graphql";
 import type { CustomerResolvers, OrderResolvers } from "../generated/resolvers.ts";

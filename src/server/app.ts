@@ -127,13 +127,14 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
   });
   registerRequestLogging(app);
   app.decorateRequest("client", null);
+  const connectors = new Map(options.connectors.map((c) => [c.id, c]));
+  const typeNameByKind = Object.fromEntries(options.definitions.map((d) => [d.kind, d.orderType.typeName]));
   const limits = createQueryLimits({
     limits: config.server.limits,
     defaultPageSize: config.engine.defaultPageSize,
     production: config.server.production,
+    upstream: { connectors, engine: config.engine, orderTypeByKind: typeNameByKind },
   });
-  const connectors = new Map(options.connectors.map((c) => [c.id, c]));
-  const typeNameByKind = Object.fromEntries(options.definitions.map((d) => [d.kind, d.orderType.typeName]));
   const keys = new ClientKeys(config.clients);
   // Each client spends provider budgets as itself: its share of each applies (names are unique in the config).
   const budgetHolders = new Map(config.clients.map((c) => [c.name, clientBudgetHolder(c)]));

@@ -37,6 +37,7 @@ export class ClientKeys {
         scopes: new Set<Scope>(client.scopes),
         providers: client.providers.includes("*") ? null : new Set(client.providers),
         router: client.router,
+        maxEntities: client.maxEntities,
       },
     }));
   }

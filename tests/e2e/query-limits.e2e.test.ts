@@ -10,11 +10,13 @@ import { type CsCartEmulator, startCsCartEmulator } from "../../emulators/cscart
 import { encodeGlobalId } from "../../src/graph/global-id.ts";
 import type { ProviderDefinition } from "../../src/providers/core/provider-definition.ts";
 import { csCartDefinition } from "../../src/providers/cscart/cscart.definition.ts";
-import { LIST_ESTIMATE } from "../../src/server/query-limits.ts";
+import { CALL_COST, LIST_ESTIMATE } from "../../src/server/query-cost.ts";
 import { ADMIN_KEY, csCartEntry, startTestServer, type TestServer } from "../helpers/test-server.ts";
 
 const LIMITS = { maxDepth: 6, maxAliases: 3, maxDirectives: 3, maxTokens: 200, maxCost: 1000 };
 const DEFAULT_PAGE_SIZE = 20;
+/** The default engine.scanLimit. */
+const SCAN_LIMIT = 10_000;
 
 let emulator: CsCartEmulator;
 let server: TestServer;
@@ -25,7 +27,10 @@ interface Answer {
   body: {
     data?: unknown;
     errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
-    extensions?: { cost?: { requested: number; maximum: number } } & Record<string, unknown>;
+    extensions?: {
+      cost?: { requested: number; maximum: number; fields: number; upstreamCalls: number };
+      upstream?: { calls: number };
+    } & Record<string, unknown>;
   };
 }
 
@@ -120,36 +125,56 @@ describe("cost", () => {
   // nodes { id items { sku } }: nodes 1 + (id 1 + items (1 + LIST_ESTIMATE x sku 1)).
   const perOrder = 1 + 1 + (1 + LIST_ESTIMATE);
   const query = "query ($n: Int) { orders(first: $n) { nodes { id items { sku } } } }";
-
-  it("multiplies by the page size from the variables and refuses above maxCost, before any upstream call", async () => {
-    const error = await refused(query, { n: 200 });
-    expect(error.extensions).toEqual({ code: "QUERY_TOO_COMPLEX", rule: "maxCost", cost: 1 + 200 * perOrder, maxCost: LIMITS.maxCost });
-    expect(error.message).toContain(String(1 + 200 * perOrder));
+  /** CS-Cart's list rows have no items: one list call for the page (n + 1 rows), and one details call per order. */
+  const itemCalls = (n: number) => 1 + n;
+  const priced = (fields: number, upstreamCalls: number) => ({
+    requested: fields + CALL_COST * upstreamCalls,
+    maximum: LIMITS.maxCost,
+    fields,
+    upstreamCalls,
   });
 
-  it("reports the estimate in extensions.cost of an answer", async () => {
+  // Deliberately changed by issue 23: the cost now prices upstream calls too.
+  it("multiplies by the page size from the variables and refuses above maxCost, before any upstream call", async () => {
+    const error = await refused(query, { n: 200 });
+    const cost = 1 + 200 * perOrder + CALL_COST * itemCalls(200);
+    expect(error.extensions).toEqual({
+      code: "QUERY_TOO_COMPLEX",
+      rule: "maxCost",
+      cost,
+      maxCost: LIMITS.maxCost,
+      upstreamCalls: itemCalls(200),
+    });
+    expect(error.message).toContain(String(cost));
+  });
+
+  it("reports the estimate in extensions.cost of an answer, and makes no more calls than it", async () => {
     const answer = await post(server, query, { n: 10 });
     expect(answer.body.errors).toBeUndefined();
-    expect(answer.body.extensions?.cost).toEqual({ requested: 1 + 10 * perOrder, maximum: LIMITS.maxCost });
+    expect(answer.body.extensions?.cost).toEqual(priced(1 + 10 * perOrder, itemCalls(10)));
+    expect(answer.body.extensions?.upstream?.calls).toBeLessThanOrEqual(itemCalls(10));
   });
 
   it("uses engine.defaultPageSize for a connection without first or last", async () => {
     const answer = await post(server, "{ orders { nodes { id items { sku } } } }");
-    expect(answer.body.extensions?.cost).toEqual({ requested: 1 + DEFAULT_PAGE_SIZE * perOrder, maximum: LIMITS.maxCost });
+    expect(answer.body.extensions?.cost).toEqual(priced(1 + DEFAULT_PAGE_SIZE * perOrder, itemCalls(DEFAULT_PAGE_SIZE)));
   });
 
   it("multiplies nested connections", async () => {
     // Inner orders: 1 + 5 x (nodes 1 + id 1) = 11; outer: 1 + 5 x (nodes 1 + customer (1 + 11)) = 66.
+    // Calls: the list, a page per customer (one call each where read alone), and one read of the five
+    // customers together, which may scan up to engine.scanLimit rows in pages of 250.
     const answer = await post(server, "{ orders(first: 5) { nodes { customer { orders(first: 5) { nodes { id } } } } } }");
-    expect(answer.body.extensions?.cost).toEqual({ requested: 66, maximum: LIMITS.maxCost });
+    expect(answer.body.extensions?.cost).toEqual(priced(66, 1 + 5 + SCAN_LIMIT / 250));
     const error = await refused("{ orders(first: 50) { nodes { customer { orders(first: 50) { nodes { id number } } } } } }");
-    expect(error.extensions.cost).toBe(1 + 50 * (1 + 1 + 1 + 50 * (1 + 2)));
+    expect(error.extensions.cost).toBe(1 + 50 * (1 + 1 + 1 + 50 * (1 + 2)) + CALL_COST * (error.extensions.upstreamCalls as number));
   });
 
-  it("multiplies nodes(ids) by the number of ids", async () => {
+  it("multiplies nodes(ids) by the number of ids, and an id that names nothing costs no call", async () => {
     const ids = Array.from({ length: 1200 }, (_, i) => `nope-${i}`);
     const error = await refused("query ($ids: [ID!]!) { nodes(ids: $ids) { id } }", { ids });
     expect(error.extensions.cost).toBe(1 + 1200 * 1);
+    expect(error.extensions.upstreamCalls).toBe(0);
   });
 
   it("counts fragments for different order types as the dearest one, not their sum", async () => {
@@ -157,13 +182,17 @@ describe("cost", () => {
       server,
       "{ orders(first: 10) { nodes { id ... on CsCartOrder { number status } ... on IterasOrder { number status nativeId } } } }",
     );
-    // nodes: 1 + (id 1 + max(2, 3)) = 5; orders: 1 + 10 x 5.
-    expect(answer.body.extensions?.cost).toEqual({ requested: 51, maximum: LIMITS.maxCost });
+    // nodes: 1 + (id 1 + max(2, 3)) = 5; orders: 1 + 10 x 5. Every field is in CS-Cart's list rows: one call.
+    expect(answer.body.extensions?.cost).toEqual(priced(51, 1));
   });
 
-  it("costs introspection and __typename nothing", async () => {
+  // Deliberately changed by issue 23: introspection was free; it is priced at the size of its answer.
+  it("prices introspection by what it answers, and __typename nothing", async () => {
     const answer = await post(server, "{ __typename __schema { queryType { name } } }");
-    expect(answer.body.extensions?.cost).toEqual({ requested: 0, maximum: LIMITS.maxCost });
+    expect(answer.body.extensions?.cost).toEqual(priced(3, 0));
+    const types = await post(server, "{ __schema { types { name } } }");
+    const count = (types.body.data as { __schema: { types: unknown[] } }).__schema.types.length;
+    expect(types.body.extensions?.cost).toEqual(priced(1 + 1 + count, 0));
   });
 });
 

@@ -124,6 +124,36 @@ export interface ListResult {
 }
 
 /**
+ * Upper bounds of the upstream calls a connector's reads make, for the query
+ * cost estimate (src/server/query-cost.ts): an operation is priced, and
+ * refused past `maxCost`, before any call is made. Each bound counts HTTP
+ * calls as `extensions.upstream` does when the provider answers normally: a
+ * retried attempt and a renewed session are extra. Every member is optional;
+ * src/engine/call-bounds.ts says what an absent one means.
+ */
+export interface CallBounds {
+  /**
+   * Whether list rows may be partial (`complete: false`): a field only the
+   * details carry then costs one `getMany` per order on the page. Default false.
+   */
+  partialRows?: boolean;
+  /**
+   * Most calls of one `list` of `limit` rows at `offset` (null: any offset)
+   * for a native filter. Default: the pages `planPages` needs at
+   * `maxPageSize` rows a page, one more at an unknown offset.
+   */
+  list?(filter: OrderFilter, limit: number, offset: number | null): number;
+  /**
+   * Most calls of reading the first `rows` rows of a native filter's
+   * sequence in windows of `maxPageSize` (a scan, or a full read for a sort
+   * done here). Default: one `list` bound per window.
+   */
+  scan?(filter: OrderFilter, rows: number): number;
+  /** Calls made at most once per request before the first read, such as a login. Default 0. */
+  session?: number;
+}
+
+/**
  * A provider connector. Implementations validate their options in their factory
  * (so a bad config fails at start) and keep every URL shape to themselves.
  */
@@ -151,6 +181,8 @@ export interface Connector {
   close(): Promise<void>;
   /** Write support; absent when the provider is read-only (mutations answer NOT_SUPPORTED). */
   readonly writes?: ConnectorWrites;
+  /** How many upstream calls its reads make at most, where that differs from the defaults (see {@link CallBounds}). */
+  readonly callBounds?: CallBounds;
 }
 
 /** A provider's write side. Writes are never retried: they may have reached the provider. */

@@ -41,6 +41,18 @@ export function planPages(offset: number, limit: number, maxPerPage: number): Pa
   return plans;
 }
 
+/**
+ * How many calls {@link planPages} makes for a window of `limit` rows at
+ * `offset`; at an offset not known yet (null), the most any offset needs:
+ * one page per `maxPerPage` rows, and one more where the window straddles a
+ * page boundary. For the query cost estimate (connector.ts, CallBounds).
+ */
+export function pageCalls(offset: number | null, limit: number, maxPerPage: number): number {
+  if (limit <= 0) return 0;
+  if (offset === null) return Math.ceil(limit / maxPerPage) + 1;
+  return planPages(offset, limit, maxPerPage).length;
+}
+
 /** Runs `task` over items with at most `limit` in flight, keeping the input order. */
 export async function mapConcurrent<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);

@@ -5,6 +5,7 @@
  */
 import type { CallContext } from "../core/call-context.ts";
 import {
+  type CallBounds,
   type Capabilities,
   type Connector,
   type ConnectorWrites,
@@ -71,6 +72,8 @@ export class CsCartConnector implements Connector {
   readonly kind = "CSCART" as const;
   readonly capabilities = CSCART_CAPABILITIES;
   readonly maxPageSize = MAX_PAGE;
+  /** List rows lack items, addresses, subtotal and update time: those fields cost a details call per order. */
+  readonly callBounds: CallBounds = { partialRows: true };
   private readonly http: ProviderHttpClient;
   private readonly authorization: string;
   private readonly mapContext: CsCartMapContext;

@@ -5,6 +5,7 @@
  */
 import type { CallContext } from "../core/call-context.ts";
 import {
+  type CallBounds,
   type Capabilities,
   type Connector,
   filterCapabilities,
@@ -18,7 +19,7 @@ import { decodeOnce } from "../core/decode-once.ts";
 import { baseHttpOptions, headerValue, ProviderHttpClient, type UpstreamRequest, type UpstreamResponse } from "../core/http-client.ts";
 import { LazyRows, lazyListResult } from "../core/lazy-rows.ts";
 import type { OrderRecord } from "../core/model.ts";
-import { idRanges, mapConcurrent, type PagePlan, planPages } from "../core/paging.ts";
+import { idRanges, mapConcurrent, type PagePlan, pageCalls, planPages } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
 import { credentialsRejected, invalidResponse, malformedRow, orderOrError, unexpectedStatus } from "../core/upstream-error.ts";
 import { EmnifyAuth } from "./emnify.auth.ts";
@@ -96,6 +97,11 @@ export class EmnifyConnector implements Connector {
    * emnify uses the page size asked, so a lowered size must never go unnoticed.
    */
   private pageCap = MAX_PAGE;
+  /** Pages are planned within the page size emnify answers; a session starts with one login. */
+  readonly callBounds: CallBounds = {
+    list: (_filter, limit, offset) => pageCalls(offset, limit, this.pageCap),
+    session: 1,
+  };
 
   constructor(config: EmnifyConfig, services: ConnectorServices = {}) {
     this.id = config.id;

@@ -12,6 +12,7 @@
  */
 import type { CallContext } from "../core/call-context.ts";
 import {
+  type CallBounds,
   type Capabilities,
   type Connector,
   filterCapabilities,
@@ -182,6 +183,21 @@ export class IterasConnector implements Connector {
   readonly kind = "ITERAS" as const;
   readonly capabilities = ITERAS_CAPABILITIES;
   readonly maxPageSize = MAX_PAGE;
+  /**
+   * List rows lack invoice lines (asking for them costs a details read per
+   * order). A window is served from the fetched set, which takes one call per
+   * customer filtered natively (one without), as long as the set holds fewer
+   * than `cap` orders (a larger one is split by date, in more calls); while
+   * `setCacheTtlMs` keeps the set, a scan reads it once.
+   */
+  readonly callBounds: CallBounds = {
+    partialRows: true,
+    list: (filter) => Math.max(1, filter.customerIds?.length ?? 0),
+    scan: (filter, rows) => {
+      const set = Math.max(1, filter.customerIds?.length ?? 0);
+      return this.setCacheTtlMs > 0 ? set : Math.ceil(rows / MAX_PAGE) * set;
+    },
+  };
   private readonly http: ProviderHttpClient;
   private readonly apiKey: string;
   private readonly mapContext: IterasMapContext;
