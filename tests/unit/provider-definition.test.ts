@@ -28,6 +28,8 @@ function spec<K extends string>(kind: K, typeName = "SampleOrder") {
     capabilities: CAPABILITIES,
     create: (entry: z.infer<ReturnType<typeof schemaOf<K>>>) => connectorFor(entry),
     orderType: { typeName, nativeFields: ["note", "code"], piiFields: ["note"] },
+    // Never read: these definitions build no schema.
+    sdl: new URL(`./${kind}.graphql`, import.meta.url),
   } satisfies ProviderSpec<z.infer<ReturnType<typeof schemaOf<K>>>>;
 }
 

@@ -10,6 +10,7 @@ export const activeplatformDefinition = defineProvider({
   capabilities: activePlatformCapabilities(false),
   withOption: { option: "accountUtcOffsets", capabilities: activePlatformCapabilities(true) },
   create: (entry, services) => new ActivePlatformConnector(entry, services),
+  sdl: new URL("./activeplatform.graphql", import.meta.url),
   orderType: {
     typeName: "ActivePlatformOrder",
     nativeFields: [

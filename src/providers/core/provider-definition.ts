@@ -57,6 +57,11 @@ export interface ProviderSpec<Entry extends ProviderBaseConfig> {
   orderType: OrderTypeSpec;
   /** Fields a demo/check-config should never print (credentials). */
   secretPaths?: readonly string[];
+  /**
+   * The provider's SDL file (`new URL("./<kind>.graphql", import.meta.url)`): its
+   * Order type, its nested types, and `extend enum ProviderKind { <KIND> }`.
+   */
+  sdl: URL;
 }
 
 /** A provider kind's registration. */

@@ -8,6 +8,7 @@ export const csCartDefinition = defineProvider({
   schema: csCartConfigSchema,
   capabilities: CSCART_CAPABILITIES,
   create: (entry, services) => new CsCartConnector(entry, services),
+  sdl: new URL("./cscart.graphql", import.meta.url),
   orderType: {
     typeName: "CsCartOrder",
     nativeFields: [

@@ -8,6 +8,7 @@ export const djangoShopDefinition = defineProvider({
   schema: djangoShopConfigSchema,
   capabilities: DJANGOSHOP_CAPABILITIES,
   create: (entry, services) => new DjangoShopConnector(entry, services),
+  sdl: new URL("./djangoshop.graphql", import.meta.url),
   orderType: {
     typeName: "DjangoShopOrder",
     nativeFields: [

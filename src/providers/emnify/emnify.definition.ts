@@ -8,6 +8,7 @@ export const emnifyDefinition = defineProvider({
   schema: emnifyConfigSchema,
   capabilities: EMNIFY_CAPABILITIES,
   create: (entry, services) => new EmnifyConnector(entry, services),
+  sdl: new URL("./emnify.graphql", import.meta.url),
   orderType: {
     typeName: "EmnifyOrder",
     nativeFields: [

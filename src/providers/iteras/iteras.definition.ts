@@ -8,6 +8,7 @@ export const iterasDefinition = defineProvider({
   schema: iterasConfigSchema,
   capabilities: ITERAS_CAPABILITIES,
   create: (entry, services) => new IterasConnector(entry, services),
+  sdl: new URL("./iteras.graphql", import.meta.url),
   orderType: {
     typeName: "IterasOrder",
     nativeFields: [
