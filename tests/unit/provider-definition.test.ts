@@ -28,8 +28,10 @@ function spec<K extends string>(kind: K, typeName = "SampleOrder") {
     capabilities: CAPABILITIES,
     create: (entry: z.infer<ReturnType<typeof schemaOf<K>>>) => connectorFor(entry),
     orderType: { typeName, nativeFields: ["note", "code"], piiFields: ["note"] },
-    // Never read: these definitions build no schema.
+    // Never read: these definitions build no schema, have no doc and start no demo.
     sdl: new URL(`./${kind}.graphql`, import.meta.url),
+    docs: new URL(`./${kind}.md`, import.meta.url),
+    demo: () => Promise.reject(new Error(`${kind} has no demo`)),
   } satisfies ProviderSpec<z.infer<ReturnType<typeof schemaOf<K>>>>;
 }
 

@@ -1,4 +1,4 @@
-/** Registration of the ActivePlatform provider kind: config entry, connector, GraphQL type. */
+/** Registration of the ActivePlatform provider kind: config entry, connector, GraphQL type, doc and demo entry. */
 import { defineProvider } from "../core/provider-definition.ts";
 import { activePlatformConfigSchema } from "./activeplatform.config.ts";
 import { ActivePlatformConnector, activePlatformCapabilities } from "./activeplatform.connector.ts";
@@ -11,6 +11,8 @@ export const activeplatformDefinition = defineProvider({
   withOption: { option: "accountUtcOffsets", capabilities: activePlatformCapabilities(true) },
   create: (entry, services) => new ActivePlatformConnector(entry, services),
   sdl: new URL("./activeplatform.graphql", import.meta.url),
+  docs: new URL("../../../docs/providers/activeplatform.md", import.meta.url),
+  demo: async () => (await import("../../../emulators/activeplatform/activeplatform.demo.ts")).activePlatformDemo,
   orderType: {
     typeName: "ActivePlatformOrder",
     nativeFields: [

@@ -10,6 +10,7 @@
  */
 import type { z } from "zod";
 import type { ProviderBaseConfig } from "../../config/config.schema.ts";
+import type { DemoEntry } from "../../demo/demo-entry.ts";
 import type { Capabilities, Connector } from "./connector.ts";
 import type { ProviderKind } from "./model.ts";
 import type { ResponseCache } from "./response-cache.ts";
@@ -62,6 +63,14 @@ export interface ProviderSpec<Entry extends ProviderBaseConfig> {
    * Order type, its nested types, and `extend enum ProviderKind { <KIND> }`.
    */
   sdl: URL;
+  /** The provider's page in the docs (`docs/providers/<kind>.md`): its mapping tables, status table and decisions. */
+  docs: URL;
+  /**
+   * Loads the provider's demo entry (`emulators/<kind>/<kind>.demo.ts`: its
+   * emulator and the config entry that points ordergraph at it), only when a
+   * demo, a test or the bench starts it.
+   */
+  demo(): Promise<DemoEntry>;
 }
 
 /** A provider kind's registration. */

@@ -1,4 +1,4 @@
-/** Registration of the CS-Cart provider kind: config entry, connector, GraphQL type. */
+/** Registration of the CS-Cart provider kind: config entry, connector, GraphQL type, doc and demo entry. */
 import { defineProvider } from "../core/provider-definition.ts";
 import { csCartConfigSchema } from "./cscart.config.ts";
 import { CSCART_CAPABILITIES, CsCartConnector } from "./cscart.connector.ts";
@@ -9,6 +9,8 @@ export const csCartDefinition = defineProvider({
   capabilities: CSCART_CAPABILITIES,
   create: (entry, services) => new CsCartConnector(entry, services),
   sdl: new URL("./cscart.graphql", import.meta.url),
+  docs: new URL("../../../docs/providers/cscart.md", import.meta.url),
+  demo: async () => (await import("../../../emulators/cscart/cscart.demo.ts")).csCartDemo,
   orderType: {
     typeName: "CsCartOrder",
     nativeFields: [

@@ -1,4 +1,4 @@
-/** Registration of the djangoshop provider kind: config entry, connector, GraphQL type. */
+/** Registration of the djangoshop provider kind: config entry, connector, GraphQL type, doc and demo entry. */
 import { defineProvider } from "../core/provider-definition.ts";
 import { djangoShopConfigSchema } from "./djangoshop.config.ts";
 import { DJANGOSHOP_CAPABILITIES, DjangoShopConnector } from "./djangoshop.connector.ts";
@@ -9,6 +9,8 @@ export const djangoShopDefinition = defineProvider({
   capabilities: DJANGOSHOP_CAPABILITIES,
   create: (entry, services) => new DjangoShopConnector(entry, services),
   sdl: new URL("./djangoshop.graphql", import.meta.url),
+  docs: new URL("../../../docs/providers/djangoshop.md", import.meta.url),
+  demo: async () => (await import("../../../emulators/djangoshop/djangoshop.demo.ts")).djangoShopDemo,
   orderType: {
     typeName: "DjangoShopOrder",
     nativeFields: [

@@ -1,4 +1,4 @@
-/** Registration of the emnify provider kind: config entry, connector, GraphQL type. */
+/** Registration of the emnify provider kind: config entry, connector, GraphQL type, doc and demo entry. */
 import { defineProvider } from "../core/provider-definition.ts";
 import { emnifyConfigSchema } from "./emnify.config.ts";
 import { EMNIFY_CAPABILITIES, EmnifyConnector } from "./emnify.connector.ts";
@@ -9,6 +9,8 @@ export const emnifyDefinition = defineProvider({
   capabilities: EMNIFY_CAPABILITIES,
   create: (entry, services) => new EmnifyConnector(entry, services),
   sdl: new URL("./emnify.graphql", import.meta.url),
+  docs: new URL("../../../docs/providers/emnify.md", import.meta.url),
+  demo: async () => (await import("../../../emulators/emnify/emnify.demo.ts")).emnifyDemo,
   orderType: {
     typeName: "EmnifyOrder",
     nativeFields: [

@@ -1,4 +1,4 @@
-/** Registration of the Iteras provider kind: config entry, connector, GraphQL type. */
+/** Registration of the Iteras provider kind: config entry, connector, GraphQL type, doc and demo entry. */
 import { defineProvider } from "../core/provider-definition.ts";
 import { iterasConfigSchema } from "./iteras.config.ts";
 import { ITERAS_CAPABILITIES, IterasConnector } from "./iteras.connector.ts";
@@ -9,6 +9,8 @@ export const iterasDefinition = defineProvider({
   capabilities: ITERAS_CAPABILITIES,
   create: (entry, services) => new IterasConnector(entry, services),
   sdl: new URL("./iteras.graphql", import.meta.url),
+  docs: new URL("../../../docs/providers/iteras.md", import.meta.url),
+  demo: async () => (await import("../../../emulators/iteras/iteras.demo.ts")).iterasDemo,
   orderType: {
     typeName: "IterasOrder",
     nativeFields: [
