@@ -1,16 +1,16 @@
 /**
- * The five provider emulators as the benchmark uses them: the same config
- * entries and credentials as the demo (src/demo), but with the running server
- * kept at hand, so the bench can set latency and count requests. Each one runs
- * in a process of its own (bench/emulator-process.ts, started by
+ * The provider emulators as the benchmark uses them: every registered
+ * provider's demo entry (src/providers/registry.ts, emulators/<kind>/<kind>.demo.ts),
+ * with the running server kept at hand so the bench can set latency and count
+ * requests, plus a second Iteras account for the paging scenario. Each one
+ * runs in a process of its own (bench/emulator-process.ts, started by
  * bench/emulator-fleet.ts), as separate provider services would.
  */
-import { ACTIVEPLATFORM_DEFAULT_TOKEN, startActivePlatformEmulator } from "../emulators/activeplatform/activeplatform.emulator.ts";
-import { CSCART_DEFAULT_CREDENTIALS, startCsCartEmulator } from "../emulators/cscart/cscart.emulator.ts";
-import { DJANGOSHOP_DEFAULT_TOKEN, startDjangoShopEmulator } from "../emulators/djangoshop/djangoshop.emulator.ts";
-import { EMNIFY_DEFAULT_CREDENTIALS, startEmnifyEmulator } from "../emulators/emnify/emnify.emulator.ts";
 import { ITERAS_DEFAULT_API_KEY, startIterasEmulator } from "../emulators/iteras/iteras.emulator.ts";
 import type { RunningServer } from "../emulators/shared/emulator-http.ts";
+import { startDemoEmulator } from "../src/demo/demo-providers.ts";
+import type { ProviderDefinition } from "../src/providers/core/provider-definition.ts";
+import { PROVIDER_DEFINITIONS } from "../src/providers/registry.ts";
 
 /** One emulator as the runner and the baselines see it: its provider entry and credentials. */
 export interface DescribedEmulator {
@@ -38,93 +38,57 @@ export interface BenchSizes {
   archiveSize: number;
 }
 
-/** The five providers every scenario but the paging one uses. */
-export const BENCH_PROVIDERS = ["news-iteras", "sims-emnify", "shop-cscart", "billing-activeplatform", "shop-djangoshop"] as const;
-
 const host = "127.0.0.1";
 
-/** How to start each emulator of the bench, by provider id, in the order of the config's providers. */
-const EMULATORS: Record<string, (sizes: BenchSizes) => Promise<BenchEmulator>> = {
-  "news-iteras": async (sizes) => {
-    const server = await startIterasEmulator({ host, port: 0, size: sizes.size });
-    return described(
-      "news-iteras",
-      "iteras",
-      server,
-      `${server.url}/api`,
-      { apiKey: ITERAS_DEFAULT_API_KEY },
-      { currency: "DKK", timeZone: "Europe/Copenhagen" },
-    );
-  },
-  "sims-emnify": async (sizes) => {
-    const server = await startEmnifyEmulator({ host, port: 0, size: sizes.size });
-    // An application token: one login per process, as a server-side integration would do.
-    return described(
-      "sims-emnify",
-      "emnify",
-      server,
-      server.url,
-      { applicationToken: EMNIFY_DEFAULT_CREDENTIALS.applicationToken },
-      // The emulator enforces no rate limit here; ordergraph's default budget (emnify's documented
-      // 100 calls per 5 minutes) would stall a load test after its first second.
-      { currency: "EUR", resilience: { rateLimit: { calls: 1_000_000, perMs: 1000 } } },
-    );
-  },
-  "shop-cscart": async (sizes) => {
-    const server = await startCsCartEmulator({ host, port: 0, size: sizes.size });
-    return described(
-      "shop-cscart",
-      "cscart",
-      server,
-      `${server.url}/api`,
-      { ...CSCART_DEFAULT_CREDENTIALS },
-      { currency: "EUR", timeZone: "Europe/Berlin" },
-    );
-  },
-  "billing-activeplatform": async (sizes) => {
-    const server = await startActivePlatformEmulator({ host, port: 0, size: sizes.size });
-    return described(
-      "billing-activeplatform",
-      "activeplatform",
-      server,
-      server.url,
-      { apiToken: ACTIVEPLATFORM_DEFAULT_TOKEN },
-      { currency: "RUB", timeZone: "Europe/Moscow", accountUtcOffsets: ["+03:00", "+00:00"] },
-    );
-  },
-  "shop-djangoshop": async (sizes) => {
-    const server = await startDjangoShopEmulator({ host, port: 0, size: sizes.size });
-    return described(
-      "shop-djangoshop",
-      "djangoshop",
-      server,
-      `${server.url}/api`,
-      { token: DJANGOSHOP_DEFAULT_TOKEN },
-      { currency: "EUR", currencyExponent: 2 },
-    );
-  },
-  // Its own account, so the big set never slows the scenarios that merge providers.
-  "news-iteras-archive": async (sizes) => {
-    const server = await startIterasEmulator({ host, port: 0, size: sizes.archiveSize, seed: 2 });
-    return described(
-      "news-iteras-archive",
-      "iteras",
-      server,
-      `${server.url}/api`,
-      { apiKey: ITERAS_DEFAULT_API_KEY },
-      { currency: "DKK", timeZone: "Europe/Copenhagen" },
-    );
-  },
-};
+/**
+ * A rate budget no load test reaches, for providers whose entry has one by
+ * default (emnify's documented 100 calls per 5 minutes would stall a load test
+ * after its first second); the emulators enforce none.
+ */
+const UNLIMITED_RATE = { rateLimit: { calls: 1_000_000, perMs: 1000 } };
 
-/** Every emulator of the bench: the five providers and the Iteras archive, in config order. */
-export const BENCH_EMULATOR_IDS = Object.keys(EMULATORS);
+/** The registered providers' demo entries, by provider id, in the registry's order. */
+const DEMOS = new Map(
+  await Promise.all(PROVIDER_DEFINITIONS.map(async (definition) => [(await definition.demo()).id, definition] as const)),
+);
+
+/** The providers every scenario but the paging one uses: each registered provider, by its demo id. */
+export const BENCH_PROVIDERS: readonly string[] = [...DEMOS.keys()];
+
+/** A registered provider's emulator with its demo entry, the rate budget lifted where the kind has one by default. */
+async function providerEmulator(definition: ProviderDefinition, sizes: BenchSizes): Promise<BenchEmulator> {
+  const started = await startDemoEmulator(definition, { host, port: 0, size: sizes.size });
+  const budgeted = definition.schema.parse(started.entry).resilience.rateLimit !== undefined;
+  return described(started.id, started.kind, started.server, started.url, started.credentials, {
+    ...started.entry,
+    ...(budgeted ? { resilience: UNLIMITED_RATE } : {}),
+  });
+}
+
+/** The paging scenario's Iteras account: its own, so the big set never slows the scenarios that merge providers. */
+const ARCHIVE = "news-iteras-archive";
+
+async function archiveEmulator(sizes: BenchSizes): Promise<BenchEmulator> {
+  const server = await startIterasEmulator({ host, port: 0, size: sizes.archiveSize, seed: 2 });
+  return described(
+    ARCHIVE,
+    "iteras",
+    server,
+    `${server.url}/api`,
+    { apiKey: ITERAS_DEFAULT_API_KEY },
+    { currency: "DKK", timeZone: "Europe/Copenhagen" },
+  );
+}
+
+/** Every emulator of the bench: the registered providers, then the Iteras archive, in config order. */
+export const BENCH_EMULATOR_IDS: readonly string[] = [...BENCH_PROVIDERS, ARCHIVE];
 
 /** Starts one emulator, by provider id, on a free port of 127.0.0.1. */
 export async function startBenchEmulator(id: string, sizes: BenchSizes): Promise<BenchEmulator> {
-  const start = EMULATORS[id];
-  if (!start) throw new Error(`no bench emulator ${id} (known: ${BENCH_EMULATOR_IDS.join(", ")})`);
-  return start(sizes);
+  if (id === ARCHIVE) return archiveEmulator(sizes);
+  const definition = DEMOS.get(id);
+  if (!definition) throw new Error(`no bench emulator ${id} (known: ${BENCH_EMULATOR_IDS.join(", ")})`);
+  return providerEmulator(definition, sizes);
 }
 
 function described(

@@ -13,7 +13,7 @@ const script = fileURLToPath(new URL("./emulator-process.ts", import.meta.url));
 
 /** The emulators, each in its own process, behind one handle. */
 export interface EmulatorFleet {
-  /** The emulators in config order (the five providers, then the Iteras archive). */
+  /** The emulators in config order (the registered providers, then the Iteras archive). */
   readonly info: { emulators: DescribedEmulator[] };
   readonly processes: ReadonlyArray<BenchProcess<{ emulator: DescribedEmulator }>>;
   call<T = unknown>(command: "latency" | "faults" | "requests" | "clearRequests", args?: unknown): Promise<T>;

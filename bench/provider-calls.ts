@@ -19,7 +19,7 @@ export interface ProviderAuth {
   query: Record<string, string>;
 }
 
-/** A provider's auth; for emnify, one login with the application token, as an integration does at start. */
+/** A provider's auth; for emnify, one login (with the application token, or the user's), as an integration does at start. */
 export async function providerAuth(described: ProviderAccess): Promise<ProviderAuth> {
   const { credentials } = described;
   switch (described.id) {
@@ -39,7 +39,11 @@ export async function providerAuth(described: ProviderAccess): Promise<ProviderA
       const login = await fetch(`${described.baseUrl}/api/v1/authenticate`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ application_token: credentials["applicationToken"] }),
+        body: JSON.stringify(
+          credentials["applicationToken"] === undefined
+            ? { username: credentials["username"], password: credentials["password"] }
+            : { application_token: credentials["applicationToken"] },
+        ),
       });
       if (login.status !== 200) throw new Error(`emnify login: HTTP ${login.status}`);
       const { auth_token: token } = (await login.json()) as { auth_token: string };

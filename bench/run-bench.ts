@@ -208,8 +208,11 @@ async function main(): Promise<void> {
     }
     const og = targets[0] as Target;
 
-    // emnify's login happens once per process: do it before any measurement.
-    await graphql(og, { query: `{ orders(first: 1, providers: ["sims-emnify"]) { nodes { id } } }` });
+    // A provider that logs in (emnify) does so once per process: before any measurement.
+    await graphql(og, {
+      query: `query($p: [ID!]) { orders(first: 1, providers: $p) { nodes { id } } }`,
+      variables: { p: BENCH_PROVIDERS },
+    });
     const fixtures = await loadFixtures(og);
 
     const loads: LoadResult[] = [];

@@ -98,7 +98,9 @@ export function configReferenceMarkdown(definitions: readonly ProviderDefinition
     if (!schema) throw new Error(`the config schema has no section "${section.key}"`);
     out.push(`## ${section.title}`, "", section.intro, "");
     const described = section.list && !schema.description ? { ...schema, description: section.list } : schema;
-    out.push(...table(rowsOf(section.key, described, (root.required ?? []).includes(section.key))), "");
+    const rows = rowsOf(section.key, described, (root.required ?? []).includes(section.key));
+    // The schema takes any kind (the registry refuses one it lacks); the page names the registered ones.
+    out.push(...table(rows.map((r) => (r.key === "providers[].kind" ? { ...r, type: kindsOf(definitions) } : r))), "");
   }
   const unknown = Object.keys(root.properties ?? {}).filter((key) => !SECTIONS.some((s) => s.key === key));
   if (unknown.length > 0) throw new Error(`config sections without an intro in scripts/config-reference.ts: ${unknown.join(", ")}`);
@@ -122,6 +124,11 @@ export function configReferenceMarkdown(definitions: readonly ProviderDefinition
     out.push(`### ${definition.configKind}`, "", `GraphQL type \`${definition.orderType.typeName}\`.`, "", ...table(rows), "");
   }
   return `${out.join("\n").trimEnd()}\n`;
+}
+
+/** The registered config kinds, as the type of `providers[].kind`. */
+function kindsOf(definitions: readonly ProviderDefinition[]): string {
+  return definitions.map((d) => `\`${JSON.stringify(d.configKind)}\``).join(" or ");
 }
 
 /** The rows of a field and, for an object, of every field inside it. */

@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { DefinitionNode, DocumentNode, GraphQLSchema } from "graphql";
 import { createResolvers } from "../src/graph/resolvers.ts";
+import type { ProviderDefinition } from "../src/providers/core/provider-definition.ts";
 import { PROVIDER_DEFINITIONS } from "../src/providers/registry.ts";
 import { projectRoot } from "../src/server/paths.ts";
 import { buildApiSchema } from "../src/server/schema.ts";
@@ -64,20 +65,21 @@ export function publicSdl(schema: GraphQLSchema): string {
   return printSchema(lexicographicSortSchema(buildASTSchema(withoutFederation(full))));
 }
 
-/** The schema the server runs, built the way src/server/app.ts builds it. */
-export function apiSchema(): GraphQLSchema {
-  const typeNameByKind = Object.fromEntries(PROVIDER_DEFINITIONS.map((d) => [d.kind, d.orderType.typeName]));
+/** The schema the server runs with these providers (the shipped ones by default), built the way src/server/app.ts builds it. */
+export function apiSchema(definitions: readonly ProviderDefinition[] = PROVIDER_DEFINITIONS): GraphQLSchema {
+  const typeNameByKind = Object.fromEntries(definitions.map((d) => [d.kind, d.orderType.typeName]));
   return buildApiSchema(
     createResolvers(
-      PROVIDER_DEFINITIONS.map((d) => d.orderType),
+      definitions.map((d) => d.orderType),
       typeNameByKind,
     ),
+    definitions,
   );
 }
 
-/** The text schema.graphql must hold. */
-export function schemaFileText(): string {
-  return `${SCHEMA_HEADER}\n\n${publicSdl(apiSchema())}\n`;
+/** The text schema.graphql must hold (for the shipped providers, unless others are given). */
+export function schemaFileText(definitions: readonly ProviderDefinition[] = PROVIDER_DEFINITIONS): string {
+  return `${SCHEMA_HEADER}\n\n${publicSdl(apiSchema(definitions))}\n`;
 }
 
 if (import.meta.main) {

@@ -1,60 +1,47 @@
 /**
- * The emulated providers the demo and `ordergraph emulators` start, with the
- * config entry that points ordergraph at each.
+ * The emulated providers the demo, `ordergraph emulators`, the tests and the
+ * bench start: each registered provider's demo entry (its definition's `demo`),
+ * with the config entry that points ordergraph at it.
  */
 import { z } from "zod";
-import { CSCART_DEFAULT_CREDENTIALS, startCsCartEmulator } from "../../emulators/cscart/cscart.emulator.ts";
 import { type FaultSettings, type RunningServer, withDefaultFaults } from "../../emulators/shared/emulator-http.ts";
-import { activeplatformDemoEmulator } from "./activeplatform.demo.ts";
-import { djangoshopDemoEmulator } from "./djangoshop.demo.ts";
-import { emnifyDemoEmulator } from "./emnify.demo.ts";
-import { iterasDemoEmulator } from "./iteras.demo.ts";
+import type { ProviderDefinition } from "../providers/core/provider-definition.ts";
+import { PROVIDER_DEFINITIONS } from "../providers/registry.ts";
+import type { DemoStartOptions } from "./demo-entry.ts";
 
 /** A started emulator and how to configure ordergraph for it. */
 export interface StartedEmulator {
   id: string;
+  /** The config kind. */
   kind: string;
+  /** The provider API's base URL (the entry's `baseUrl`). */
   url: string;
   /** Credentials in the shape the provider's config entry takes. */
   credentials: Record<string, string>;
   /** The provider entry of an ordergraph config. */
   entry: Record<string, unknown>;
+  /** Entry settings under which every read reaches the emulator (the demo entry's `uncached`; empty when reads always do). */
+  uncached: Record<string, unknown>;
   /** The emulator's server: its request log and its fault settings (mutable, per test). */
   server: RunningServer;
   close(): Promise<void>;
 }
 
-/** Starts one emulator on a host and port (0 = any free port), with its default data size unless `size` is given. */
-export type EmulatorStarter = (options: { host: string; port: number; size?: number | undefined }) => Promise<StartedEmulator>;
-
-/** The demo's providers, in the order they start. */
-export const DEMO_EMULATORS: Record<string, EmulatorStarter> = {
-  iteras: (options) => iterasDemoEmulator(options),
-  emnify: (options) => emnifyDemoEmulator(options),
-  activeplatform: (options) => activeplatformDemoEmulator(options),
-  djangoshop: (options) => djangoshopDemoEmulator(options),
-  cscart: async ({ host, port, size }) => {
-    const emulator = await startCsCartEmulator({ host, port, size });
-    const credentials = { ...CSCART_DEFAULT_CREDENTIALS };
-    return {
-      id: "shop-cscart",
-      kind: "cscart",
-      url: `${emulator.url}/api`,
-      credentials,
-      entry: {
-        id: "shop-cscart",
-        kind: "cscart",
-        name: "CS-Cart demo store",
-        baseUrl: `${emulator.url}/api`,
-        currency: "EUR",
-        timeZone: "Europe/Berlin",
-        credentials,
-      },
-      server: emulator,
-      close: () => emulator.close(),
-    };
-  },
-};
+/** Starts one provider's demo emulator (size and seed: the emulator's defaults unless given). */
+export async function startDemoEmulator(definition: ProviderDefinition, options: DemoStartOptions): Promise<StartedEmulator> {
+  const demo = await definition.demo();
+  const { server, baseUrl, credentials, settings } = await demo.start(options);
+  return {
+    id: demo.id,
+    kind: definition.configKind,
+    url: baseUrl,
+    credentials,
+    entry: { id: demo.id, kind: definition.configKind, ...settings, baseUrl, credentials },
+    uncached: { ...demo.uncached },
+    server,
+    close: () => server.close(),
+  };
+}
 
 /** The environment variable that injects faults into the demo's emulators, as JSON (see docs/resilience.md). */
 export const EMULATOR_FAULTS_ENV = "ORDERGRAPH_EMULATOR_FAULTS";
@@ -103,22 +90,34 @@ export function faultsFromEnv(env: NodeJS.ProcessEnv = process.env): FaultSettin
 }
 
 /**
- * Starts the listed emulators (all by default), each on `basePort + index` or
- * a free port, with the faults of ORDERGRAPH_EMULATOR_FAULTS unless `faults` is given.
+ * Starts the emulators of the listed config kinds (every registered one by
+ * default, in the registry's order), each on `basePort + index` or a free
+ * port, with the faults of ORDERGRAPH_EMULATOR_FAULTS unless `faults` is given.
  */
 export async function startEmulators(
-  options: { host?: string; basePort?: number; kinds?: readonly string[]; size?: number; faults?: FaultSettings } = {},
+  options: {
+    host?: string;
+    basePort?: number;
+    kinds?: readonly string[];
+    size?: number;
+    seed?: number;
+    faults?: FaultSettings;
+    /** The registered providers (default: the shipped registry). */
+    definitions?: readonly ProviderDefinition[];
+  } = {},
 ): Promise<StartedEmulator[]> {
   const host = options.host ?? "127.0.0.1";
-  const kinds = options.kinds ?? Object.keys(DEMO_EMULATORS);
+  const definitions = options.definitions ?? PROVIDER_DEFINITIONS;
+  const kinds = options.kinds ?? definitions.map((d) => d.configKind);
   const faults = options.faults ?? faultsFromEnv();
   const started: StartedEmulator[] = [];
   try {
     for (const [index, kind] of kinds.entries()) {
-      const start = DEMO_EMULATORS[kind];
-      if (!start) throw new Error(`no emulator for provider kind "${kind}"`);
+      const definition = definitions.find((d) => d.configKind === kind);
+      if (!definition) throw new Error(`no emulator for provider kind "${kind}"`);
+      const port = options.basePort ? options.basePort + index : 0;
       started.push(
-        await withDefaultFaults(faults, () => start({ host, port: options.basePort ? options.basePort + index : 0, size: options.size })),
+        await withDefaultFaults(faults, () => startDemoEmulator(definition, { host, port, size: options.size, seed: options.seed })),
       );
     }
   } catch (error) {

@@ -6,7 +6,7 @@
 import { GraphQLError, type GraphQLResolveInfo } from "graphql";
 import { customerPage } from "../engine/customer-orders.ts";
 import { type EngineLimits, type OrderPage, pageSize, queryOrders } from "../engine/order-query.ts";
-import type { CustomerOrdersArgs, Resolvers } from "../generated/resolvers.ts";
+import type { CustomerOrdersArgs, Resolvers, ProviderKind as SchemaProviderKind } from "../generated/resolvers.ts";
 import type { Connector } from "../providers/core/connector.ts";
 import type { AddressRecord, CustomerRecord, OrderRecord } from "../providers/core/model.ts";
 import { allowedConnectors, type GraphContext, mayUse, requireScope } from "./context.ts";
@@ -214,7 +214,8 @@ export function createResolvers(bindings: readonly OrderTypeBinding[], typeNameB
     },
     Provider: {
       name: (connector) => connector.name,
-      kind: (connector) => connector.kind,
+      // A registered kind, which its definition's SDL adds to the enum (codegen's type lists the shipped ones only).
+      kind: (connector) => connector.kind as SchemaProviderKind,
       capabilities: (connector) => connector,
     },
     ProviderCapabilities: {

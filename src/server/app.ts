@@ -162,6 +162,7 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
           options.definitions.map((d) => d.orderType),
           typeNameByKind,
         ),
+        options.definitions,
       ),
     ),
     formatError,

@@ -1,6 +1,6 @@
 /** Locations of the package's own files, the same from src/ (tests) and dist/src/ (built). */
 import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, isAbsolute, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 let root: string | undefined;
@@ -16,4 +16,17 @@ export function projectRoot(): string {
   }
   root = dir;
   return dir;
+}
+
+/**
+ * The path of a file a module names by URL (a provider's SDL or doc, next to
+ * its definition). Built code runs from dist/, where tsc copies no `.graphql`
+ * or `.md`: a file missing there is read from the same place in the source tree.
+ */
+export function sourceFile(url: URL): string {
+  const path = fileURLToPath(url);
+  if (existsSync(path)) return path;
+  const dist = join(projectRoot(), "dist");
+  const inDist = relative(dist, path);
+  return inDist.startsWith("..") || isAbsolute(inDist) ? path : join(projectRoot(), inDist);
 }

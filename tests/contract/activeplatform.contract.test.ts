@@ -13,8 +13,8 @@ import {
   generateActivePlatformData,
 } from "../../emulators/activeplatform/activeplatform.data.ts";
 import { type ActivePlatformEmulator, startActivePlatformEmulator } from "../../emulators/activeplatform/activeplatform.emulator.ts";
+import { activePlatformConfigSchema } from "../../src/providers/activeplatform/activeplatform.config.ts";
 import { ActivePlatformConnector } from "../../src/providers/activeplatform/activeplatform.connector.ts";
-import { activePlatformConfigSchema } from "../../src/providers/activeplatform/activeplatform.definition.ts";
 import { standaloneCall } from "../../src/providers/core/call-context.ts";
 import type { OrderFilter, SortKey } from "../../src/providers/core/connector.ts";
 import { toDecimal } from "../../src/providers/core/decimal.ts";

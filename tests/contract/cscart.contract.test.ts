@@ -10,8 +10,8 @@ import type { OrderFilter, SortKey } from "../../src/providers/core/connector.ts
 import { matchesFilter } from "../../src/providers/core/match-filter.ts";
 import type { OrderRecord } from "../../src/providers/core/model.ts";
 import { UpstreamError } from "../../src/providers/core/upstream-error.ts";
+import { csCartConfigSchema } from "../../src/providers/cscart/cscart.config.ts";
 import { CsCartConnector } from "../../src/providers/cscart/cscart.connector.ts";
-import { csCartConfigSchema } from "../../src/providers/cscart/cscart.definition.ts";
 
 const n = (value: unknown): number => Number(value);
 const NEWEST_FIRST: SortKey = { field: "CREATED_AT", direction: "DESC" };

@@ -17,8 +17,9 @@ import { matchesFilter } from "../../src/providers/core/match-filter.ts";
 import type { OrderRecord } from "../../src/providers/core/model.ts";
 import { orderComparator } from "../../src/providers/core/order-compare.ts";
 import { UpstreamError } from "../../src/providers/core/upstream-error.ts";
+import { djangoShopConfigSchema } from "../../src/providers/djangoshop/djangoshop.config.ts";
 import type { DjangoShopConnector } from "../../src/providers/djangoshop/djangoshop.connector.ts";
-import { djangoShopConfigSchema, djangoShopDefinition } from "../../src/providers/djangoshop/djangoshop.definition.ts";
+import { djangoShopDefinition } from "../../src/providers/djangoshop/djangoshop.definition.ts";
 import { type DjangoShopNative, djangoShopToOrder } from "../../src/providers/djangoshop/djangoshop.mapper.ts";
 import { djangoShopOrderSchema } from "../../src/providers/djangoshop/djangoshop.schemas.ts";
 

@@ -12,8 +12,9 @@ import { EMNIFY_DEFAULT_CREDENTIALS, type EmnifyEmulator, startEmnifyEmulator } 
 import { standaloneCall } from "../../src/providers/core/call-context.ts";
 import type { OrderFilter, SortKey } from "../../src/providers/core/connector.ts";
 import { UpstreamError } from "../../src/providers/core/upstream-error.ts";
+import { emnifyConfigSchema } from "../../src/providers/emnify/emnify.config.ts";
 import type { EmnifyConnector } from "../../src/providers/emnify/emnify.connector.ts";
-import { emnifyConfigSchema, emnifyDefinition } from "../../src/providers/emnify/emnify.definition.ts";
+import { emnifyDefinition } from "../../src/providers/emnify/emnify.definition.ts";
 
 const APP = { applicationToken: EMNIFY_DEFAULT_CREDENTIALS.applicationToken };
 const USER = { username: EMNIFY_DEFAULT_CREDENTIALS.username, password: EMNIFY_DEFAULT_CREDENTIALS.password };

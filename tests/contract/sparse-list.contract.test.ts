@@ -1,34 +1,39 @@
 /**
  * Sparse list reads (`ListRequest.sparse`, what a merge of several providers
- * asks): the four connectors with paged lists keep the answer's rows as JSON
- * texts and parse each on first read. Against each emulator, over real HTTP,
+ * asks): the connectors with paged lists (every registered one that does not
+ * fetch and count its whole set) keep the answer's rows as JSON texts and
+ * parse each on first read. Against each emulator, over real HTTP,
  * a sparse read must give what a whole read gives, row for row, and refuse
  * the same damaged answers.
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { type BenchEmulator, startBenchEmulator } from "../../bench/bench-emulators.ts";
 import { parseConfig } from "../../src/config/load-config.ts";
+import { type StartedEmulator, startEmulators } from "../../src/demo/demo-providers.ts";
 import { standaloneCall } from "../../src/providers/core/call-context.ts";
 import type { Connector, ListRequest, SortKey } from "../../src/providers/core/connector.ts";
 import { ProviderHttpClient } from "../../src/providers/core/http-client.ts";
 import { UpstreamError } from "../../src/providers/core/upstream-error.ts";
-import { createConnectors } from "../../src/providers/registry.ts";
+import { createConnectors, PROVIDER_DEFINITIONS } from "../../src/providers/registry.ts";
+import { testEntry } from "../helpers/test-server.ts";
 
-const PROVIDERS = ["sims-emnify", "shop-cscart", "billing-activeplatform", "shop-djangoshop"] as const;
+/** The registered kinds with paged lists: all but those that fetch (and count) the whole filtered set. */
+const PAGED = PROVIDER_DEFINITIONS.filter((d) => d.capabilities.count !== "FETCHED_SET");
+/** Their provider ids, as their demo entries name them. */
+const PROVIDERS = await Promise.all(PAGED.map(async (d) => (await d.demo()).id));
 const NEWEST: SortKey = { field: "CREATED_AT", direction: "DESC" };
 
-const emulators = new Map<string, BenchEmulator>();
+const emulators = new Map<string, StartedEmulator>();
 const connectors = new Map<string, Connector>();
 
 beforeAll(async () => {
-  for (const id of PROVIDERS) emulators.set(id, await startBenchEmulator(id, { size: 120, archiveSize: 0 }));
+  for (const emulator of await startEmulators({ kinds: PAGED.map((d) => d.configKind), size: 120 })) emulators.set(emulator.id, emulator);
   const config = parseConfig(
     JSON.stringify({
       server: { host: "127.0.0.1", port: 0 },
       clients: [{ name: "test", key: "sparse-list-test-key-0123456789", scopes: ["orders:read"] }],
-      providers: [...emulators.values()].map((e) => e.entry),
+      providers: [...emulators.values()].map((e) => testEntry(e)),
     }),
     {},
   );
@@ -37,7 +42,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([...connectors.values()].map((c) => c.close()));
-  await Promise.all([...emulators.values()].map((e) => e.server.close()));
+  await Promise.all([...emulators.values()].map((e) => e.close()));
 });
 
 afterEach(() => {
@@ -56,7 +61,7 @@ const outcomeOf = (read: Promise<unknown>): Promise<string> =>
 /** The rows of a list answer: the body itself, or its array member (`orders`, `results`). */
 const rowsOf = (body: unknown): unknown[] =>
   Array.isArray(body) ? body : ((Object.values(body as object).find(Array.isArray) as unknown[] | undefined) ?? []);
-const emulator = (id: string) => emulators.get(id) as BenchEmulator;
+const emulator = (id: string) => emulators.get(id) as StartedEmulator;
 
 describe.each(PROVIDERS)("%s: a sparse list read", (id) => {
   it.each([
@@ -113,7 +118,7 @@ describe("a row whose own JSON is damaged, in an answer whose frame is sound", (
     // Three real CS-Cart rows; the second one's first colon doubled: its brackets and quotes still balance.
     const cscart = emulator("shop-cscart");
     const { email, apiKey } = cscart.credentials as { email: string; apiKey: string };
-    const real = await fetch(`${cscart.baseUrl}/orders?items_per_page=3&page=1&sort_by=date&sort_order=desc`, {
+    const real = await fetch(`${cscart.url}/orders?items_per_page=3&page=1&sort_by=date&sort_order=desc`, {
       headers: { authorization: `Basic ${Buffer.from(`${email}:${apiKey}`).toString("base64")}` },
     });
     const rows = ((await real.json()) as { orders: unknown[] }).orders.map((row) => JSON.stringify(row));

@@ -52,7 +52,7 @@ async function startServer(entries: Array<Record<string, unknown>>): Promise<Ser
   const connectors = config.providers.map((entry) =>
     activeplatformDefinition.create(activeplatformDefinition.schema.parse(entry), services),
   );
-  const server = await buildServer({ config, connectors, definitions: [activeplatformDefinition as never], services });
+  const server = await buildServer({ config, connectors, definitions: [activeplatformDefinition], services });
   const url = await server.listen(0, "127.0.0.1");
   const client = new GraphQLClient(`${url}/graphql`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
   return {

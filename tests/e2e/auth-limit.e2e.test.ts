@@ -7,7 +7,6 @@
 import { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CsCartEmulator, startCsCartEmulator } from "../../emulators/cscart/cscart.emulator.ts";
-import type { ProviderDefinition } from "../../src/providers/core/provider-definition.ts";
 import { csCartDefinition } from "../../src/providers/cscart/cscart.definition.ts";
 import { AuthFailureLimiter } from "../../src/server/auth.ts";
 import { ADMIN_KEY, csCartEntry, startTestServer, type TestServer } from "../helpers/test-server.ts";
@@ -22,7 +21,7 @@ const otherAddress = new Agent({ localAddress: "127.0.0.2" });
 beforeAll(async () => {
   emulator = await startCsCartEmulator({ host: "127.0.0.1", port: 0, size: 10 });
   server = await startTestServer({
-    definitions: [csCartDefinition as unknown as ProviderDefinition],
+    definitions: [csCartDefinition],
     providers: [csCartEntry(emulator)],
     server: { authFailures: { max: MAX, windowMs: WINDOW_MS } },
   });

@@ -19,7 +19,6 @@ import {
 } from "../../src/generated/client/graphql.ts";
 import { decodeGlobalId, encodeGlobalId } from "../../src/graph/global-id.ts";
 import { compareDecimal, toDecimal } from "../../src/providers/core/decimal.ts";
-import type { ProviderDefinition } from "../../src/providers/core/provider-definition.ts";
 import { CSCART_CAPABILITIES } from "../../src/providers/cscart/cscart.connector.ts";
 import { csCartDefinition } from "../../src/providers/cscart/cscart.definition.ts";
 import { csCartStatus } from "../../src/providers/cscart/cscart.status.ts";
@@ -41,7 +40,7 @@ const since = (mark: number) => emulator.requests.slice(mark);
 beforeAll(async () => {
   emulator = await startCsCartEmulator({ host: "127.0.0.1", port: 0 });
   server = await startTestServer({
-    definitions: [csCartDefinition as unknown as ProviderDefinition],
+    definitions: [csCartDefinition],
     providers: [
       {
         id: PROVIDER,

@@ -9,7 +9,6 @@ import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CsCartEmulator, startCsCartEmulator } from "../../emulators/cscart/cscart.emulator.ts";
 import { OrdersPageDocument } from "../../src/generated/client/graphql.ts";
-import type { ProviderDefinition } from "../../src/providers/core/provider-definition.ts";
 import { csCartDefinition } from "../../src/providers/cscart/cscart.definition.ts";
 import { csCartEntry, startTestServer, type TestServer } from "../helpers/test-server.ts";
 
@@ -22,7 +21,7 @@ let stranger: TestServer;
 beforeAll(async () => {
   emulator = await startCsCartEmulator({ host: "127.0.0.1", port: 0, size: 40 });
   const start = (server: Record<string, unknown>) =>
-    startTestServer({ definitions: [csCartDefinition as unknown as ProviderDefinition], providers: [csCartEntry(emulator)], server });
+    startTestServer({ definitions: [csCartDefinition], providers: [csCartEntry(emulator)], server });
   [first, replica, stranger] = await Promise.all([start({ cursorSecret: SECRET }), start({ cursorSecret: SECRET }), start({})]);
 });
 

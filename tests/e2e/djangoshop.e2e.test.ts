@@ -20,7 +20,6 @@ import {
   DjangoShopProviderDocument,
 } from "../../src/generated/client/graphql.ts";
 import { encodeGlobalId } from "../../src/graph/global-id.ts";
-import type { ProviderDefinition } from "../../src/providers/core/provider-definition.ts";
 import { djangoShopDefinition } from "../../src/providers/djangoshop/djangoshop.definition.ts";
 import { ADMIN_KEY, READER_KEY, startTestServer, type TestServer } from "../helpers/test-server.ts";
 
@@ -43,7 +42,7 @@ const orderId = (id: number | string) => encodeGlobalId("Order", PROVIDER, Strin
 beforeAll(async () => {
   emulator = await startDjangoShopEmulator({ host: "127.0.0.1", port: 0, seed: 11, size: 240 });
   server = await startTestServer({
-    definitions: [djangoShopDefinition as unknown as ProviderDefinition],
+    definitions: [djangoShopDefinition],
     providers: [
       {
         id: PROVIDER,

@@ -15,7 +15,6 @@ import {
   type EmnifyOrdersQueryVariables,
 } from "../../src/generated/client/graphql.ts";
 import { encodeGlobalId } from "../../src/graph/global-id.ts";
-import type { ProviderDefinition } from "../../src/providers/core/provider-definition.ts";
 import { emnifyDefinition } from "../../src/providers/emnify/emnify.definition.ts";
 import { ADMIN_KEY, READER_KEY, startTestServer, type TestServer } from "../helpers/test-server.ts";
 
@@ -54,7 +53,7 @@ async function readAll(variables: EmnifyOrdersQueryVariables): Promise<{ nodes: 
 beforeAll(async () => {
   emulator = await startEmnifyEmulator({ host: "127.0.0.1", port: 0, seed: 5, size: 300 });
   server = await startTestServer({
-    definitions: [emnifyDefinition as unknown as ProviderDefinition],
+    definitions: [emnifyDefinition],
     providers: [
       {
         id: PROVIDER,

@@ -11,7 +11,6 @@ import { createHash } from "node:crypto";
 import { connect, type Socket } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type CsCartEmulator, startCsCartEmulator } from "../../emulators/cscart/cscart.emulator.ts";
-import type { ProviderDefinition } from "../../src/providers/core/provider-definition.ts";
 import { csCartDefinition } from "../../src/providers/cscart/cscart.definition.ts";
 import { ADMIN_KEY, csCartEntry, startTestServer, type TestServer } from "../helpers/test-server.ts";
 
@@ -26,7 +25,7 @@ let server: TestServer;
 beforeAll(async () => {
   emulator = await startCsCartEmulator({ host: "127.0.0.1", port: 0, size: 10 });
   server = await startTestServer({
-    definitions: [csCartDefinition as unknown as ProviderDefinition],
+    definitions: [csCartDefinition],
     providers: [csCartEntry(emulator, { resilience: { retries: 0 } })],
     server: { http: { headersTimeoutMs: HEADERS_TIMEOUT_MS, bodyTimeoutMs: BODY_TIMEOUT_MS } },
   });

@@ -19,7 +19,6 @@ import {
   ProvidersListDocument,
 } from "../../src/generated/client/graphql.ts";
 import { encodeGlobalId } from "../../src/graph/global-id.ts";
-import type { ProviderDefinition } from "../../src/providers/core/provider-definition.ts";
 import { iterasDefinition } from "../../src/providers/iteras/iteras.definition.ts";
 import { iterasStatus } from "../../src/providers/iteras/iteras.status.ts";
 import { parseWallClock } from "../../src/providers/iteras/iteras.windows.ts";
@@ -55,7 +54,7 @@ async function startIterasServer(entries: Array<Record<string, unknown>>): Promi
   );
   const services = await createServices(config);
   const connectors = config.providers.map((entry) => iterasDefinition.create(iterasDefinition.schema.parse(entry), services));
-  const server = await buildServer({ config, connectors, definitions: [iterasDefinition as unknown as ProviderDefinition], services });
+  const server = await buildServer({ config, connectors, definitions: [iterasDefinition], services });
   const url = await server.listen(0, "127.0.0.1");
   return {
     async run(document, variables, key = ADMIN_KEY) {

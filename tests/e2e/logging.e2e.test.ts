@@ -7,7 +7,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CSCART_DEFAULT_CREDENTIALS, type CsCartEmulator, startCsCartEmulator } from "../../emulators/cscart/cscart.emulator.ts";
-import type { ProviderDefinition } from "../../src/providers/core/provider-definition.ts";
 import { csCartDefinition } from "../../src/providers/cscart/cscart.definition.ts";
 import { requestIdFor, scrubText } from "../../src/server/logging.ts";
 import { ADMIN_KEY, type MemoryLog, memoryLog, startTestServer, type TestServer } from "../helpers/test-server.ts";
@@ -22,7 +21,7 @@ beforeAll(async () => {
   emulator = await startCsCartEmulator({ host: "127.0.0.1", port: 0, size: 30 });
   log = memoryLog("debug");
   server = await startTestServer({
-    definitions: [csCartDefinition as unknown as ProviderDefinition],
+    definitions: [csCartDefinition],
     providers: [
       { id: PROVIDER, kind: "cscart", baseUrl: `${emulator.url}/api`, currency: "EUR", credentials: { ...CSCART_DEFAULT_CREDENTIALS } },
     ],

@@ -18,6 +18,7 @@ import {
   type OrdersPageQueryVariables,
 } from "../../src/generated/client/graphql.ts";
 import { decodeGlobalId } from "../../src/graph/global-id.ts";
+import { PROVIDER_DEFINITIONS } from "../../src/providers/registry.ts";
 import { startTestServer, type TestServer, testEntry } from "../helpers/test-server.ts";
 
 let emulators: StartedEmulator[];
@@ -27,7 +28,7 @@ let everything: string[];
 
 const providerOf = (id: string) => decodeGlobalId(id)?.provider as string;
 const nativeIdOf = (id: string) => decodeGlobalId(id)?.nativeId as string;
-const KINDS = ["cscart", "iteras", "emnify", "activeplatform", "djangoshop"];
+const KINDS = PROVIDER_DEFINITIONS.map((d) => d.configKind);
 
 type GraphQLError = NonNullable<Awaited<ReturnType<TestServer["run"]>>["errors"]>[number];
 
@@ -62,8 +63,8 @@ beforeAll(async () => {
     providers: emulators.map((e) => ({
       ...testEntry(e, { retries: 0, breakerFailures: 1000 }),
       timeoutMs: 300,
-      // Iteras keeps fetched sets for a while; the test needs every page to reach the emulator.
-      ...(e.kind === "iteras" ? { setCacheTtlMs: 0 } : {}),
+      // A provider that keeps fetched answers (Iteras' sets) is told not to: every page must reach the emulator.
+      ...e.uncached,
     })),
   });
   everything = (await readAll(250)).ids;
@@ -198,8 +199,9 @@ describe("a transient fault under the default retries", () => {
 
   beforeAll(async () => {
     retrying = await startTestServer({
-      // The default upstream policy (retries, backoff, breaker): only Iteras' set cache is off, so every page reaches it.
-      providers: emulators.map((e) => ({ ...testEntry(e), ...(e.kind === "iteras" ? { setCacheTtlMs: 0 } : {}) })),
+      // The default upstream policy (retries, backoff, breaker): only a provider's own answer keeping (Iteras' sets) is off,
+      // so every page reaches it.
+      providers: emulators.map((e) => ({ ...testEntry(e), ...e.uncached })),
     });
     // The first walk also logs in where a provider needs it; the second is the healthy count.
     await walk();

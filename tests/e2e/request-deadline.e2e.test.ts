@@ -8,7 +8,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type CsCartEmulator, startCsCartEmulator } from "../../emulators/cscart/cscart.emulator.ts";
 import { OrdersPageDocument } from "../../src/generated/client/graphql.ts";
-import type { ProviderDefinition } from "../../src/providers/core/provider-definition.ts";
 import { csCartDefinition } from "../../src/providers/cscart/cscart.definition.ts";
 import { csCartEntry, startTestServer, type TestServer } from "../helpers/test-server.ts";
 
@@ -19,7 +18,7 @@ let server: TestServer;
 beforeAll(async () => {
   emulator = await startCsCartEmulator({ host: "127.0.0.1", port: 0, size: 30 });
   server = await startTestServer({
-    definitions: [csCartDefinition as unknown as ProviderDefinition],
+    definitions: [csCartDefinition],
     server: { requestDeadlineMs: DEADLINE_MS },
     providers: [csCartEntry(emulator, { timeoutMs: 10_000, resilience: { retries: 0 } })],
   });

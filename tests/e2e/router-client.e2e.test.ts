@@ -6,7 +6,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CsCartEmulator, startCsCartEmulator } from "../../emulators/cscart/cscart.emulator.ts";
-import type { ProviderDefinition } from "../../src/providers/core/provider-definition.ts";
 import { csCartDefinition } from "../../src/providers/cscart/cscart.definition.ts";
 import { ADMIN_KEY, csCartEntry, READER_KEY, startTestServer, type TestServer } from "../helpers/test-server.ts";
 
@@ -25,7 +24,7 @@ beforeAll(async () => {
   emulator = await startCsCartEmulator({ host: "127.0.0.1", port: 0, size: 5 });
   const start = (introspection: boolean) =>
     startTestServer({
-      definitions: [csCartDefinition as unknown as ProviderDefinition],
+      definitions: [csCartDefinition],
       providers: [csCartEntry(emulator)],
       clients,
       server: { introspection },

@@ -1,5 +1,5 @@
 /**
- * Nothing secret leaves: over all five demo providers, a set of scenarios
+ * Nothing secret leaves: over every registered demo provider, a set of scenarios
  * (lists, details with items, writes, bad client keys, malformed requests,
  * providers refusing our credentials, down, or answering errors and bad bodies) runs with the logger at debug
  * into memory, and the secret scanner must find no provider credential, no
@@ -10,6 +10,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FaultSettings } from "../../emulators/shared/emulator-http.ts";
 import { type StartedEmulator, startEmulators } from "../../src/demo/demo-providers.ts";
+import { PROVIDER_DEFINITIONS } from "../../src/providers/registry.ts";
 import { closedPort } from "../helpers/closed-port.ts";
 import { describeFindings, type KnownSecret, type ScannedText, scanForSecrets } from "../helpers/secret-scanner.ts";
 import { ADMIN_KEY, type MemoryLog, memoryLog, READER_KEY, startTestServer, type TestServer } from "../helpers/test-server.ts";
@@ -148,7 +149,7 @@ describe("no secret in logs or responses", () => {
     expect(list.errors).toBeUndefined();
     const nodes = list.data?.orders.nodes ?? [];
     expect(new Set(nodes.map((n) => n.provider.id)).size).toBeGreaterThanOrEqual(3);
-    for (const kind of ["iteras", "emnify", "cscart", "activeplatform", "djangoshop"]) {
+    for (const kind of PROVIDER_DEFINITIONS.map((d) => d.configKind)) {
       const page = await gql(
         `orders of ${kind}`,
         server,

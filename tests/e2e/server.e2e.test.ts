@@ -5,7 +5,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CSCART_DEFAULT_CREDENTIALS, type CsCartEmulator, startCsCartEmulator } from "../../emulators/cscart/cscart.emulator.ts";
-import type { ProviderDefinition } from "../../src/providers/core/provider-definition.ts";
 import { csCartDefinition } from "../../src/providers/cscart/cscart.definition.ts";
 import { ADMIN_KEY, csCartEntry, type MemoryLog, memoryLog, startTestServer, type TestServer } from "../helpers/test-server.ts";
 
@@ -15,7 +14,7 @@ let server: TestServer;
 
 const start = (logger?: MemoryLog["logger"]) =>
   startTestServer({
-    definitions: [csCartDefinition as unknown as ProviderDefinition],
+    definitions: [csCartDefinition],
     providers: [
       { id: PROVIDER, kind: "cscart", baseUrl: `${emulator.url}/api`, currency: "EUR", credentials: { ...CSCART_DEFAULT_CREDENTIALS } },
     ],
@@ -44,7 +43,7 @@ describe("server", () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: "ready" });
     const showing = await startTestServer({
-      definitions: [csCartDefinition as unknown as ProviderDefinition],
+      definitions: [csCartDefinition],
       providers: [csCartEntry(emulator, { id: PROVIDER })],
       observability: { showProviderIds: true },
     });

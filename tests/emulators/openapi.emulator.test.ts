@@ -15,6 +15,8 @@ import {
 import { EMNIFY_DEFAULT_CREDENTIALS, startEmnifyEmulator } from "../../emulators/emnify/emnify.emulator.ts";
 import { ITERAS_DEFAULT_API_KEY, startIterasEmulator } from "../../emulators/iteras/iteras.emulator.ts";
 import type { RunningServer } from "../../emulators/shared/emulator-http.ts";
+import { startDemoEmulator } from "../../src/demo/demo-providers.ts";
+import { PROVIDER_DEFINITIONS } from "../../src/providers/registry.ts";
 
 interface Case {
   kind: string;
@@ -299,6 +301,25 @@ describe("the answer-against-schema check", () => {
 
   it("refuses a keyword it cannot check rather than passing it", () => {
     expect(() => mismatches(doc, { allOf: [] }, {})).toThrow(/allOf/);
+  });
+});
+
+describe.each(PROVIDER_DEFINITIONS)("$configKind, as registered: its demo emulator's GET /openapi.json", (definition) => {
+  it("answers an OpenAPI 3 document without auth and without the demo entry's credentials, and a case below checks its routes", async () => {
+    const started = await startDemoEmulator(definition, { host: "127.0.0.1", port: 0, size: 5 });
+    try {
+      const response = await fetch(`${started.server.url}/openapi.json`);
+      expect(response.status).toBe(200);
+      const text = await response.text();
+      expect((JSON.parse(text) as Doc).openapi).toMatch(/^3\.[01]\.\d+$/);
+      for (const secret of Object.values(started.credentials)) expect(text).not.toContain(secret);
+      expect(
+        CASES.map((c) => c.kind),
+        `no case describes the routes of the ${definition.configKind} emulator`,
+      ).toContain(definition.configKind);
+    } finally {
+      await started.close();
+    }
   });
 });
 

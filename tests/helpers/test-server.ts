@@ -7,7 +7,7 @@ import { ClientError, GraphQLClient } from "graphql-request";
 import { CSCART_DEFAULT_CREDENTIALS } from "../../emulators/cscart/cscart.emulator.ts";
 import { parseConfig } from "../../src/config/load-config.ts";
 import type { ProviderDefinition } from "../../src/providers/core/provider-definition.ts";
-import { createConnectors, PROVIDER_DEFINITIONS } from "../../src/providers/registry.ts";
+import { createConnectors, definitionFor, PROVIDER_DEFINITIONS } from "../../src/providers/registry.ts";
 import { buildServer, type OrdergraphServer } from "../../src/server/app.ts";
 import { createLogger, type Logger, type LogLevel } from "../../src/server/logging.ts";
 import { createServices } from "../../src/server/services.ts";
@@ -34,12 +34,18 @@ export function memoryLog(level: LogLevel = "debug"): MemoryLog {
 }
 
 /**
- * A demo emulator's provider entry with extra `resilience` settings, and, for
- * emnify, a rate budget far above its 100 calls per 5 minutes: tests that read
- * emnify hundreds of times need it, and the emulator does not enforce that limit.
+ * A demo emulator's provider entry with extra `resilience` settings, and, for a
+ * kind whose entry has a rate budget by default (emnify: 100 calls per 5
+ * minutes), one far above it: tests that read such a provider hundreds of
+ * times need it, and the emulators do not enforce that limit.
  */
-export function testEntry(emulator: { kind: string; entry: Record<string, unknown> }, resilience: Record<string, unknown> = {}) {
-  const budget = emulator.kind === "emnify" ? { rateLimit: { calls: 100_000, perMs: 60_000 } } : {};
+export function testEntry(
+  emulator: { kind: string; entry: Record<string, unknown> },
+  resilience: Record<string, unknown> = {},
+  definitions: readonly ProviderDefinition[] = PROVIDER_DEFINITIONS,
+) {
+  const defaults = definitionFor(emulator.kind, definitions)?.schema.safeParse(emulator.entry).data;
+  const budget = defaults?.resilience.rateLimit !== undefined ? { rateLimit: { calls: 100_000, perMs: 60_000 } } : {};
   return { ...emulator.entry, resilience: { ...resilience, ...budget } };
 }
 
@@ -109,10 +115,11 @@ export async function startTestServer(options: {
     {},
   );
   const services = await createServices(config);
+  const definitions = options.definitions ?? PROVIDER_DEFINITIONS;
   const server = await buildServer({
     config,
-    connectors: createConnectors(config, services),
-    definitions: options.definitions ?? PROVIDER_DEFINITIONS,
+    connectors: createConnectors(config, services, definitions),
+    definitions,
     services,
     ...(options.logger ? { logger: options.logger } : {}),
   });

@@ -1,5 +1,6 @@
 /**
- * Every connector under every emulator fault, over real HTTP: a list call
+ * Every registered connector under every emulator fault, over real HTTP, each
+ * against its demo entry's emulator: a list call
  * ends within a bound with an UpstreamError of the right code naming the
  * provider; a transient fault is ridden out by retries, which the meter
  * counts as calls; repeated server errors open the provider's breaker, which
@@ -7,25 +8,22 @@
  *
  * Connectors are built from their definitions with small timeouts and
  * backoffs, so the whole file stays fast. Each connector is first warmed with
- * one clean call (emnify logs in then), so the fault hits the list's reads.
+ * one clean call (a provider that logs in, as emnify does, logs in then), so the
+ * fault hits the list's reads.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ACTIVEPLATFORM_DEFAULT_TOKEN, startActivePlatformEmulator } from "../../emulators/activeplatform/activeplatform.emulator.ts";
-import { CSCART_DEFAULT_CREDENTIALS, startCsCartEmulator } from "../../emulators/cscart/cscart.emulator.ts";
 import { DJANGOSHOP_DEFAULT_TOKEN, startDjangoShopEmulator } from "../../emulators/djangoshop/djangoshop.emulator.ts";
 import { EMNIFY_DEFAULT_CREDENTIALS, startEmnifyEmulator } from "../../emulators/emnify/emnify.emulator.ts";
-import { ITERAS_DEFAULT_API_KEY, startIterasEmulator } from "../../emulators/iteras/iteras.emulator.ts";
 import type { FaultSettings, RunningServer } from "../../emulators/shared/emulator-http.ts";
-import { activeplatformDefinition } from "../../src/providers/activeplatform/activeplatform.definition.ts";
+import { type StartedEmulator, startDemoEmulator } from "../../src/demo/demo-providers.ts";
 import { type CallContext, UpstreamMeter } from "../../src/providers/core/call-context.ts";
 import type { Connector } from "../../src/providers/core/connector.ts";
 import type { ProviderDefinition } from "../../src/providers/core/provider-definition.ts";
 import { UpstreamError, type UpstreamErrorCode } from "../../src/providers/core/upstream-error.ts";
 import type { UpstreamObserver } from "../../src/providers/core/upstream-events.ts";
-import { csCartDefinition } from "../../src/providers/cscart/cscart.definition.ts";
 import { djangoShopDefinition } from "../../src/providers/djangoshop/djangoshop.definition.ts";
 import { emnifyDefinition } from "../../src/providers/emnify/emnify.definition.ts";
-import { iterasDefinition } from "../../src/providers/iteras/iteras.definition.ts";
+import { PROVIDER_DEFINITIONS } from "../../src/providers/registry.ts";
 
 /** One call's time; slow-drip and latency faults must outlast it. */
 const TIMEOUT_MS = 250;
@@ -42,58 +40,22 @@ const RESILIENCE = {
   maxBodyBytes: 64 * 1024,
 };
 
+/** A registered provider: its definition, and its demo entry's id and emulator (40 orders). */
 interface Provider {
   kind: string;
   id: string;
-  start(): Promise<RunningServer>;
-  /** The config entry for an emulator at `url`. */
-  entry(url: string): Record<string, unknown>;
   definition: ProviderDefinition;
+  start(): Promise<StartedEmulator>;
 }
 
-const PROVIDERS: Provider[] = [
-  {
-    kind: "iteras",
-    id: "news-iteras",
-    start: () => startIterasEmulator({ host: "127.0.0.1", port: 0, seed: 3, size: 40 }),
-    // No set cache: every list must reach the emulator.
-    entry: (url) => ({ baseUrl: `${url}/api`, currency: "DKK", credentials: { apiKey: ITERAS_DEFAULT_API_KEY }, setCacheTtlMs: 0 }),
-    definition: iterasDefinition as unknown as ProviderDefinition,
-  },
-  {
-    kind: "emnify",
-    id: "sims",
-    start: () => startEmnifyEmulator({ port: 0, seed: 4, size: 40 }),
-    entry: (url) => ({ baseUrl: url, currency: "EUR", credentials: { applicationToken: EMNIFY_DEFAULT_CREDENTIALS.applicationToken } }),
-    definition: emnifyDefinition as unknown as ProviderDefinition,
-  },
-  {
-    kind: "cscart",
-    id: "shop-cscart",
-    start: () => startCsCartEmulator({ host: "127.0.0.1", port: 0, size: 40 }),
-    entry: (url) => ({ baseUrl: `${url}/api`, currency: "EUR", credentials: { ...CSCART_DEFAULT_CREDENTIALS } }),
-    definition: csCartDefinition as unknown as ProviderDefinition,
-  },
-  {
-    kind: "activeplatform",
-    id: "billing",
-    start: () => startActivePlatformEmulator({ host: "127.0.0.1", port: 0, size: 40 }),
-    entry: (url) => ({
-      baseUrl: url,
-      currency: "RUB",
-      accountUtcOffsets: ["+03:00", "+00:00"],
-      credentials: { apiToken: ACTIVEPLATFORM_DEFAULT_TOKEN },
-    }),
-    definition: activeplatformDefinition as unknown as ProviderDefinition,
-  },
-  {
-    kind: "djangoshop",
-    id: "shop-dj",
-    start: () => startDjangoShopEmulator({ port: 0, seed: 7, size: 40 }),
-    entry: (url) => ({ baseUrl: `${url}/api`, currency: "EUR", credentials: { token: DJANGOSHOP_DEFAULT_TOKEN } }),
-    definition: djangoShopDefinition as unknown as ProviderDefinition,
-  },
-];
+const PROVIDERS: Provider[] = await Promise.all(
+  PROVIDER_DEFINITIONS.map(async (definition) => ({
+    kind: definition.configKind,
+    id: (await definition.demo()).id,
+    definition,
+    start: () => startDemoEmulator(definition, { host: "127.0.0.1", port: 0, size: 40 }),
+  })),
+);
 
 /** A fault kept on for every request, the code the list must end with, and whether the client retries it. */
 const STEADY: Array<[string, FaultSettings, UpstreamErrorCode, boolean]> = [
@@ -126,6 +88,7 @@ function callContext(deadlineMs = 5_000): CallContext {
 }
 
 describe.each(PROVIDERS)("$kind under emulator faults", (provider) => {
+  let started: StartedEmulator;
   let emulator: RunningServer;
   const opened: Connector[] = [];
   /** Calls of one clean list (a list may take more than one request). */
@@ -133,12 +96,12 @@ describe.each(PROVIDERS)("$kind under emulator faults", (provider) => {
 
   /** A connector from the definition, warmed by one clean list. */
   async function connect(observer?: UpstreamObserver, resilience: Record<string, unknown> = {}): Promise<Connector> {
+    // The demo entry, with no answer keeping of the connector's own (Iteras' sets): every list must reach the emulator.
     const entry = provider.definition.schema.parse({
-      id: provider.id,
-      kind: provider.kind,
+      ...started.entry,
+      ...started.uncached,
       timeoutMs: TIMEOUT_MS,
       resilience: { ...RESILIENCE, ...resilience },
-      ...provider.entry(emulator.url),
     });
     const connector = provider.definition.create(entry, { observer });
     opened.push(connector);
@@ -151,11 +114,12 @@ describe.each(PROVIDERS)("$kind under emulator faults", (provider) => {
   }
 
   beforeAll(async () => {
-    emulator = await provider.start();
+    started = await provider.start();
+    emulator = started.server;
   });
   afterAll(async () => {
     await Promise.all(opened.map((c) => c.close()));
-    await emulator.close();
+    await started.close();
   });
 
   it.each(STEADY)("%s: ends in time with %s naming the provider", async (_what, faults, code, retried) => {

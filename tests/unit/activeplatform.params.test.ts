@@ -4,13 +4,13 @@
  * residual, and what is known to match nothing.
  */
 import { afterAll, describe, expect, it } from "vitest";
+import { activePlatformConfigSchema } from "../../src/providers/activeplatform/activeplatform.config.ts";
 import {
   ActivePlatformConnector,
   activePlatformListParams,
   parseUtcOffset,
   singleLocalDate,
 } from "../../src/providers/activeplatform/activeplatform.connector.ts";
-import { activePlatformConfigSchema } from "../../src/providers/activeplatform/activeplatform.definition.ts";
 import type { OrderFilter, SortKey } from "../../src/providers/core/connector.ts";
 
 const NEWEST: SortKey = { field: "CREATED_AT", direction: "DESC" };

@@ -23,7 +23,7 @@ import type { OrderRecord } from "../core/model.ts";
 import { mapConcurrent, planPages } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
 import { credentialsRejected, invalidResponse, malformedRow, UpstreamError, unexpectedStatus } from "../core/upstream-error.ts";
-import type { ActivePlatformConfig } from "./activeplatform.definition.ts";
+import type { ActivePlatformConfig } from "./activeplatform.config.ts";
 import { type ActivePlatformMapContext, activePlatformToOrder } from "./activeplatform.mapper.ts";
 import { activePlatformListSchema, activePlatformOrderSchema } from "./activeplatform.schemas.ts";
 import {

@@ -26,7 +26,7 @@ import { orderComparator } from "../core/order-compare.ts";
 import { mapConcurrent, planPages } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
 import { credentialsRejected, invalidResponse, malformedRow, unexpectedStatus } from "../core/upstream-error.ts";
-import type { CsCartConfig } from "./cscart.definition.ts";
+import type { CsCartConfig } from "./cscart.config.ts";
 import { type CsCartMapContext, csCartDetailsToOrder, csCartRowToOrder } from "./cscart.mapper.ts";
 import { csCartDetailsSchema, csCartListRowSchema, csCartListSchema } from "./cscart.schemas.ts";
 import { CSCART_DEFAULT_CODE, CSCART_STATUS_TABLE, codesForPayments, codesForStatuses } from "./cscart.status.ts";

@@ -1,35 +1,16 @@
-/** Registration of the CS-Cart provider kind: config entry, connector, GraphQL type. */
-import { z } from "zod";
-import { providerBaseSchema } from "../../config/config.schema.ts";
-import type { ProviderDefinition } from "../core/provider-definition.ts";
+/** Registration of the CS-Cart provider kind: config entry, connector, GraphQL type, doc and demo entry. */
+import { defineProvider } from "../core/provider-definition.ts";
+import { csCartConfigSchema } from "./cscart.config.ts";
 import { CSCART_CAPABILITIES, CsCartConnector } from "./cscart.connector.ts";
 
-/** A CS-Cart provider entry. */
-export const csCartConfigSchema = providerBaseSchema
-  .extend({
-    kind: z.literal("cscart"),
-    currency: z
-      .string()
-      .regex(/^[A-Z]{3}$/, "an ISO 4217 code such as EUR")
-      .describe("The store's currency (CS-Cart's API does not send it)."),
-    credentials: z
-      .object({
-        email: z.string().email().describe("The administrator's e-mail (the Basic auth user)."),
-        apiKey: z.string().min(1).describe("The administrator's API key (the Basic auth password)."),
-      })
-      .strict(),
-  })
-  .strict();
-
-export type CsCartConfig = z.infer<typeof csCartConfigSchema>;
-
 /** The CS-Cart provider kind. */
-export const csCartDefinition: ProviderDefinition<CsCartConfig> = {
-  configKind: "cscart",
-  kind: "CSCART",
+export const csCartDefinition = defineProvider({
   schema: csCartConfigSchema,
   capabilities: CSCART_CAPABILITIES,
   create: (entry, services) => new CsCartConnector(entry, services),
+  sdl: new URL("./cscart.graphql", import.meta.url),
+  docs: new URL("../../../docs/providers/cscart.md", import.meta.url),
+  demo: async () => (await import("../../../emulators/cscart/cscart.demo.ts")).csCartDemo,
   orderType: {
     typeName: "CsCartOrder",
     nativeFields: [
@@ -69,4 +50,4 @@ export const csCartDefinition: ProviderDefinition<CsCartConfig> = {
     piiFields: ["firstName", "lastName", "phone", "notes", "adminNotes", "paymentInfo"],
   },
   secretPaths: ["credentials.apiKey"],
-};
+});

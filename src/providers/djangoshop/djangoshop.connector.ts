@@ -22,7 +22,7 @@ import type { OrderRecord } from "../core/model.ts";
 import { idRanges, mapConcurrent } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
 import { credentialsRejected, invalidResponse, malformedRow, rawOrderId, UpstreamError, unexpectedStatus } from "../core/upstream-error.ts";
-import type { DjangoShopConfig } from "./djangoshop.definition.ts";
+import type { DjangoShopConfig } from "./djangoshop.config.ts";
 import { type DjangoShopMapContext, djangoShopToOrder } from "./djangoshop.mapper.ts";
 import { isDjangoShopId, listParams, planDjangoShop } from "./djangoshop.params.ts";
 import { djangoShopListSchema, djangoShopOrderSchema } from "./djangoshop.schemas.ts";

@@ -23,7 +23,7 @@ import { idRanges, mapConcurrent, type PagePlan, pageCalls, planPages } from "..
 import type { ConnectorServices } from "../core/provider-definition.ts";
 import { credentialsRejected, invalidResponse, malformedRow, orderOrError, unexpectedStatus } from "../core/upstream-error.ts";
 import { EmnifyAuth } from "./emnify.auth.ts";
-import type { EmnifyConfig } from "./emnify.definition.ts";
+import type { EmnifyConfig } from "./emnify.config.ts";
 import { type EmnifyMapContext, type EmnifyNative, emnifyToOrder } from "./emnify.mapper.ts";
 import { emnifyQuery, emnifySort, emnifySortsNatively, emnifyTerm, joinEmnifyQ, splitEmnifyFilter } from "./emnify.query.ts";
 import { emnifyListSchema, emnifyOrderSchema } from "./emnify.schemas.ts";

@@ -38,7 +38,7 @@ import {
   UpstreamError,
   unexpectedStatus,
 } from "../core/upstream-error.ts";
-import type { IterasConfig } from "./iteras.definition.ts";
+import type { IterasConfig } from "./iteras.config.ts";
 import {
   type IterasMapContext,
   isSyntheticId,
