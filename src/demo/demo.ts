@@ -38,6 +38,15 @@ export async function startDemo(
       {},
     );
     progress(`emulators ready: ${emulators.map((e) => e.kind).join(", ")}; starting ordergraph…`);
+    const budgets = config.providers.flatMap(({ id, resilience: { rateLimit } }) =>
+      rateLimit ? [`${id} ${rateLimit.calls} calls per ${rateLimit.perMs / 1000} s`] : [],
+    );
+    if (budgets.length) {
+      progress(
+        `rate budgets raised for the demo, so that paging through every order at any page size completes: ${budgets.join(", ")} ` +
+          "(a provider entry of your own keeps its kind's default, e.g. emnify's 100 calls per 5 minutes)",
+      );
+    }
     const services = await createServices(config);
     const server = await buildServer({
       config,

@@ -2,6 +2,15 @@
 import { EMNIFY_DEFAULT_CREDENTIALS, startEmnifyEmulator } from "../../emulators/emnify/emnify.emulator.ts";
 import type { EmulatorStarter } from "./demo-providers.ts";
 
+/**
+ * The demo's rate budget for emnify: emnify's own 100 calls per 5 minutes
+ * (ordergraph's default for an emnify entry, see emnify.definition.ts) would
+ * let a newcomer page through about 50 small pages before every page lacks
+ * emnify's orders; the emulator enforces no limit, so the demo allows a walk
+ * at any page size, several times over.
+ */
+export const EMNIFY_DEMO_RATE_BUDGET = { calls: 100_000, perMs: 300_000 } as const;
+
 /** Starts the emnify emulator (seeded data) as the demo provider `sims-emnify`, logging in with a user. */
 export const emnifyDemoEmulator: EmulatorStarter = async ({ host, port, size }) => {
   const emulator = await startEmnifyEmulator({ host, port, size });
@@ -21,6 +30,7 @@ export const emnifyDemoEmulator: EmulatorStarter = async ({ host, port, size }) 
       currency: "EUR",
       timeZone: "UTC",
       credentials,
+      resilience: { rateLimit: { ...EMNIFY_DEMO_RATE_BUDGET } },
     },
     server: emulator,
     close: () => emulator.close(),
