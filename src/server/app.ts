@@ -27,6 +27,7 @@ import { fastifyLogOptions, type Logger, logUpstreamCalls, operationLogPlugin, r
 import { createServerMetrics } from "./metrics.ts";
 import { createQueryLimits } from "./query-limits.ts";
 import { RequestCall } from "./request-call.ts";
+import { requestErrorPlugin, statusFor } from "./response-status.ts";
 import { routerOnlyFieldsPlugin } from "./router-access.ts";
 import { buildApiSchema } from "./schema.ts";
 
@@ -155,6 +156,11 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
   const unsubscribe = hub ? [metrics?.observer, tracing?.observer].flatMap((o) => (o ? [hub.add(o)] : [])) : [];
   if (hub) unsubscribe.push(logUpstreamCalls(logger, hub));
 
+  // The request each operation's call was made for (Apollo hands plugins a copy of the context, whose `call` is the
+  // request's own), and the requests whose answer is a request error: its status depends on the media type, which
+  // Apollo chooses after the plugins have run.
+  const requestOfCall = new WeakMap<object, FastifyRequest>();
+  const requestErrors = new WeakSet<FastifyRequest>();
   const apollo = new ApolloServer<GraphContext>({
     gateway: compiledExecution(
       buildApiSchema(
@@ -179,6 +185,10 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
       // ordergraph sets no cache hints; the default cache-control plugin would still hook every field.
       ApolloServerPluginCacheControlDisabled(),
       upstreamPlugin(config.server.exposeUpstreamFigures),
+      requestErrorPlugin<GraphContext>((context) => {
+        const request = requestOfCall.get(context.call);
+        if (request) requestErrors.add(request);
+      }),
       // Before the log and metrics plugins, so that they see what a partial answer lacks.
       partialErrorsPlugin<GraphContext>(),
       // Apollo runs every plugin's didResolveOperation at once: the cost plugin skips what this one refuses.
@@ -202,11 +212,13 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
     context: async (request) => {
       const client = request.client;
       if (!client) throw new Error("unreachable: auth is checked before the handler");
+      // The request's deadline bounds every upstream call and retry made for it.
+      const call = new RequestCall(String(request.id), config.server.requestDeadlineMs, budgetHolders.get(client.name));
+      requestOfCall.set(call, request);
       return createGraphContext({
         client,
         connectors,
-        // The request's deadline bounds every upstream call and retry made for it.
-        call: new RequestCall(String(request.id), config.server.requestDeadlineMs, budgetHolders.get(client.name)),
+        call,
         limits: engineLimits,
         writes,
         onBatch: metrics?.onBatch,
@@ -218,7 +230,11 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
     method: ["GET", "POST", "OPTIONS"],
     // Both run on the headers alone, before the body is read: refusals carry the headers too.
     onRequest: [graphqlHeaders, authGuard],
-    handler,
+    async handler(request, reply) {
+      const body = await handler.call(this, request, reply);
+      if (requestErrors.has(request)) reply.code(statusFor(reply.statusCode, reply.getHeader("content-type"), true));
+      return body;
+    },
   });
 
   // The page is the same for every request, and so is its CSP (which holds its inline script's hash).

@@ -15,6 +15,10 @@ import { csCartDefinition } from "../../src/providers/cscart/cscart.definition.t
 import { CALL_COST, LIST_ESTIMATE } from "../../src/server/query-cost.ts";
 import { ADMIN_KEY, csCartEntry, startTestServer, type TestServer } from "../helpers/test-server.ts";
 
+// Refusals are request errors: 4xx for a client that accepts the spec's media type (a client that accepts only
+// application/json gets them with 200, see tests/e2e/response-status.e2e.test.ts).
+const GRAPHQL_RESPONSE = "application/graphql-response+json";
+
 const ROUTER_KEY = "test-router-key-0123456789";
 /** The defaults of server.limits.maxCost and clients[].maxEntities. */
 const MAX_COST = 50_000;
@@ -38,7 +42,7 @@ interface Answer {
 async function post(query: string, variables?: Record<string, unknown>, key = ADMIN_KEY): Promise<Answer> {
   const response = await fetch(`${server.url}/graphql`, {
     method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+    headers: { "content-type": "application/json", accept: GRAPHQL_RESPONSE, authorization: `Bearer ${key}` },
     body: JSON.stringify({ query, variables }),
   });
   return { status: response.status, body: (await response.json()) as Answer["body"] };

@@ -49,7 +49,7 @@ interface Answer {
 async function ask(server: TestServer, key: string, query: string): Promise<Answer> {
   const response = await fetch(`${server.url}/graphql`, {
     method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+    headers: { "content-type": "application/json", accept: "application/graphql-response+json", authorization: `Bearer ${key}` },
     body: JSON.stringify({ query }),
   });
   return { status: response.status, body: (await response.json()) as Answer["body"] };
