@@ -91,6 +91,16 @@ function graphqlHeaders(_request: FastifyRequest, reply: FastifyReply, done: () 
   done();
 }
 
+/**
+ * Headers that make a request safe from CSRF for Apollo's check: a browser
+ * sends none of them cross-site without a CORS preflight (which ordergraph
+ * does not grant). `authorization` is ours: every request that reaches Apollo
+ * carries the client's key in it (the auth guard refuses any other), so a GET
+ * with the key runs as it is (urql's default); a simple request without these
+ * headers would still be refused, were any to get past the guard.
+ */
+export const CSRF_REQUEST_HEADERS = ["authorization", "x-apollo-operation-name", "apollo-require-preflight"] as const;
+
 /** How often Node looks for connections past their header or body timeout (its default, 30 s, would let them overstay by that much). */
 const TIMEOUT_CHECK_MS = 1000;
 
@@ -177,7 +187,7 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
     parseOptions: limits.parseOptions,
     hideSchemaDetailsFromClientErrors: limits.hideSchemaDetailsFromClientErrors,
     introspection: config.server.introspection,
-    csrfPrevention: true,
+    csrfPrevention: { requestHeaders: [...CSRF_REQUEST_HEADERS] },
     // The CLI owns the signals and closes everything in order; Apollo's own handler would race it.
     stopOnTerminationSignals: false,
     plugins: [

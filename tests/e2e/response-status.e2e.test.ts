@@ -128,7 +128,7 @@ describe("faults of the HTTP request", () => {
         extensions: { code: "BAD_REQUEST" },
       });
       const get = await fetch(`${server.url}/graphql?query=${encodeURIComponent("mutation { __typename }")}`, {
-        headers: { authorization: `Bearer ${ADMIN_KEY}`, accept, "apollo-require-preflight": "1" },
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, accept },
       });
       expect(get.status, accept).toBe(405);
       expect(((await get.json()) as Answer["body"]).errors?.[0]?.extensions?.code).toBe("BAD_REQUEST");
