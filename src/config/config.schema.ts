@@ -3,6 +3,7 @@
  * provider kind validates its own credentials and options in its definition
  * (src/providers/<kind>), so a bad entry fails at start with the key named.
  */
+import { isIP } from "node:net";
 import { z } from "zod";
 
 /** Scopes a client key can carry. */
@@ -165,6 +166,19 @@ export const providerBaseSchema = z.object({
 
 export type ProviderBaseConfig = z.infer<typeof providerBaseSchema>;
 
+/** Names of address ranges that Fastify's trustProxy (proxy-addr) knows. */
+const PROXY_RANGE_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+/** Whether a `server.trustedProxies` entry is an IP address, a CIDR range or a named range. */
+function isProxyAddress(value: string): boolean {
+  if (PROXY_RANGE_NAMES.has(value)) return true;
+  const [address = "", prefix, ...rest] = value.split("/");
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
 function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat("en", { timeZone: zone });
@@ -258,6 +272,13 @@ export const configSchema = z
           .optional()
           .describe(
             "HMAC key that signs cursors (use an environment variable reference); replicas behind one endpoint must share it. Absent: a random key per start, and cursors do not survive a restart.",
+          ),
+        trustedProxies: z
+          .array(z.string().refine(isProxyAddress, "an IP address, a CIDR range such as 10.0.0.0/8, or loopback, linklocal or uniquelocal"))
+          .max(1000)
+          .default([])
+          .describe(
+            "Proxies and federation routers in front (IP addresses, CIDR ranges, or loopback / linklocal / uniquelocal): for a request from one of them, the client's address is the last one X-Forwarded-For names that is not itself trusted (Fastify's trustProxy), and failed-auth limiting counts by it. Empty (default): the TCP peer's address.",
           ),
         authFailures: z
           .object({

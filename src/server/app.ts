@@ -135,6 +135,8 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
     ...connectionOptions(config.server),
     bodyLimit: 1024 * 1024,
     forceCloseConnections: "idle",
+    // From a trusted proxy or router, request.ip is the client's address it forwarded (X-Forwarded-For).
+    trustProxy: config.server.trustedProxies.length > 0 ? [...config.server.trustedProxies] : false,
   });
   registerRequestLogging(app);
   app.decorateRequest("client", null);
