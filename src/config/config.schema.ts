@@ -32,13 +32,17 @@ const clientSchema = z
       .regex(/^[0-9a-f]{64}$/i, "must be 64 hex digits (sha256 of the key)")
       .optional()
       .describe("The sha256 of the client key, hex, instead of `key`."),
-    scopes: z.array(z.enum(SCOPES)).min(1).describe("What the client may do."),
+    scopes: z
+      .array(z.enum(SCOPES))
+      .describe(
+        "What the client may do (at least one; a router client may have none: it then reads nothing as itself, only for the end users whose keys it forwards).",
+      ),
     providers: z.array(z.string().min(1)).min(1).default(["*"]).describe('Provider ids the client may use; ["*"] (default) for all.'),
     router: z
       .boolean()
       .default(false)
       .describe(
-        "A federation router's own key (or the build's that composes the supergraph): it may read `_service { sdl }` when server.introspection is off.",
+        "A federation router's own key (or the build's that composes the supergraph): its requests get the federation subgraph schema (`_service`, `_entities`), and it may act for an end user whose key it forwards in X-Forwarded-Authorization.",
       ),
     shares: z
       .object({
@@ -62,11 +66,15 @@ const clientSchema = z
       .max(100_000)
       .default(250)
       .describe(
-        "Most representations one _entities field may name (like nodes' 250 ids); raise it for the key a federation router forwards, whose plans send one per referenced order.",
+        "Most representations one _entities field may name (like nodes' 250 ids); a router client's applies to the end users it acts for, since its plans send one per referenced order.",
       ),
   })
   .strict()
-  .refine((c) => (c.key === undefined) !== (c.keySha256 === undefined), { message: "give exactly one of key or keySha256" });
+  .refine((c) => (c.key === undefined) !== (c.keySha256 === undefined), { message: "give exactly one of key or keySha256" })
+  .refine((c) => c.router || c.scopes.length > 0, {
+    path: ["scopes"],
+    message: "give at least one scope (only a router client may have none)",
+  });
 
 /** Fields every provider entry has. */
 export const providerBaseSchema = z.object({
@@ -200,7 +208,7 @@ export const configSchema = z
           .boolean()
           .default(true)
           .describe(
-            "Allow schema introspection; when off, `_service { sdl }` (the subgraph SDL) is answered to router clients (clients[].router) only.",
+            "Allow schema introspection (of the public schema; a router client's, of the subgraph schema). `_service { sdl }` is in router clients' schema only, whatever this says.",
           ),
         requestDeadlineMs: z
           .number()

@@ -163,6 +163,16 @@ providers:
     }
   });
 
+  it("lets only a router client have no scope", () => {
+    const config = base();
+    config.clients.push({ name: "router", key: `${KEY}-router`, scopes: [], router: true });
+    expect(parseConfig(JSON.stringify(config), {}).clients[1]?.scopes).toEqual([]);
+    config.clients[1] = { name: "app-2", key: `${KEY}-2`, scopes: [] };
+    expect(issues(() => parseConfig(JSON.stringify(config), {}))).toContain(
+      "clients[1].scopes: give at least one scope (only a router client may have none)",
+    );
+  });
+
   it("refuses a body timeout shorter than the header timeout, which Node would refuse at start", () => {
     const config = base();
     config["server"] = { http: { headersTimeoutMs: 5000, bodyTimeoutMs: 2000 } };
