@@ -232,7 +232,7 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
   // Without a configured secret, a key of this process's own: its cursors fail on any other (see docs/operations.md).
   const engineLimits = { ...config.engine, cursorKey: createCursorKey(config.server.cursorSecret) };
   const authGuard = createAuthGuard(keys, new AuthFailureLimiter(config.server.authFailures));
-  const context = {
+  const handlerOptions = {
     context: async (request: FastifyRequest) => {
       const client = request.client;
       if (!client) throw new Error("unreachable: auth is checked before the handler");
@@ -249,8 +249,8 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
       });
     },
   };
-  const publicHandler = fastifyApolloHandler(publicApollo, context);
-  const routerHandler = fastifyApolloHandler(routerApollo, context);
+  const publicHandler = fastifyApolloHandler(publicApollo, handlerOptions);
+  const routerHandler = fastifyApolloHandler(routerApollo, handlerOptions);
   app.route({
     url: "/graphql",
     method: ["GET", "POST", "OPTIONS"],
