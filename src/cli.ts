@@ -131,6 +131,7 @@ async function main(argv: string[]): Promise<number> {
         `  GraphiQL:    ${demo.url}/graphiql   (the key below is pre-filled)`,
         `  GraphQL:     ${demo.url}/graphql`,
         `  client key:  ${demo.key}`,
+        `  router key:  ${demo.routerKey}   (a federation gateway's own: node examples/federation/gateway.ts)`,
         `  providers:   ${demo.emulators.map((e) => `${e.id} (${e.kind})`).join(", ")}`,
         "",
         `  try: curl -s ${demo.url}/graphql -H 'content-type: application/json' -H 'authorization: Bearer ${demo.key}' \\`,

@@ -3,6 +3,7 @@
  * provider kind validates its own credentials and options in its definition
  * (src/providers/<kind>), so a bad entry fails at start with the key named.
  */
+import { isIP } from "node:net";
 import { z } from "zod";
 
 /** Scopes a client key can carry. */
@@ -31,13 +32,17 @@ const clientSchema = z
       .regex(/^[0-9a-f]{64}$/i, "must be 64 hex digits (sha256 of the key)")
       .optional()
       .describe("The sha256 of the client key, hex, instead of `key`."),
-    scopes: z.array(z.enum(SCOPES)).min(1).describe("What the client may do."),
+    scopes: z
+      .array(z.enum(SCOPES))
+      .describe(
+        "What the client may do (at least one; a router client may have none: it then reads nothing as itself, only for the end users whose keys it forwards).",
+      ),
     providers: z.array(z.string().min(1)).min(1).default(["*"]).describe('Provider ids the client may use; ["*"] (default) for all.'),
     router: z
       .boolean()
       .default(false)
       .describe(
-        "A federation router's own key (or the build's that composes the supergraph): it may read `_service { sdl }` when server.introspection is off.",
+        "A federation router's own key (or the build's that composes the supergraph): its requests get the federation subgraph schema (`_service`, `_entities`), and it may act for an end user whose key it forwards in X-Forwarded-Authorization.",
       ),
     shares: z
       .object({
@@ -61,11 +66,15 @@ const clientSchema = z
       .max(100_000)
       .default(250)
       .describe(
-        "Most representations one _entities field may name (like nodes' 250 ids); raise it for the key a federation router forwards, whose plans send one per referenced order.",
+        "Most representations one _entities field may name (like nodes' 250 ids); a router client's applies to the end users it acts for, since its plans send one per referenced order.",
       ),
   })
   .strict()
-  .refine((c) => (c.key === undefined) !== (c.keySha256 === undefined), { message: "give exactly one of key or keySha256" });
+  .refine((c) => (c.key === undefined) !== (c.keySha256 === undefined), { message: "give exactly one of key or keySha256" })
+  .refine((c) => c.router || c.scopes.length > 0, {
+    path: ["scopes"],
+    message: "give at least one scope (only a router client may have none)",
+  });
 
 /** Fields every provider entry has. */
 export const providerBaseSchema = z.object({
@@ -166,6 +175,19 @@ export const providerBaseSchema = z.object({
 
 export type ProviderBaseConfig = z.infer<typeof providerBaseSchema>;
 
+/** Names of address ranges that Fastify's trustProxy (proxy-addr) knows. */
+const PROXY_RANGE_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+/** Whether a `server.trustedProxies` entry is an IP address, a CIDR range or a named range. */
+function isProxyAddress(value: string): boolean {
+  if (PROXY_RANGE_NAMES.has(value)) return true;
+  const [address = "", prefix, ...rest] = value.split("/");
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
 function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat("en", { timeZone: zone });
@@ -187,7 +209,7 @@ export const configSchema = z
           .boolean()
           .default(true)
           .describe(
-            "Allow schema introspection; when off, `_service { sdl }` (the subgraph SDL) is answered to router clients (clients[].router) only.",
+            "Allow schema introspection (of the public schema; a router client's, of the subgraph schema). `_service { sdl }` is in router clients' schema only, whatever this says.",
           ),
         requestDeadlineMs: z
           .number()
@@ -259,6 +281,13 @@ export const configSchema = z
           .optional()
           .describe(
             "HMAC key that signs cursors (use an environment variable reference); replicas behind one endpoint must share it. Absent: a random key per start, and cursors do not survive a restart.",
+          ),
+        trustedProxies: z
+          .array(z.string().refine(isProxyAddress, "an IP address, a CIDR range such as 10.0.0.0/8, or loopback, linklocal or uniquelocal"))
+          .max(1000)
+          .default([])
+          .describe(
+            "Proxies and federation routers in front (IP addresses, CIDR ranges, or loopback / linklocal / uniquelocal): for a request from one of them, the client's address is the last one X-Forwarded-For names that is not itself trusted (Fastify's trustProxy), and failed-auth limiting counts by it. Empty (default): the TCP peer's address.",
           ),
         authFailures: z
           .object({

@@ -14,30 +14,49 @@ import { type StartedEmulator, startEmulators } from "./demo-providers.ts";
 export interface RunningDemo {
   url: string;
   key: string;
+  /** The key of the demo's router client, for a federation gateway in front (examples/federation). */
+  routerKey: string;
   config: OrdergraphConfig;
   emulators: StartedEmulator[];
   server: OrdergraphServer;
   close(): Promise<void>;
 }
 
-/** Starts the demo; `key` defaults to ORDERGRAPH_DEMO_KEY or a random key. */
+/**
+ * Starts the demo; `key` defaults to ORDERGRAPH_DEMO_KEY or a random key, `routerKey` (a router client's, for
+ * examples/federation) to ORDERGRAPH_DEMO_ROUTER_KEY or a random key.
+ */
 export async function startDemo(
-  options: { host?: string; port?: number; key?: string; logger?: boolean; onProgress?: (line: string) => void } = {},
+  options: { host?: string; port?: number; key?: string; routerKey?: string; logger?: boolean; onProgress?: (line: string) => void } = {},
 ): Promise<RunningDemo> {
   const progress = options.onProgress ?? (() => {});
   const key = options.key ?? process.env.ORDERGRAPH_DEMO_KEY ?? `demo-${randomBytes(18).toString("base64url")}`;
+  const routerKey = options.routerKey ?? process.env.ORDERGRAPH_DEMO_ROUTER_KEY ?? `demo-router-${randomBytes(18).toString("base64url")}`;
   progress("starting provider emulators…");
   const emulators = await startEmulators({ host: "127.0.0.1" });
   try {
     const config = parseConfig(
       JSON.stringify({
-        server: { host: options.host ?? "127.0.0.1", port: options.port ?? 4000 },
-        clients: [{ name: "demo", key, scopes: ["orders:read", "orders:write", "pii:read"] }],
+        // A federation gateway in front (examples/federation) runs on this machine: it forwards its clients' addresses.
+        server: { host: options.host ?? "127.0.0.1", port: options.port ?? 4000, trustedProxies: ["loopback"] },
+        clients: [
+          { name: "demo", key, scopes: ["orders:read", "orders:write", "pii:read"] },
+          { name: "demo-router", key: routerKey, scopes: [], router: true },
+        ],
         providers: emulators.map((e) => e.entry),
       }),
       {},
     );
     progress(`emulators ready: ${emulators.map((e) => e.kind).join(", ")}; starting ordergraph…`);
+    const budgets = config.providers.flatMap(({ id, resilience: { rateLimit } }) =>
+      rateLimit ? [`${id} ${rateLimit.calls} calls per ${rateLimit.perMs / 1000} s`] : [],
+    );
+    if (budgets.length) {
+      progress(
+        `rate budgets raised for the demo, so that paging through every order at any page size completes: ${budgets.join(", ")} ` +
+          "(a provider entry of your own keeps its kind's default, e.g. emnify's 100 calls per 5 minutes)",
+      );
+    }
     const services = await createServices(config);
     const server = await buildServer({
       config,
@@ -51,6 +70,7 @@ export async function startDemo(
     return {
       url: address,
       key,
+      routerKey,
       config,
       emulators,
       server,

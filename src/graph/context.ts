@@ -18,8 +18,9 @@ export interface ClientIdentity {
   /** Provider ids the client may use; null for all. */
   providers: ReadonlySet<string> | null;
   /**
-   * A federation router's key (`clients[].router`): what only a router needs
-   * goes by this flag, e.g. `_service { sdl }` when introspection is off.
+   * A federation router's key (`clients[].router`), or an end user a router
+   * acts for: such a request is served the federation subgraph schema
+   * (`_service`, `_entities`); every other, the public schema.
    */
   router: boolean;
   /** Most representations one `_entities` field may name (`clients[].maxEntities`). */

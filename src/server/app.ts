@@ -1,5 +1,6 @@
 /**
- * The HTTP server: Fastify with Apollo Server on /graphql (GET and POST),
+ * The HTTP server: Fastify with Apollo Server on /graphql (GET and POST; one
+ * Apollo Server for the public schema, one for routers' subgraph schema),
  * GraphiQL on /graphiql, /healthz and /readyz, client auth, and the
  * `extensions.upstream` figures on every response.
  */
@@ -8,6 +9,7 @@ import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/di
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from "@as-integrations/fastify";
 import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import type { GraphQLSchema } from "graphql";
 import type { OrdergraphConfig } from "../config/config.schema.ts";
 import { createCursorKey } from "../engine/cursor.ts";
 import { createGraphContext, type GraphContext } from "../graph/context.ts";
@@ -27,8 +29,8 @@ import { fastifyLogOptions, type Logger, logUpstreamCalls, operationLogPlugin, r
 import { createServerMetrics } from "./metrics.ts";
 import { createQueryLimits } from "./query-limits.ts";
 import { RequestCall } from "./request-call.ts";
-import { routerOnlyFieldsPlugin } from "./router-access.ts";
-import { buildApiSchema } from "./schema.ts";
+import { requestErrorPlugin, statusFor } from "./response-status.ts";
+import { buildServedSchemas } from "./schema.ts";
 
 /** What the server is built from. */
 export interface ServerOptions {
@@ -90,6 +92,16 @@ function graphqlHeaders(_request: FastifyRequest, reply: FastifyReply, done: () 
   done();
 }
 
+/**
+ * Headers that make a request safe from CSRF for Apollo's check: a browser
+ * sends none of them cross-site without a CORS preflight (which ordergraph
+ * does not grant). `authorization` is ours: every request that reaches Apollo
+ * carries the client's key in it (the auth guard refuses any other), so a GET
+ * with the key runs as it is (urql's default); a simple request without these
+ * headers would still be refused, were any to get past the guard.
+ */
+export const CSRF_REQUEST_HEADERS = ["authorization", "x-apollo-operation-name", "apollo-require-preflight"] as const;
+
 /** How often Node looks for connections past their header or body timeout (its default, 30 s, would let them overstay by that much). */
 const TIMEOUT_CHECK_MS = 1000;
 
@@ -118,12 +130,20 @@ function connectionOptions(server: OrdergraphConfig["server"]) {
 export async function buildServer(options: ServerOptions): Promise<OrdergraphServer> {
   const { config } = options;
   const logger = serverLogger(options.logger, config.server.logLevel);
+  if (config.clients.some((c) => c.router) && config.server.trustedProxies.length === 0) {
+    // Failed-auth limiting then counts every end user behind a router as the router's one address.
+    logger.warn(
+      "router clients are configured but server.trustedProxies is empty: the end users a router acts for share its address for failed-auth limiting",
+    );
+  }
   // Closing drops idle keep-alive connections and lets requests in flight finish (see close()).
   const app = Fastify({
     ...fastifyLogOptions(logger, config.observability.metrics.enabled ? config.observability.metrics.path : undefined),
     ...connectionOptions(config.server),
     bodyLimit: 1024 * 1024,
     forceCloseConnections: "idle",
+    // From a trusted proxy or router, request.ip is the client's address it forwarded (X-Forwarded-For).
+    trustProxy: config.server.trustedProxies.length > 0 ? [...config.server.trustedProxies] : false,
   });
   registerRequestLogging(app);
   app.decorateRequest("client", null);
@@ -155,71 +175,94 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
   const unsubscribe = hub ? [metrics?.observer, tracing?.observer].flatMap((o) => (o ? [hub.add(o)] : [])) : [];
   if (hub) unsubscribe.push(logUpstreamCalls(logger, hub));
 
-  const apollo = new ApolloServer<GraphContext>({
-    gateway: compiledExecution(
-      buildApiSchema(
-        createResolvers(
-          options.definitions.map((d) => d.orderType),
-          typeNameByKind,
-        ),
-        options.definitions,
-      ),
+  // The request each operation's call was made for (Apollo hands plugins a copy of the context, whose `call` is the
+  // request's own), and the requests whose answer is a request error: its status depends on the media type, which
+  // Apollo chooses after the plugins have run.
+  const requestOfCall = new WeakMap<object, FastifyRequest>();
+  const requestErrors = new WeakSet<FastifyRequest>();
+  // Every plugin keeps its per-request state in the listener it returns, so both servers share them.
+  const plugins: ApolloServerPlugin<GraphContext>[] = [
+    // ordergraph sets no cache hints; the default cache-control plugin would still hook every field.
+    ApolloServerPluginCacheControlDisabled(),
+    upstreamPlugin(config.server.exposeUpstreamFigures),
+    requestErrorPlugin<GraphContext>((context) => {
+      const request = requestOfCall.get(context.call);
+      if (request) requestErrors.add(request);
+    }),
+    // Before the log and metrics plugins, so that they see what a partial answer lacks.
+    partialErrorsPlugin<GraphContext>(),
+    // Apollo runs every plugin's didResolveOperation at once: the cost plugin skips what this one refuses.
+    operationResolutionPlugin,
+    // Before the cost plugin: a refused filter is answered as such, whatever it would cost.
+    filterGuardPlugin(),
+    ...limits.plugins,
+    operationLogPlugin(logger),
+    ...(metrics ? [metrics.plugin] : []),
+    ...(tracing ? [tracing.plugin] : []),
+  ];
+  const schemas = buildServedSchemas(
+    createResolvers(
+      options.definitions.map((d) => d.orderType),
+      typeNameByKind,
     ),
-    formatError,
-    includeStacktraceInErrorResponses: false,
-    logger: logger.child({ component: "apollo" }),
-    validationRules: limits.validationRules,
-    parseOptions: limits.parseOptions,
-    hideSchemaDetailsFromClientErrors: limits.hideSchemaDetailsFromClientErrors,
-    introspection: config.server.introspection,
-    csrfPrevention: true,
-    // The CLI owns the signals and closes everything in order; Apollo's own handler would race it.
-    stopOnTerminationSignals: false,
-    plugins: [
-      fastifyApolloDrainPlugin(app),
-      // ordergraph sets no cache hints; the default cache-control plugin would still hook every field.
-      ApolloServerPluginCacheControlDisabled(),
-      upstreamPlugin(config.server.exposeUpstreamFigures),
-      // Before the log and metrics plugins, so that they see what a partial answer lacks.
-      partialErrorsPlugin<GraphContext>(),
-      // Apollo runs every plugin's didResolveOperation at once: the cost plugin skips what this one refuses.
-      operationResolutionPlugin,
-      // Before the cost plugin: a refused filter is answered as such, whatever it would cost.
-      filterGuardPlugin(),
-      ...limits.plugins,
-      // The subgraph SDL is the whole schema: without introspection, only a router may read it.
-      ...(config.server.introspection ? [] : [routerOnlyFieldsPlugin(new Set(["_service"]), "introspection is off")]),
-      operationLogPlugin(logger),
-      ...(metrics ? [metrics.plugin] : []),
-      ...(tracing ? [tracing.plugin] : []),
-    ],
-  });
-  await apollo.start();
+    options.definitions,
+  );
+  // Apollo Server runs one schema, so each schema has a server of its own (with its own parsed-document cache):
+  // the public API for every client, the federation subgraph for routers (clients[].router). Which one answers
+  // is decided per request by the client the key names, a field read; nothing about a schema is done per request.
+  const serverFor = (schema: GraphQLSchema, own: ApolloServerPlugin<GraphContext>[]) =>
+    new ApolloServer<GraphContext>({
+      gateway: compiledExecution(schema),
+      formatError,
+      includeStacktraceInErrorResponses: false,
+      logger: logger.child({ component: "apollo" }),
+      validationRules: limits.validationRules,
+      parseOptions: limits.parseOptions,
+      hideSchemaDetailsFromClientErrors: limits.hideSchemaDetailsFromClientErrors,
+      introspection: config.server.introspection,
+      csrfPrevention: { requestHeaders: [...CSRF_REQUEST_HEADERS] },
+      // The CLI owns the signals and closes everything in order; Apollo's own handler would race it.
+      stopOnTerminationSignals: false,
+      plugins: [...own, ...plugins],
+    });
+  // The public server drains Fastify on stop (the router server's requests included).
+  const publicApollo = serverFor(schemas.public, [fastifyApolloDrainPlugin(app)]);
+  const routerApollo = serverFor(schemas.router, []);
+  await Promise.all([publicApollo.start(), routerApollo.start()]);
 
   // Without a configured secret, a key of this process's own: its cursors fail on any other (see docs/operations.md).
   const engineLimits = { ...config.engine, cursorKey: createCursorKey(config.server.cursorSecret) };
   const authGuard = createAuthGuard(keys, new AuthFailureLimiter(config.server.authFailures));
-  const handler = fastifyApolloHandler(apollo, {
-    context: async (request) => {
+  const handlerOptions = {
+    context: async (request: FastifyRequest) => {
       const client = request.client;
       if (!client) throw new Error("unreachable: auth is checked before the handler");
+      // The request's deadline bounds every upstream call and retry made for it.
+      const call = new RequestCall(String(request.id), config.server.requestDeadlineMs, budgetHolders.get(client.name));
+      requestOfCall.set(call, request);
       return createGraphContext({
         client,
         connectors,
-        // The request's deadline bounds every upstream call and retry made for it.
-        call: new RequestCall(String(request.id), config.server.requestDeadlineMs, budgetHolders.get(client.name)),
+        call,
         limits: engineLimits,
         writes,
         onBatch: metrics?.onBatch,
       });
     },
-  });
+  };
+  const publicHandler = fastifyApolloHandler(publicApollo, handlerOptions);
+  const routerHandler = fastifyApolloHandler(routerApollo, handlerOptions);
   app.route({
     url: "/graphql",
     method: ["GET", "POST", "OPTIONS"],
     // Both run on the headers alone, before the body is read: refusals carry the headers too.
     onRequest: [graphqlHeaders, authGuard],
-    handler,
+    async handler(request, reply) {
+      // OPTIONS (no client) is answered by the public server.
+      const body = await (request.client?.router ? routerHandler : publicHandler).call(this, request, reply);
+      if (requestErrors.has(request)) reply.code(statusFor(reply.statusCode, reply.getHeader("content-type"), true));
+      return body;
+    },
   });
 
   // The page is the same for every request, and so is its CSP (which holds its inline script's hash).
@@ -274,7 +317,8 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
       // rather than waiting for the 10 s.
       const sweep = setInterval(() => app.server.closeIdleConnections(), 25);
       try {
-        await apollo.stop();
+        await publicApollo.stop();
+        await routerApollo.stop();
       } finally {
         clearInterval(sweep);
         // Only now: the requests answered while draining still log, count and trace their upstream calls.

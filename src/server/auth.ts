@@ -7,6 +7,7 @@ import { hash, timingSafeEqual } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ClientConfig, Scope } from "../config/config.schema.ts";
 import type { ClientIdentity } from "../graph/context.ts";
+import { FORWARDED_AUTHORIZATION, RouterIdentities } from "./router-access.ts";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -165,10 +166,23 @@ function refuse(request: FastifyRequest, reply: FastifyReply, status: number, bo
  * (CORS preflight) passes without a key.
  * Only a key that was sent and is wrong counts as a failure: a missing header
  * guesses nothing, and a browser opening the URL should not lock anyone out.
+ * The address is `request.ip`: the TCP peer's, or the client's that a trusted
+ * proxy (`server.trustedProxies`) forwarded in X-Forwarded-For.
+ * A router client may pass an end user's key on in X-Forwarded-Authorization
+ * (router-access.ts): it is checked (and counted when wrong) like any key,
+ * and the request acts as that user; any other client sending it is refused.
  * The client it finds is kept as `request.client` (the server must call
  * `app.decorateRequest("client", null)`), so the key is hashed once per request.
  */
 export function createAuthGuard(keys: ClientKeys, limiter: AuthFailureLimiter) {
+  const routers = new RouterIdentities();
+  /** Refuses a request whose key (or the end user's key a router forwarded) is missing or wrong. */
+  const unauthenticated = (request: FastifyRequest, reply: FastifyReply, message: string, reason: string, counted: boolean) => {
+    if (counted) limiter.recordFailure(request.ip);
+    request.log[counted ? "warn" : "info"]({ remoteAddress: request.ip, reason }, "authentication failed");
+    reply.header("www-authenticate", `Bearer realm="ordergraph"`);
+    refuse(request, reply, 401, errorBody(message, { code: "UNAUTHENTICATED" }, request.id));
+  };
   // A callback hook (an async one costs every request a promise): `done` lets the request on; a refusal answers instead.
   return (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
     if (request.method === "OPTIONS") {
@@ -192,22 +206,51 @@ export function createAuthGuard(keys: ClientKeys, limiter: AuthFailureLimiter) {
       return;
     }
     const header = request.headers.authorization;
-    request.client = keys.authenticate(header);
-    if (request.client) {
+    const caller = keys.authenticate(header);
+    if (!caller) {
+      unauthenticated(
+        request,
+        reply,
+        "missing or invalid client key: send Authorization: Bearer <key>",
+        header === undefined ? "missing key" : "invalid key",
+        header !== undefined,
+      );
+      return;
+    }
+    const forwarded = request.headers[FORWARDED_AUTHORIZATION];
+    // An empty value is no value: a router that forwards whatever the end user sent may have nothing to forward.
+    if (forwarded === undefined || forwarded === "") {
+      request.client = caller;
       done();
       return;
     }
-    if (header !== undefined) limiter.recordFailure(request.ip);
-    request.log[header === undefined ? "info" : "warn"](
-      { remoteAddress: request.ip, reason: header === undefined ? "missing key" : "invalid key" },
-      "authentication failed",
-    );
-    reply.header("www-authenticate", `Bearer realm="ordergraph"`);
-    refuse(
-      request,
-      reply,
-      401,
-      errorBody("missing or invalid client key: send Authorization: Bearer <key>", { code: "UNAUTHENTICATED" }, request.id),
-    );
+    if (!caller.router) {
+      request.log.warn({ remoteAddress: request.ip, client: caller.name }, "end-user key forwarded by a client that is not a router");
+      refuse(
+        request,
+        reply,
+        403,
+        errorBody(
+          "only a router client (clients[].router) may act for an end user with X-Forwarded-Authorization",
+          { code: "FORBIDDEN" },
+          request.id,
+        ),
+      );
+      return;
+    }
+    // One value: a repeated header (Node joins it with ", ") names no one key.
+    const user = typeof forwarded === "string" ? keys.authenticate(forwarded) : null;
+    if (!user) {
+      unauthenticated(
+        request,
+        reply,
+        "invalid end-user key forwarded by the router: X-Forwarded-Authorization must hold the user's Bearer <key>",
+        "invalid forwarded key",
+        true,
+      );
+      return;
+    }
+    request.client = routers.actingFor(caller, user);
+    done();
   };
 }

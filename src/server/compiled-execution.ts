@@ -58,9 +58,11 @@ const TRACE_HEADER = "apollo-federation-include-trace";
 
 /**
  * Refuses, before any plugin estimates or any resolver runs, an operation the
- * executor cannot run: an `operationName` the document does not hold, a
- * document of several operations without one, and subscriptions (ordergraph
- * serves none). These are the client's mistakes, so BAD_USER_INPUT with 400.
+ * executor cannot run: an `operationName` the document does not hold and a
+ * document of several operations without one (Apollo's
+ * OPERATION_RESOLUTION_FAILURE), and subscriptions (NOT_SUPPORTED: ordergraph
+ * serves none). Request errors: 400, or 200 to a client that accepts only
+ * `application/json` (response-status.ts).
  */
 export const operationResolutionPlugin: ApolloServerPlugin = {
   async requestDidStart() {
@@ -72,6 +74,7 @@ export const operationResolutionPlugin: ApolloServerPlugin = {
 const operationResolution: GraphQLRequestListener<BaseContext> = {
   async didResolveOperation({ operation, request, response }) {
     let message: string | undefined;
+    let code = "OPERATION_RESOLUTION_FAILURE";
     if (!operation) {
       // An empty name is a name too: graphql-js finds no operation called "".
       message =
@@ -80,11 +83,12 @@ const operationResolution: GraphQLRequestListener<BaseContext> = {
           : "Must provide operation name if query contains multiple operations.";
     } else if (operation.operation === "subscription") {
       message = "Subscriptions are not supported: ordergraph serves queries and mutations.";
+      code = "NOT_SUPPORTED";
     }
     if (!message) return;
     // Set here too: Apollo drops the error's own status hint when it re-wraps an error of another graphql copy.
     response.http.status = 400;
-    throw new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT", http: { status: 400 } } });
+    throw new GraphQLError(message, { extensions: { code, http: { status: 400 } } });
   },
 };
 

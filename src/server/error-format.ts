@@ -8,6 +8,7 @@ import { NotSupportedError, ScanLimitError, UserInputError } from "../engine/eng
 import { UpstreamError, upstreamExtensions } from "../providers/core/upstream-error.ts";
 import { queryLimitAnswer } from "./query-limits.ts";
 
+/** Codes answered as they are: ours, and Apollo's standard codes of request faults (clients know those). */
 const KNOWN_CODES = new Set([
   "UNAUTHENTICATED",
   "FORBIDDEN",
@@ -20,19 +21,15 @@ const KNOWN_CODES = new Set([
   "PROVIDER_ERROR",
   "UPSTREAM_INVALID_RESPONSE",
   "QUERY_TOO_COMPLEX",
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "BAD_REQUEST",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+  "OPERATION_RESOLUTION_FAILURE",
 ]);
 
-/** Apollo's codes for parse/validation failures, mapped to ours. */
-const APOLLO_CODES: Record<string, string> = {
-  GRAPHQL_PARSE_FAILED: "BAD_USER_INPUT",
-  GRAPHQL_VALIDATION_FAILED: "BAD_USER_INPUT",
-  BAD_REQUEST: "BAD_USER_INPUT",
-  PERSISTED_QUERY_NOT_FOUND: "BAD_USER_INPUT",
-  PERSISTED_QUERY_NOT_SUPPORTED: "BAD_USER_INPUT",
-  OPERATION_RESOLUTION_FAILURE: "BAD_USER_INPUT",
-};
-
-/** Apollo's formatError: maps our error classes, keeps known codes, masks the rest. */
+/** Apollo's formatError: maps our error classes, keeps known codes (Apollo's standard ones too), masks the rest. */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
@@ -60,8 +57,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
     return { ...base, extensions };
   }
-  if (APOLLO_CODES[code]) return { ...base, extensions: { code: APOLLO_CODES[code] } };
-  // A variable of the wrong type and similar input problems come as plain GraphQLErrors without a path.
-  if (original instanceof GraphQLError && !formatted.path && code === "") return { ...base, extensions: { code: "BAD_USER_INPUT" } };
+  // Apollo's own refusals of a request's parameters (a persisted query whose hash does not match it, an unknown
+  // persisted-query version) are plain GraphQLErrors of no code, cause or path: the request is at fault.
+  if (original instanceof GraphQLError && !original.path && !original.originalError && original.extensions.code === undefined) {
+    return { ...base, extensions: { code: "BAD_REQUEST" } };
+  }
   return { ...base, message: "internal error", extensions: { code: "INTERNAL_SERVER_ERROR" } };
 }

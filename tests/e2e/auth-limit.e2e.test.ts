@@ -75,6 +75,48 @@ describe("failed-auth limiting", () => {
   });
 });
 
+describe("failed-auth limiting with a trusted proxy (server.trustedProxies)", () => {
+  let proxied: TestServer;
+  const untrusted = new Agent({ localAddress: "127.0.0.3" });
+
+  beforeAll(async () => {
+    proxied = await startTestServer({
+      definitions: [csCartDefinition],
+      providers: [csCartEntry(emulator)],
+      server: { authFailures: { max: MAX, windowMs: 60_000 }, trustedProxies: ["127.0.0.1"] },
+    });
+  });
+
+  afterAll(async () => {
+    await proxied?.close();
+    await untrusted.close();
+  });
+
+  const send = async (authorization: string, forwardedFor: string, dispatcher?: Agent) => {
+    const response = await fetch(`${proxied.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization, "x-forwarded-for": forwardedFor },
+      body: JSON.stringify({ query: "{ providers { id } }" }),
+      ...(dispatcher ? { dispatcher } : {}),
+    } as RequestInit);
+    await response.body?.cancel();
+    return response.status;
+  };
+
+  it("counts a request from the proxy by the client address it forwarded", async () => {
+    for (let i = 0; i < MAX; i++) expect(await send(`Bearer wrong-${i}-0123456789`, "203.0.113.7")).toBe(401);
+    expect(await send(`Bearer ${ADMIN_KEY}`, "203.0.113.7")).toBe(429);
+    // The proxy itself and its other clients are not locked out; an address spoofed before the proxy's is ignored.
+    expect(await send(`Bearer ${ADMIN_KEY}`, "203.0.113.8")).toBe(200);
+    expect(await send(`Bearer ${ADMIN_KEY}`, "203.0.113.7, 203.0.113.9")).toBe(200);
+  });
+
+  it("ignores X-Forwarded-For from an address it does not trust: a client cannot dodge the limit with it", async () => {
+    for (let i = 0; i < MAX; i++) expect(await send(`Bearer wrong-${i}-0123456789`, `198.51.100.${i}`, untrusted)).toBe(401);
+    expect(await send(`Bearer ${ADMIN_KEY}`, "198.51.100.200", untrusted)).toBe(429);
+  });
+});
+
 describe("AuthFailureLimiter", () => {
   it("counts per address and ends the lock-out with the window", () => {
     let now = 0;

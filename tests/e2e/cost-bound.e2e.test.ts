@@ -21,6 +21,8 @@ const CS = "shop-cscart";
 const AP = "billing-activeplatform";
 const DJ = "shop-djangoshop";
 const LIMITED_KEY = "test-limited-key-0123456789";
+/** A federation router's key: only a router client is served `_entities`. */
+const ROUTER_KEY = "test-router-key-0123456789";
 
 let emulators: StartedEmulator[];
 /** Order and customer ids per provider, newest first. */
@@ -40,8 +42,9 @@ function start(): Promise<TestServer> {
   return startTestServer({
     providers: emulators.map((e) => testEntry(e)),
     clients: [
-      { name: "admin", key: ADMIN_KEY, scopes: ["orders:read", "orders:write", "pii:read"], maxEntities: 1000 },
+      { name: "admin", key: ADMIN_KEY, scopes: ["orders:read", "orders:write", "pii:read"] },
       { name: "limited", key: LIMITED_KEY, scopes: ["orders:read"], providers: [CS, IT] },
+      { name: "router", key: ROUTER_KEY, scopes: ["orders:read"], router: true, maxEntities: 1000 },
     ],
   });
 }
@@ -174,6 +177,7 @@ const CASES: Case[] = [
         ...everywhere((p) => customers(p, 2)).map((id) => ({ __typename: "Customer", id })),
       ],
     }),
+    key: ROUTER_KEY,
   },
   {
     name: "aliases of several shapes",

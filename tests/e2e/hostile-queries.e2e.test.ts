@@ -14,7 +14,14 @@ import { csCartDefinition } from "../../src/providers/cscart/cscart.definition.t
 import { CALL_COST, LIST_ESTIMATE } from "../../src/server/query-cost.ts";
 import { ADMIN_KEY, csCartEntry, startTestServer, type TestServer } from "../helpers/test-server.ts";
 
+// Refusals are request errors: 4xx for a client that accepts the spec's media type (a client that accepts only
+// application/json gets them with 200, see tests/e2e/response-status.e2e.test.ts).
+const GRAPHQL_RESPONSE = "application/graphql-response+json";
+
 const ROUTER_KEY = "test-router-key-0123456789";
+/** A router client with the default _entities cap and no scopes of its own: it acts for the admin below. */
+const GATEWAY_KEY = "test-gateway-key-0123456789";
+const AS_ADMIN = { "x-forwarded-authorization": `Bearer ${ADMIN_KEY}` };
 /** The defaults of server.limits.maxCost and clients[].maxEntities. */
 const MAX_COST = 50_000;
 const MAX_ENTITIES = 250;
@@ -34,10 +41,15 @@ interface Answer {
   };
 }
 
-async function post(query: string, variables?: Record<string, unknown>, key = ADMIN_KEY): Promise<Answer> {
+async function post(
+  query: string,
+  variables?: Record<string, unknown>,
+  key = ADMIN_KEY,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const response = await fetch(`${server.url}/graphql`, {
     method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+    headers: { "content-type": "application/json", accept: GRAPHQL_RESPONSE, authorization: `Bearer ${key}`, ...headers },
     body: JSON.stringify({ query, variables }),
   });
   return { status: response.status, body: (await response.json()) as Answer["body"] };
@@ -50,8 +62,9 @@ beforeAll(async () => {
     providers: [csCartEntry(emulator)],
     clients: [
       { name: "admin", key: ADMIN_KEY, scopes: ["orders:read", "orders:write", "pii:read"] },
-      // The key a federation router forwards: its plans send one representation per referenced order.
-      { name: "router", key: ROUTER_KEY, scopes: ["orders:read"], maxEntities: 2000 },
+      // A federation router whose plans send one representation per referenced order.
+      { name: "router", key: ROUTER_KEY, scopes: ["orders:read"], maxEntities: 2000, router: true },
+      { name: "gateway", key: GATEWAY_KEY, scopes: [], router: true },
     ],
   });
 });
@@ -144,18 +157,18 @@ describe("federation references", () => {
 
   it("refuses 2,000 representations before any upstream call", async () => {
     const mark = emulator.requests.length;
-    const answer = await post(query, { r: representations(2000) });
+    const answer = await post(query, { r: representations(2000) }, GATEWAY_KEY, AS_ADMIN);
     expectRefused(answer, { rule: "maxEntities", limit: MAX_ENTITIES, actual: 2000 });
     expect(emulator.requests.length).toBe(mark);
   });
 
   it("answers up to the cap, each representation priced at a call whatever is selected", async () => {
-    const answer = await post(query, { r: representations(MAX_ENTITIES) });
+    const answer = await post(query, { r: representations(MAX_ENTITIES) }, GATEWAY_KEY, AS_ADMIN);
     expect(answer.body.errors).toBeUndefined();
     expect((answer.body.data as { _entities: unknown[] })._entities).toHaveLength(MAX_ENTITIES);
     expect(answer.body.extensions?.cost?.upstreamCalls).toBe(MAX_ENTITIES);
     expect(answer.body.extensions?.upstream?.calls).toBeLessThanOrEqual(MAX_ENTITIES);
-    const refusal = await post(query, { r: representations(MAX_ENTITIES + 1) });
+    const refusal = await post(query, { r: representations(MAX_ENTITIES + 1) }, GATEWAY_KEY, AS_ADMIN);
     expectRefused(refusal, { rule: "maxEntities", limit: MAX_ENTITIES, actual: MAX_ENTITIES + 1 });
   });
 
@@ -177,6 +190,10 @@ describe("federation references", () => {
     expect(answer.body.extensions?.cost?.upstreamCalls).toBe(600);
     const refusal = await post(query, { r: representations(2001) }, ROUTER_KEY);
     expectRefused(refusal, { rule: "maxEntities", limit: 2000, actual: 2001 });
+    // The router's cap holds for the client it acts for, whose own cap is the default.
+    const forClient = await post(query, { r: [...known, ...unknown] }, ROUTER_KEY, AS_ADMIN);
+    expect(forClient.body.errors).toBeUndefined();
+    expect((forClient.body.data as { _entities: unknown[] })._entities).toHaveLength(600);
   });
 });
 

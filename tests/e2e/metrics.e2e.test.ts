@@ -199,16 +199,16 @@ describe("/metrics", () => {
     const anonymous = await post({ query: "{ providers { id } }" });
     expect(anonymous.errors).toBeUndefined();
     const broken = await post({ query: "query Broken { providers { id ", operationName: "Broken" });
-    expect(broken.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(broken.errors?.[0]?.extensions?.code).toBe("GRAPHQL_PARSE_FAILED");
     const invalid = await post({ query: "query Invalid { noSuchField }" });
-    expect(invalid.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(invalid.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
     const after = (await scrape()).samples;
     const delta = (labels: Record<string, string>) =>
       total(after, "ordergraph_graphql_requests_total", labels) - total(before, "ordergraph_graphql_requests_total", labels);
     expect(delta({ type: "query", operation: "anonymous", outcome: "ok" })).toBe(1);
-    expect(delta({ type: "unknown", operation: "unknown", outcome: "BAD_USER_INPUT" })).toBe(1);
+    expect(delta({ type: "unknown", operation: "unknown", outcome: "GRAPHQL_PARSE_FAILED" })).toBe(1);
     // A document that parses but fails validation still has its name.
-    expect(delta({ type: "query", operation: "Invalid", outcome: "BAD_USER_INPUT" })).toBe(1);
+    expect(delta({ type: "query", operation: "Invalid", outcome: "GRAPHQL_VALIDATION_FAILED" })).toBe(1);
     expect(after.some((s) => s.labels.operation === "Broken")).toBe(false);
   });
 

@@ -12,6 +12,10 @@ import { CustomerOrderCountDocument, type OrderFilter, OrdersCountDocument } fro
 import { encodeGlobalId } from "../../src/graph/global-id.ts";
 import { ADMIN_KEY, READER_KEY, startTestServer, type TestServer, testEntry } from "../helpers/test-server.ts";
 
+// Refusals are request errors: 4xx for a client that accepts the spec's media type (a client that accepts only
+// application/json gets them with 200, see tests/e2e/response-status.e2e.test.ts).
+const GRAPHQL_RESPONSE = "application/graphql-response+json";
+
 let emulators: StartedEmulator[];
 let server: TestServer;
 /** A registered CS-Cart customer: their e-mail, last name and customer id. */
@@ -38,7 +42,7 @@ const upstreamRequests = () => emulators.reduce((sum, e) => sum + e.server.reque
 async function post(query: string, variables: Record<string, unknown>, key: string) {
   const response = await fetch(`${server.url}/graphql`, {
     method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+    headers: { "content-type": "application/json", accept: GRAPHQL_RESPONSE, authorization: `Bearer ${key}` },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await response.json()) as { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };

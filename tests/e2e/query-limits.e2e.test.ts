@@ -11,6 +11,10 @@ import { encodeGlobalId } from "../../src/graph/global-id.ts";
 import { CALL_COST, LIST_ESTIMATE } from "../../src/server/query-cost.ts";
 import { ADMIN_KEY, csCartEntry, startTestServer, type TestServer } from "../helpers/test-server.ts";
 
+// Refusals are request errors: 4xx for a client that accepts the spec's media type (a client that accepts only
+// application/json gets them with 200, see tests/e2e/response-status.e2e.test.ts).
+const GRAPHQL_RESPONSE = "application/graphql-response+json";
+
 const LIMITS = { maxDepth: 6, maxAliases: 3, maxDirectives: 3, maxTokens: 200, maxCost: 1000 };
 const DEFAULT_PAGE_SIZE = 20;
 /** The default engine.scanLimit. */
@@ -35,7 +39,7 @@ interface Answer {
 async function post(target: TestServer, query: string, variables?: Record<string, unknown>, operationName?: string): Promise<Answer> {
   const response = await fetch(`${target.url}/graphql`, {
     method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_KEY}` },
+    headers: { "content-type": "application/json", accept: GRAPHQL_RESPONSE, authorization: `Bearer ${ADMIN_KEY}` },
     body: JSON.stringify({ query, variables, operationName }),
   });
   return { status: response.status, body: (await response.json()) as Answer["body"] };
@@ -196,14 +200,14 @@ describe("cost", () => {
 
 describe("operation resolution", () => {
   /** Refused as the client's mistake, before any upstream call and without any cost estimate. */
-  async function unresolved(query: string, operationName: string | undefined, message: RegExp) {
+  async function unresolved(query: string, operationName: string | undefined, message: RegExp, code = "OPERATION_RESOLUTION_FAILURE") {
     const mark = emulator.requests.length;
     const answer = await post(server, query, undefined, operationName);
     expect(emulator.requests.length).toBe(mark);
     expect(answer.status).toBe(400);
     expect(answer.body.data).toBeUndefined();
     expect(answer.body.errors).toHaveLength(1);
-    expect(answer.body.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(answer.body.errors?.[0]?.extensions?.code).toBe(code);
     expect(answer.body.errors?.[0]?.message).toMatch(message);
     expect(answer.body.extensions?.cost).toBeUndefined();
   }
@@ -232,7 +236,7 @@ describe("operation resolution", () => {
   });
 
   it("refuses a subscription as unsupported input, not as an internal error", async () => {
-    await unresolved("subscription { orders { totalCount } }", undefined, /subscription/i);
+    await unresolved("subscription { orders { totalCount } }", undefined, /subscription/i, "NOT_SUPPORTED");
   });
 
   it("runs the named operation of several", async () => {
@@ -252,7 +256,7 @@ describe("field suggestions", () => {
     const field = await post(production, "{ ordrs(first: 1) { totalCount } }");
     expect(field.status).toBe(400);
     expect(field.body.errors?.[0]?.message).toBe('Cannot query field "ordrs" on type "Query".');
-    expect(field.body.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(field.body.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
     const variable = await post(production, "query ($s: [OrderStatus!]) { orders(first: 1, filter: { status: $s }) { totalCount } }", {
       s: ["SHIPED"],
     });

@@ -92,10 +92,16 @@ describe("server", () => {
     expect(body.extensions.upstream.calls).toBe(0);
   });
 
-  it("refuses a GET without a preflight header (CSRF prevention)", async () => {
+  // Deliberately changed by issue 24: a GET that carries the key needs no preflight header (a browser cannot send
+  // Authorization cross-site without a CORS preflight); one without the key is still refused before it runs.
+  it("runs a GET with the key and no preflight header, and refuses one without the key", async () => {
     const query = encodeURIComponent("{ providers { id } }");
     const response = await fetch(`${server.url}/graphql?query=${query}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
-    expect(response.status).toBe(400);
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { data: unknown }).data).toEqual({ providers: [{ id: PROVIDER }] });
+    const keyless = await fetch(`${server.url}/graphql?query=${query}`);
+    expect(keyless.status).toBe(401);
+    expect(((await keyless.json()) as { data?: unknown }).data).toBeUndefined();
   });
 
   it("refuses a mutation sent with GET", async () => {

@@ -10,7 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { shippingEstimate } from "../../examples/federation/gateway.ts";
 import { type StartedEmulator, startEmulators } from "../../src/demo/demo-providers.ts";
 import { projectRoot } from "../../src/server/paths.ts";
-import { ADMIN_KEY, startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { ADMIN_KEY, READER_KEY, startTestServer, type TestServer } from "../helpers/test-server.ts";
+
+/** The example gateway's own key: a router client without scopes, as the demo's. */
+const ROUTER_KEY = "test-example-router-key-0123456789";
 
 let emulators: StartedEmulator[] = [];
 let ordergraph: TestServer;
@@ -42,11 +45,19 @@ async function gatewayUrlOf(process: ChildProcess): Promise<string> {
 
 beforeAll(async () => {
   emulators = await startEmulators({ kinds: ["cscart", "djangoshop"], size: 20 });
-  ordergraph = await startTestServer({ providers: emulators.map((e) => e.entry) });
+  ordergraph = await startTestServer({
+    providers: emulators.map((e) => e.entry),
+    clients: [
+      { name: "admin", key: ADMIN_KEY, scopes: ["orders:read", "orders:write", "pii:read"] },
+      { name: "reader", key: READER_KEY, scopes: ["orders:read"] },
+      { name: "example-gateway", key: ROUTER_KEY, scopes: [], router: true },
+    ],
+    server: { trustedProxies: ["loopback"] },
+  });
   child = spawn(
     process.execPath,
     [join(projectRoot(), "examples/federation/gateway.ts"), "--url", `${ordergraph.url}/graphql`, "--port", "0"],
-    { env: { ...process.env, ORDERGRAPH_KEY: ADMIN_KEY }, stdio: ["ignore", "pipe", "pipe"] },
+    { env: { ...process.env, ORDERGRAPH_ROUTER_KEY: ROUTER_KEY, ORDERGRAPH_KEY: ADMIN_KEY }, stdio: ["ignore", "pipe", "pipe"] },
   );
   gatewayUrl = await gatewayUrlOf(child);
 }, 60_000);
@@ -62,7 +73,7 @@ afterAll(async () => {
 });
 
 describe("examples/federation/gateway.ts", () => {
-  it("prints how to query it, and answers a query that spans both subgraphs with the forwarded key", async () => {
+  it("prints how to query it, and answers a query that spans both subgraphs with the client's key passed on", async () => {
     expect(output).toContain(`authorization: Bearer ${ADMIN_KEY}`);
     const response = await fetch(gatewayUrl, {
       method: "POST",
@@ -86,14 +97,29 @@ describe("examples/federation/gateway.ts", () => {
     for (const { order } of shipments) expect(order.shippingEstimate).toEqual(shippingEstimate(order.id));
   });
 
-  it("refuses a query without the key, as ordergraph does", async () => {
-    const response = await fetch(gatewayUrl, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ query: "{ orders(first: 1) { nodes { id } } }" }),
-    });
-    const body = (await response.json()) as { data?: unknown; errors?: Array<{ message: string }> };
-    expect(body.data ?? null).toBeNull();
-    expect(body.errors?.[0]?.message).toContain("401");
+  // Deliberately changed by issue 24: the gateway calls ordergraph with its router key, which reads nothing as
+  // itself; the client's own key decides what it reads.
+  it("reads nothing for a client without a key, and what the client's key allows for one with a key", async () => {
+    const query = (authorization?: string) =>
+      fetch(gatewayUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(authorization ? { authorization } : {}) },
+        body: JSON.stringify({ query: "{ orders(first: 1) { nodes { id email } } }" }),
+      }).then(
+        async (r) =>
+          (await r.json()) as {
+            data?: { orders: { nodes: Array<{ email: string | null }> } } | null;
+            errors?: Array<{ extensions?: Record<string, unknown> }>;
+          },
+      );
+    const anonymous = await query();
+    expect(anonymous.data ?? null).toBeNull();
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    const reader = await query(`Bearer ${READER_KEY}`);
+    expect(reader.data?.orders.nodes[0]?.email).toBeNull();
+    expect(reader.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    const admin = await query(`Bearer ${ADMIN_KEY}`);
+    expect(admin.errors).toBeUndefined();
+    expect(admin.data?.orders.nodes).toHaveLength(1);
   });
 });

@@ -1,20 +1,21 @@
 /**
  * Federation test plumbing: fetch a running subgraph's SDL, compose a
  * supergraph with @apollo/composition, and run @apollo/gateway in-process on a
- * free port, forwarding the client's Authorization header to the subgraphs and
- * recording what each subgraph fetch answered (ordergraph's
- * `extensions.upstream` included, which a gateway does not pass on to clients).
+ * free port, set up as examples/federation/gateway.ts is: ordergraph is called
+ * with the gateway's router key, the client's key passed on in
+ * X-Forwarded-Authorization and its address in X-Forwarded-For. Each subgraph
+ * fetch is recorded with what it answered (ordergraph's `extensions.upstream`
+ * included, which a gateway does not pass on to clients).
  */
 import { composeServices } from "@apollo/composition";
-import { ApolloGateway, type GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from "@apollo/gateway";
+import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";
 import type { DocumentNode } from "graphql";
+import type { Dispatcher } from "undici";
+import { type GatewayContext, gatewayContext, lockoutStatusPlugin, OrdergraphDataSource } from "../../examples/federation/gateway.ts";
 
-/** What the gateway passes to its data sources. */
-export interface GatewayContext {
-  authorization?: string | undefined;
-}
+export type { GatewayContext };
 
 /** One subgraph fetch the gateway made, as the subgraph answered it. */
 export interface SubgraphFetch {
@@ -52,18 +53,13 @@ export function composeSupergraph(subgraphs: readonly SubgraphInput[]): string {
   return result.supergraphSdl;
 }
 
-/** Sends the client's Authorization on to the subgraph, and records each answer. */
-class AuthForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  name = "";
-  fetches: SubgraphFetch[] = [];
+type Respond = RemoteGraphQLDataSource<GatewayContext>["didReceiveResponse"];
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    if (context.authorization) request.http?.headers.set("authorization", context.authorization);
-  }
-
-  override didReceiveResponse: RemoteGraphQLDataSource<GatewayContext>["didReceiveResponse"] = ({ request, response }) => {
-    this.fetches.push({
-      subgraph: this.name,
+/** A didReceiveResponse that records each answer of subgraph `name` in `fetches`. */
+function recorder(name: string, fetches: SubgraphFetch[]): NonNullable<Respond> {
+  return ({ request, response }) => {
+    fetches.push({
+      subgraph: name,
       query: request.query ?? "",
       variables: request.variables,
       errors: response.errors,
@@ -79,8 +75,12 @@ export interface RunningGateway {
   url: string;
   /** Every subgraph fetch so far, in order. */
   fetches: SubgraphFetch[];
-  /** Runs an operation through the gateway with an optional Authorization header value. */
-  query(query: string, authorization?: string): Promise<{ status: number; body: GatewayResult }>;
+  /** Runs an operation through the gateway with an optional Authorization header value (from another local address with `dispatcher`). */
+  query(
+    query: string,
+    authorization?: string,
+    dispatcher?: Dispatcher,
+  ): Promise<{ status: number; retryAfter: string | null; body: GatewayResult }>;
   close(): Promise<void>;
 }
 
@@ -90,33 +90,36 @@ export interface GatewayResult {
   errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
 }
 
-/** Starts @apollo/gateway with a static supergraph on 127.0.0.1 (free port). */
-export async function startGateway(supergraphSdl: string): Promise<RunningGateway> {
+/** Starts @apollo/gateway with a static supergraph on 127.0.0.1 (free port), calling ordergraph with `routerKey`. */
+export async function startGateway(supergraphSdl: string, routerKey: string): Promise<RunningGateway> {
   const fetches: SubgraphFetch[] = [];
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
-      const source = new AuthForwardingDataSource({ url });
-      source.name = name;
-      source.fetches = fetches;
+      const source =
+        name === "ordergraph"
+          ? new OrdergraphDataSource({ url: url as string, routerKey })
+          : new RemoteGraphQLDataSource<GatewayContext>({ url });
+      source.didReceiveResponse = recorder(name, fetches);
       return source;
     },
   });
-  const server = new ApolloServer<GatewayContext>({ gateway });
+  const server = new ApolloServer<GatewayContext>({ gateway, plugins: [lockoutStatusPlugin] });
   const { url } = await startStandaloneServer(server, {
     listen: { port: 0, host: "127.0.0.1" },
-    context: async ({ req }) => ({ authorization: req.headers.authorization }),
+    context: async ({ req }) => gatewayContext(req),
   });
   return {
     url,
     fetches,
-    async query(query, authorization) {
+    async query(query, authorization, dispatcher) {
       const response = await fetch(url, {
         method: "POST",
         headers: { "content-type": "application/json", ...(authorization ? { authorization } : {}) },
         body: JSON.stringify({ query }),
-      });
-      return { status: response.status, body: (await response.json()) as GatewayResult };
+        ...(dispatcher ? { dispatcher } : {}),
+      } as RequestInit);
+      return { status: response.status, retryAfter: response.headers.get("retry-after"), body: (await response.json()) as GatewayResult };
     },
     close: () => server.stop(),
   };

@@ -1,9 +1,11 @@
 /**
  * ordergraph as an Apollo Federation 2 subgraph: its SDL (fetched from a
- * running server) composes with a second subgraph, and @apollo/gateway runs
- * queries that start in either subgraph. References to orders are resolved
- * through the request's DataLoader (one `getMany` per provider for a whole
- * `_entities` batch), under the forwarded client key and its provider allow-list.
+ * running server with a router key) composes with a second subgraph, and
+ * @apollo/gateway runs queries that start in either subgraph. The gateway
+ * calls ordergraph with its own router key and passes the client's key on
+ * (X-Forwarded-Authorization): references to orders are resolved through the
+ * request's DataLoader (one `getMany` per provider for a whole `_entities`
+ * batch), under that client's scopes and provider allow-list.
  */
 import { type DocumentNode, Kind, parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it, type MockInstance, vi } from "vitest";
@@ -23,6 +25,8 @@ import {
 
 /** A client that may only use the CS-Cart store. */
 const CSCART_ONLY_KEY = "test-cscart-only-key-0123456789";
+/** The gateway's own key: a router client with no scopes, which reads nothing as itself. */
+const ROUTER_KEY = "test-router-key-0123456789";
 const PROVIDERS = ["shop-cscart", "shop-djangoshop", "sims-emnify"] as const;
 
 interface Upstream {
@@ -47,11 +51,21 @@ let supergraphSdl: string;
 const shippedIds = new Map<string, string[]>();
 let getMany: Map<string, MockInstance>;
 
-/** Runs an operation against ordergraph itself (not through the gateway). */
+/** Runs an operation against ordergraph itself (not through the gateway), with a client's key. */
 async function direct(query: string, variables: Record<string, unknown> = {}, key = ADMIN_KEY): Promise<DirectResult> {
   const response = await fetch(`${ordergraph.url}/graphql`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as DirectResult;
+}
+
+/** Runs an operation against ordergraph as the router does: its router key, acting for the client whose key it passes on. */
+async function asRouter(query: string, variables: Record<string, unknown> = {}, key = ADMIN_KEY): Promise<DirectResult> {
+  const response = await fetch(`${ordergraph.url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${ROUTER_KEY}`, "x-forwarded-authorization": `Bearer ${key}` },
     body: JSON.stringify({ query, variables }),
   });
   return (await response.json()) as DirectResult;
@@ -99,7 +113,10 @@ beforeAll(async () => {
       { name: "admin", key: ADMIN_KEY, scopes: ["orders:read", "orders:write", "pii:read"] },
       { name: "reader", key: READER_KEY, scopes: ["orders:read"] },
       { name: "cscart-only", key: CSCART_ONLY_KEY, scopes: ["orders:read"], providers: ["shop-cscart"] },
+      { name: "gateway", key: ROUTER_KEY, scopes: [], router: true },
     ],
+    // The gateway runs here, and forwards its clients' addresses.
+    server: { trustedProxies: ["127.0.0.1"] },
   });
   for (const provider of PROVIDERS) {
     const page = await direct(`query($p: [ID!]) { orders(first: 3, providers: $p) { nodes { id } } }`, { p: [provider] });
@@ -115,13 +132,13 @@ beforeAll(async () => {
   const ids = [0, 1, 2].flatMap((i) => PROVIDERS.map((p) => shippedIds.get(p)?.[i] as string));
   fulfilment = await startFulfilmentSubgraph([...ids, ids[0] as string]);
   warehouse = await startWarehouseSubgraph();
-  sdl = await fetchSubgraphSdl(`${ordergraph.url}/graphql`, { authorization: `Bearer ${ADMIN_KEY}` });
+  sdl = await fetchSubgraphSdl(`${ordergraph.url}/graphql`, { authorization: `Bearer ${ROUTER_KEY}` });
   supergraphSdl = composeSupergraph([
     { name: "ordergraph", url: `${ordergraph.url}/graphql`, typeDefs: parse(sdl) },
     { name: "fulfilment", url: fulfilment.url, typeDefs: FULFILMENT_TYPE_DEFS },
     { name: "warehouse", url: warehouse.url, typeDefs: WAREHOUSE_TYPE_DEFS },
   ]);
-  gateway = await startGateway(supergraphSdl);
+  gateway = await startGateway(supergraphSdl, ROUTER_KEY);
   getMany = new Map(PROVIDERS.map((p) => [p, vi.spyOn(ordergraph.server.connectors.get(p) as never, "getMany") as MockInstance]));
 }, 60_000);
 
@@ -240,10 +257,17 @@ describe("ordergraph as a federation subgraph", () => {
     for (const provider of PROVIDERS) expect(upstream.providers[provider]?.calls, provider).toBeLessThanOrEqual(3);
   });
 
-  it("forwards the client's key: without it ordergraph refuses, with a narrower one its allow-list holds", async () => {
+  // Deliberately changed by issue 24: the gateway calls ordergraph with its own router key, so a client without a
+  // key is not refused 401 but gets what the router may read as itself, here nothing (a router client without scopes).
+  it("passes the client's key on: without one nothing is read, with a narrower one its allow-list holds", async () => {
     const anonymous = await gateway.query(`{ orders(first: 1) { nodes { id } } }`);
     expect(anonymous.body.data ?? null).toBeNull();
-    expect(JSON.stringify(anonymous.body.errors)).toContain("401");
+    expect(anonymous.body.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect(anonymous.body.errors?.[0]?.message).toContain("orders:read");
+
+    const wrong = await gateway.query(`{ orders(first: 1) { nodes { id } } }`, "Bearer not-a-key-of-ordergraph-0123");
+    expect(wrong.body.data ?? null).toBeNull();
+    expect(wrong.body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
 
     const reader = await gateway.query(`{ orders(first: 1) { nodes { id email } } }`, `Bearer ${READER_KEY}`);
     expect(reader.body.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
@@ -268,7 +292,7 @@ describe("ordergraph's _entities, asked directly", () => {
     const customer = await direct(`query($id: ID!) { order(id: $id) { customer { id name } } }`, { id: djangoId });
     const customerRecord = dataOf<{ customer: { id: string; name: string } | null }>(customer, "order").customer;
     expect(customerRecord).not.toBeNull();
-    const result = await direct(
+    const result = await asRouter(
       `query($r: [_Any!]!) { _entities(representations: $r) {
          __typename ... on Order { id } ... on CsCartOrder { userId } ... on Customer { id name } } }`,
       {
@@ -295,7 +319,7 @@ describe("ordergraph's _entities, asked directly", () => {
 
   it("applies the client's provider allow-list to references", async () => {
     const refs = PROVIDERS.map((p) => ({ __typename: "Order", id: shippedIds.get(p)?.[1] }));
-    const result = await direct(
+    const result = await asRouter(
       `query($r: [_Any!]!) { _entities(representations: $r) { ... on Order { id } } }`,
       { r: refs },
       CSCART_ONLY_KEY,
@@ -313,7 +337,8 @@ describe("ordergraph's _entities, asked directly", () => {
         method: "POST",
         headers: {
           "content-type": "application/json",
-          authorization: `Bearer ${ADMIN_KEY}`,
+          authorization: `Bearer ${ROUTER_KEY}`,
+          "x-forwarded-authorization": `Bearer ${ADMIN_KEY}`,
           ...(trace ? { "apollo-federation-include-trace": "ftv1" } : {}),
         },
         body: JSON.stringify({ query }),

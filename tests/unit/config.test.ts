@@ -148,6 +148,31 @@ providers:
     expect(found).toMatch(/^clients\[0\]\.scopes\[0\]: /m);
   });
 
+  it("takes trusted proxies as addresses, CIDR ranges and proxy-addr's named ranges, and names a bad one", () => {
+    const config = base();
+    const proxies = ["10.0.0.5", "10.0.0.0/8", "2001:db8::1", "2001:db8::/32", "loopback", "linklocal", "uniquelocal"];
+    config["server"] = { trustedProxies: proxies };
+    expect(parseConfig(JSON.stringify(config), {}).server.trustedProxies).toEqual(proxies);
+    expect(parseConfig(JSON.stringify(base()), {}).server.trustedProxies).toEqual([]);
+    config["server"] = { trustedProxies: ["10.0.0.0/33", "router.internal", "10.0.0.1/8/8", "::1/129", "10.0.0.0/x"] };
+    const found = issues(() => parseConfig(JSON.stringify(config), {}));
+    for (const index of [0, 1, 2, 3, 4]) {
+      expect(found).toContain(
+        `server.trustedProxies[${index}]: an IP address, a CIDR range such as 10.0.0.0/8, or loopback, linklocal or uniquelocal`,
+      );
+    }
+  });
+
+  it("lets only a router client have no scope", () => {
+    const config = base();
+    config.clients.push({ name: "router", key: `${KEY}-router`, scopes: [], router: true });
+    expect(parseConfig(JSON.stringify(config), {}).clients[1]?.scopes).toEqual([]);
+    config.clients[1] = { name: "app-2", key: `${KEY}-2`, scopes: [] };
+    expect(issues(() => parseConfig(JSON.stringify(config), {}))).toContain(
+      "clients[1].scopes: give at least one scope (only a router client may have none)",
+    );
+  });
+
   it("refuses a body timeout shorter than the header timeout, which Node would refuse at start", () => {
     const config = base();
     config["server"] = { http: { headersTimeoutMs: 5000, bodyTimeoutMs: 2000 } };

@@ -8,7 +8,10 @@ import { buildSchema } from "graphql";
 import { describe, expect, it } from "vitest";
 import { checkSchemaChanges, formatSchemaCheck, parseIntendedChanges } from "../../scripts/check-schema.ts";
 import { graphql, publicSdl, SCHEMA_FILE, schemaFileText } from "../../scripts/print-schema.ts";
+import { createResolvers } from "../../src/graph/resolvers.ts";
+import { PROVIDER_DEFINITIONS } from "../../src/providers/registry.ts";
 import { projectRoot } from "../../src/server/paths.ts";
+import { buildServedSchemas } from "../../src/server/schema.ts";
 
 const BASE = `
 "An order."
@@ -42,6 +45,20 @@ describe("schema.graphql", () => {
     }
     // The printed file is valid SDL on its own (clients generate from it).
     expect(() => buildSchema(sdl)).not.toThrow();
+  });
+
+  it("is the schema the server executes for every client but a router", () => {
+    const typeNameByKind = Object.fromEntries(PROVIDER_DEFINITIONS.map((d) => [d.kind, d.orderType.typeName]));
+    const schemas = buildServedSchemas(
+      createResolvers(
+        PROVIDER_DEFINITIONS.map((d) => d.orderType),
+        typeNameByKind,
+      ),
+    );
+    const served = graphql.printSchema(graphql.lexicographicSortSchema(schemas.public));
+    expect(served === publicSdl(schemas.router), "the public schema prints as schema.graphql").toBe(true);
+    expect(schemas.router.getQueryType()?.getFields()).toHaveProperty("_entities");
+    expect(schemas.public.getQueryType()?.getFields()).not.toHaveProperty("_entities");
   });
 
   it("leaves federation internals out of a subgraph-like schema", () => {
