@@ -21,7 +21,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import codegenConfig from "../../codegen.ts";
 import { type CsCartEmulator, startCsCartEmulator } from "../../emulators/cscart/cscart.emulator.ts";
 import { SCHEMA_FILE } from "../../scripts/print-schema.ts";
-import { csCartDefinition } from "../../src/providers/cscart/cscart.definition.ts";
 import { projectRoot } from "../../src/server/paths.ts";
 import { ADMIN_KEY, csCartEntry, READER_KEY, startTestServer, type TestServer } from "../helpers/test-server.ts";
 
@@ -44,8 +43,8 @@ const clients = [
 beforeAll(async () => {
   emulator = await startCsCartEmulator({ host: "127.0.0.1", port: 0, size: 5 });
   const start = (introspection: boolean) =>
+    // Every registered provider's types (the schema is the registry's), with one configured.
     startTestServer({
-      definitions: [csCartDefinition],
       providers: [csCartEntry(emulator)],
       clients,
       server: { introspection },
