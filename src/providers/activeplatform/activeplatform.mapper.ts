@@ -2,7 +2,7 @@
  * Pure mapping of ActivePlatform's raw orders to the unified model. The list
  * and the single-order call answer the same shape, so every record is complete.
  */
-import { toDecimal } from "../core/decimal.ts";
+import { money, text } from "../core/map-values.ts";
 import type { CustomerRecord, MoneyRecord, OrderItemRecord, OrderRecord } from "../core/model.ts";
 import { zoneOffsetMs } from "../core/time-zone.ts";
 import type { ActivePlatformRawCharge, ActivePlatformRawItem, ActivePlatformRawOrder } from "./activeplatform.schemas.ts";
@@ -50,17 +50,6 @@ export interface ActivePlatformNative {
   paymentId: string | null;
   activePlatformItems: ActivePlatformItemRecord[];
   charges: ActivePlatformChargeRecord[];
-}
-
-function text(value: string | null | undefined): string | null {
-  if (value === null || value === undefined) return null;
-  const out = value.trim();
-  return out === "" ? null : out;
-}
-
-function money(value: unknown, currency: string): MoneyRecord | null {
-  const amount = toDecimal(value);
-  return amount === null ? null : { amount, currency };
 }
 
 /** The calendar date of a date (or the date part of a date-time); null when it is not a real date. */

@@ -5,6 +5,7 @@
  * by our reading, switchable in the config) and become exact decimal strings.
  */
 import { fromMinorUnits, toDecimal } from "../core/decimal.ts";
+import { money, text } from "../core/map-values.ts";
 import type { AddressRecord, CustomerRecord, MoneyRecord, OrderItemRecord, OrderRecord } from "../core/model.ts";
 import { zoneOffsetMs } from "../core/time-zone.ts";
 import type { DjangoShopLocation, DjangoShopRawItem, DjangoShopRawOrder, DjangoShopRawPayment } from "./djangoshop.schemas.ts";
@@ -94,13 +95,6 @@ export interface DjangoShopNative {
   billingCity: DjangoShopLocationRecord | null;
 }
 
-/** Blank strings are the shop's way of saying "none" (Django CharFields default to ""). */
-function text(value: string | null | undefined): string | null {
-  if (value === null || value === undefined) return null;
-  const out = value.trim();
-  return out === "" ? null : out;
-}
-
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
 /**
@@ -143,8 +137,7 @@ function itemMoney(value: unknown, context: DjangoShopMapContext): MoneyRecord |
 
 function orderMoney(value: unknown, context: DjangoShopMapContext): MoneyRecord | null {
   if (context.orderAmounts === "minor") return itemMoney(value, context);
-  const amount = toDecimal(value, context.currencyExponent);
-  return amount === null ? null : { amount, currency: context.currency };
+  return money(value, context.currency, context.currencyExponent);
 }
 
 function count(value: number | string | null | undefined): string | null {

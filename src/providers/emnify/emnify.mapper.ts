@@ -4,6 +4,7 @@
  * own currency (`currency.code`), or the configured one when the order has none.
  */
 import { toDecimal } from "../core/decimal.ts";
+import { money, text } from "../core/map-values.ts";
 import type { AddressRecord, CustomerRecord, MoneyRecord, OrderItemRecord, OrderRecord } from "../core/model.ts";
 import { zoneOffsetMs } from "../core/time-zone.ts";
 import type { EmnifyRawAddress, EmnifyRawCurrency, EmnifyRawOrder, EmnifyRawRef } from "./emnify.schemas.ts";
@@ -74,16 +75,6 @@ export interface EmnifyNative {
   autoProvisioning: boolean | null;
   purchaseOrderNumber: string | null;
   lines: EmnifyLineRecord[];
-}
-
-function text(value: string | null | undefined): string | null {
-  const out = value?.trim();
-  return out ? out : null;
-}
-
-function money(value: unknown, currency: string | null): MoneyRecord | null {
-  const amount = toDecimal(value);
-  return amount === null || currency === null ? null : { amount, currency };
 }
 
 function reference(raw: EmnifyRawRef | null | undefined): EmnifyReferenceRecord | null {
