@@ -29,7 +29,7 @@ import { credentialsRejected, invalidResponse, malformedRow, unexpectedStatus } 
 import type { CsCartConfig } from "./cscart.definition.ts";
 import { type CsCartMapContext, csCartDetailsToOrder, csCartRowToOrder } from "./cscart.mapper.ts";
 import { csCartDetailsSchema, csCartListRowSchema, csCartListSchema } from "./cscart.schemas.ts";
-import { CSCART_DEFAULT_CODE, CSCART_STATUS_TABLE, codesForPayments, codesForStatuses } from "./cscart.status.ts";
+import { CSCART_DEFAULT_CODE, CSCART_STATUS_LOOKUP, CSCART_STATUS_TABLE } from "./cscart.status.ts";
 
 const SORT_BY: Partial<Record<SortKey["field"], string>> = { CREATED_AT: "date", TOTAL: "total", NUMBER: "order_id" };
 const MAX_PAGE = 250;
@@ -61,9 +61,6 @@ export const CSCART_CAPABILITIES: Capabilities = {
   ],
   count: "NATIVE",
 };
-
-/** The status codes CS-Cart documents (built once: every query's plan asks). */
-const KNOWN_CODES: ReadonlySet<string> = new Set(CSCART_STATUS_TABLE.map((row) => row.code));
 
 /** Connector for one CS-Cart store. */
 export class CsCartConnector implements Connector {
@@ -99,15 +96,15 @@ export class CsCartConnector implements Connector {
     const native: OrderFilter = {};
     const residual: OrderFilter = {};
     let codes: string[] | undefined;
-    if (filter.status) codes = narrowCodes(codes, codesForStatuses(filter.status));
+    if (filter.status) codes = narrowCodes(codes, CSCART_STATUS_LOOKUP.codesFor(filter.status));
     if (filter.nativeStatus) codes = narrowCodes(codes, filter.nativeStatus);
-    if (filter.paymentStatus) codes = narrowCodes(codes, codesForPayments(filter.paymentStatus));
+    if (filter.paymentStatus) codes = narrowCodes(codes, CSCART_STATUS_LOOKUP.codesForPayments(filter.paymentStatus));
     let empty = false;
     if (codes !== undefined) {
       // N (Incomplete) is an abandoned checkout, hidden by CS-Cart unless asked for by name: a payment
       // filter alone (UNPAID includes N) must not bring it back.
       const asksForDraft = filter.status?.includes("DRAFT") || filter.nativeStatus?.includes("N");
-      codes = codes.filter((code) => KNOWN_CODES.has(code) && (code !== "N" || asksForDraft));
+      codes = codes.filter((code) => CSCART_STATUS_LOOKUP.isKnown(code) && (code !== "N" || asksForDraft));
       if (codes.length === 0) empty = true;
       native.nativeStatus = codes;
     }
@@ -225,7 +222,7 @@ export class CsCartConnector implements Connector {
     statusCode: (request) => {
       const code = request.nativeStatus ?? (request.status ? CSCART_DEFAULT_CODE[request.status] : undefined);
       if (code === undefined) return { invalid: `CS-Cart has no status for ${request.status ?? "an empty request"}` };
-      const row = CSCART_STATUS_TABLE.find((r) => r.code === code);
+      const row = CSCART_STATUS_LOOKUP.find(code);
       if (!row) return { invalid: `"${code}" is not a CS-Cart status (${CSCART_STATUS_TABLE.map((r) => r.code).join(", ")})` };
       if (!row.settable) return { invalid: `CS-Cart status ${code} (${row.label}) cannot be set by an administrator` };
       if (request.status && request.nativeStatus && row.status !== request.status) {

@@ -10,7 +10,7 @@
 import type { OrderFilter, QueryPlan, SortKey } from "../core/connector.ts";
 import type { PaymentStatus } from "../core/model.ts";
 import { UpstreamError } from "../core/upstream-error.ts";
-import { EMNIFY_STATUS_TABLE, EMNIFY_UNKNOWN_STATUS, idsForStatuses } from "./emnify.status.ts";
+import { EMNIFY_STATUS_LOOKUP, EMNIFY_STATUS_TABLE, EMNIFY_UNKNOWN_STATUS } from "./emnify.status.ts";
 
 /** The fields `q` knows. */
 export type EmnifyQField = "id" | "submit_date" | "status" | "paid";
@@ -150,11 +150,11 @@ export function splitEmnifyFilter(filter: OrderFilter): Omit<QueryPlan, "sortNat
 
   if (filter.status || filter.nativeStatus) {
     let codes: string[] = KNOWN_CODES;
-    if (filter.status) codes = idsForStatuses(filter.status).map(String);
+    if (filter.status) codes = EMNIFY_STATUS_LOOKUP.codesFor(filter.status);
     if (filter.nativeStatus) codes = codes.filter((code) => filter.nativeStatus?.includes(code));
     // Orders with a null or undocumented status (ON_HOLD) cannot be asked for in q.
     const statusAllowsOther = !filter.status || filter.status.includes(EMNIFY_UNKNOWN_STATUS);
-    const nativeAllowsOther = !filter.nativeStatus || filter.nativeStatus.some((code) => !KNOWN_CODES.includes(code));
+    const nativeAllowsOther = !filter.nativeStatus || filter.nativeStatus.some((code) => !EMNIFY_STATUS_LOOKUP.isKnown(code));
     if (statusAllowsOther && nativeAllowsOther) {
       if (filter.status) residual.status = filter.status;
       if (filter.nativeStatus) residual.nativeStatus = filter.nativeStatus;

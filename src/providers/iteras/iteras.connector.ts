@@ -49,14 +49,7 @@ import {
   syntheticIdDay,
 } from "./iteras.mapper.ts";
 import { iterasIdText, iterasListSchema, iterasOrderSchema } from "./iteras.schemas.ts";
-import {
-  ITERAS_STATUS_TABLE,
-  ITERAS_UNKNOWN_PAYMENT,
-  ITERAS_UNKNOWN_STATUS,
-  isKnownIterasStatus,
-  iterasCodesForPayments,
-  iterasCodesForStatuses,
-} from "./iteras.status.ts";
+import { ITERAS_STATUS_LOOKUP, ITERAS_STATUS_TABLE, ITERAS_UNKNOWN_PAYMENT, ITERAS_UNKNOWN_STATUS } from "./iteras.status.ts";
 import { DayOverflowError, type DayWindow, fetchAllWindows, localDay, WindowSplitError } from "./iteras.windows.ts";
 
 /** Rows per window the engine may ask for: windows are served from memory. */
@@ -236,7 +229,7 @@ export class IterasConnector implements Connector {
     const statusFilters = [
       filter.status?.includes(ITERAS_UNKNOWN_STATUS),
       filter.paymentStatus?.includes(ITERAS_UNKNOWN_PAYMENT),
-      filter.nativeStatus?.some((code) => !isKnownIterasStatus(code)),
+      filter.nativeStatus?.some((code) => !ITERAS_STATUS_LOOKUP.isKnown(code)),
     ].filter((given) => given !== undefined);
     if (statusFilters.length > 0 && statusFilters.every(Boolean)) {
       // A status Iteras may add later could match: no status= can say that, so it is filtered here.
@@ -245,9 +238,13 @@ export class IterasConnector implements Connector {
       if (filter.nativeStatus) residual.nativeStatus = filter.nativeStatus;
     } else if (statusFilters.length > 0) {
       let codes: string[] | undefined;
-      if (filter.status) codes = narrowCodes(codes, iterasCodesForStatuses(filter.status));
-      if (filter.paymentStatus) codes = narrowCodes(codes, iterasCodesForPayments(filter.paymentStatus));
-      if (filter.nativeStatus) codes = narrowCodes(codes, filter.nativeStatus.filter(isKnownIterasStatus));
+      if (filter.status) codes = narrowCodes(codes, ITERAS_STATUS_LOOKUP.codesFor(filter.status));
+      if (filter.paymentStatus) codes = narrowCodes(codes, ITERAS_STATUS_LOOKUP.codesForPayments(filter.paymentStatus));
+      if (filter.nativeStatus)
+        codes = narrowCodes(
+          codes,
+          filter.nativeStatus.filter((code) => ITERAS_STATUS_LOOKUP.isKnown(code)),
+        );
       const list = [...new Set(codes ?? [])].sort();
       if (list.length === 0) empty = true;
       native.nativeStatus = list;
