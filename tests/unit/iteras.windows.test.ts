@@ -4,6 +4,7 @@
  * answer holds, the single-day overflow, and the time-zone arithmetic.
  */
 import { describe, expect, it } from "vitest";
+import { isDay, localDay, localStamp } from "../../src/providers/core/time-zone.ts";
 import {
   addDays,
   createdDay,
@@ -11,10 +12,7 @@ import {
   type DayWindow,
   daysBetween,
   fetchAllWindows,
-  isDay,
   isEmptyWindow,
-  localDay,
-  localStamp,
   parseWallClock,
   splitCappedWindow,
   WindowSplitError,

@@ -29,6 +29,7 @@ import type { OrderRecord } from "../core/model.ts";
 import { orderComparator } from "../core/order-compare.ts";
 import { mapConcurrent } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
+import { localDay } from "../core/time-zone.ts";
 import {
   credentialsRejected,
   invalidResponse,
@@ -50,7 +51,7 @@ import {
 } from "./iteras.mapper.ts";
 import { iterasIdText, iterasListSchema, iterasOrderSchema } from "./iteras.schemas.ts";
 import { ITERAS_STATUS_LOOKUP, ITERAS_STATUS_TABLE, ITERAS_UNKNOWN_PAYMENT, ITERAS_UNKNOWN_STATUS } from "./iteras.status.ts";
-import { DayOverflowError, type DayWindow, fetchAllWindows, localDay, WindowSplitError } from "./iteras.windows.ts";
+import { DayOverflowError, type DayWindow, fetchAllWindows, WindowSplitError } from "./iteras.windows.ts";
 
 /** Rows per window the engine may ask for: windows are served from memory. */
 const MAX_PAGE = 1000;

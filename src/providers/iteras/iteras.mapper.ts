@@ -8,9 +8,10 @@ import { createHash } from "node:crypto";
 import { addDecimal, multiplyDecimal, toDecimal } from "../core/decimal.ts";
 import { money, text } from "../core/map-values.ts";
 import type { AddressRecord, MoneyRecord, OrderItemRecord, OrderRecord } from "../core/model.ts";
+import { isDay, localStamp } from "../core/time-zone.ts";
 import type { IterasRawAddress, IterasRawInvoiceLine, IterasRawOrder, IterasRawProduct } from "./iteras.schemas.ts";
 import { iterasStatus } from "./iteras.status.ts";
-import { createdDay, isDay, localStamp, parseWallClock } from "./iteras.windows.ts";
+import { createdDay, parseWallClock } from "./iteras.windows.ts";
 
 /** What the mapper needs to know about the provider. */
 export interface IterasMapContext {

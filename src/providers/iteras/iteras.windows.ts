@@ -6,7 +6,7 @@
  * a fetch function, so the splitting is unit-tested without HTTP.
  */
 
-import { wallClockParts, zoneOffsetMs } from "../core/time-zone.ts";
+import { localDay, parseTimestamp, timestampParts } from "../core/time-zone.ts";
 
 const DAY_MS = 86_400_000;
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -15,15 +15,6 @@ const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 export interface DayWindow {
   after?: string;
   before?: string;
-}
-
-/** Whether a text is a real calendar day "YYYY-MM-DD". */
-export function isDay(text: string): boolean {
-  const match = DAY.exec(text);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 function dayMs(day: string): number {
@@ -186,56 +177,19 @@ export async function fetchAllWindows<T, R = T>(initial: DayWindow, options: Win
   return visit(initial);
 }
 
-/** The local wall-clock time ("YYYY-MM-DDTHH:MM:SS") of an instant in a time zone. */
-export function localStamp(instant: Date, timeZone: string): string {
-  const p = wallClockParts(instant.getTime(), timeZone);
-  const pad = (n: number | undefined, width = 2) => String(n ?? 0).padStart(width, "0");
-  return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
-}
-
-/** The local day ("YYYY-MM-DD") of an instant in a time zone. */
-export function localDay(instant: Date, timeZone: string): string {
-  return localStamp(instant, timeZone).slice(0, 10);
-}
-
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
-
 /**
  * Reads Iteras' `created`: a local wall-clock time without zone, taken in
- * `timeZone`. A time that carries its own offset (or Z) is honoured as is.
- * In a DST overlap the earlier instant is taken; a time in a DST gap moves
- * forward by the gap. Null when unreadable.
+ * `timeZone` (see `wallClockInstant` for the hours a DST change skips or
+ * repeats). A time that carries its own offset (or Z) is honoured as is.
+ * Null when unreadable.
  */
 export function parseWallClock(text: string, timeZone: string): Date | null {
-  const match = TIMESTAMP.exec(text.trim());
-  if (!match || !isDay(`${match[1]}-${match[2]}-${match[3]}`)) return null;
-  const [hour, minute, second] = [Number(match[4]), Number(match[5]), Number(match[6] ?? 0)];
-  if (hour > 23 || minute > 59 || second > 59) return null;
-  const millis = match[7] ? Math.round(Number(match[7]) * 1000) : 0;
-  const wall = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]), hour, minute, second, millis);
-  const zone = match[8];
-  if (zone !== undefined) {
-    if (zone === "Z") return new Date(wall);
-    const sign = zone.startsWith("-") ? -1 : 1;
-    const digits = zone.slice(1).replace(":", "");
-    const offset = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
-    return new Date(wall - offset);
-  }
-  // The offsets half a day either side are the only candidates; the earlier
-  // valid instant wins in an overlap, and a time in a gap moves forward.
-  const before = zoneOffsetMs(wall - DAY_MS / 2, timeZone);
-  const after = zoneOffsetMs(wall + DAY_MS / 2, timeZone);
-  const valid = [wall - before, wall - after].filter((instant) => instant + zoneOffsetMs(instant, timeZone) === wall);
-  return new Date(valid.length > 0 ? Math.min(...valid) : wall - before);
+  return parseTimestamp(text, timeZone);
 }
 
 /** The local day of Iteras' `created` (the day `created_after`/`created_before` compare), or null. */
 export function createdDay(text: string, timeZone: string): string | null {
-  const match = TIMESTAMP.exec(text.trim());
-  if (!match) return null;
-  const day = `${match[1]}-${match[2]}-${match[3]}`;
-  if (!isDay(day)) return null;
-  if (match[8] === undefined) return day;
-  const instant = parseWallClock(text, timeZone);
-  return instant ? localDay(instant, timeZone) : null;
+  const parts = timestampParts(text);
+  if (!parts) return null;
+  return parts.offsetMs === null ? parts.day : localDay(new Date(parts.wallMs - parts.offsetMs), timeZone);
 }
