@@ -23,22 +23,16 @@ import {
   type QueryPlan,
   type SortKey,
 } from "../core/connector.ts";
-import { baseHttpOptions, bodyNotJson, ProviderHttpClient, type UpstreamResponse } from "../core/http-client.ts";
+import { bodyNotJson, type UpstreamResponse } from "../core/http-client.ts";
+import { HttpConnector } from "../core/http-connector.ts";
 import { parseRowText } from "../core/json-stream.ts";
 import type { OrderRecord } from "../core/model.ts";
 import { orderComparator } from "../core/order-compare.ts";
+import { OrderDecoder } from "../core/order-decoder.ts";
 import { mapConcurrent } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
 import { localDay } from "../core/time-zone.ts";
-import {
-  credentialsRejected,
-  invalidResponse,
-  malformedRow,
-  orderOrError,
-  rawOrderId,
-  UpstreamError,
-  unexpectedStatus,
-} from "../core/upstream-error.ts";
+import { credentialsRejected, invalidResponse, orderOrError, rawOrderId, UpstreamError, unexpectedStatus } from "../core/upstream-error.ts";
 import type { IterasConfig } from "./iteras.definition.ts";
 import {
   type IterasMapContext,
@@ -49,7 +43,7 @@ import {
   iterasToOrder,
   syntheticIdDay,
 } from "./iteras.mapper.ts";
-import { iterasIdText, iterasListSchema, iterasOrderSchema } from "./iteras.schemas.ts";
+import { type IterasRawOrder, iterasIdText, iterasListSchema, iterasOrderSchema } from "./iteras.schemas.ts";
 import { ITERAS_STATUS_LOOKUP, ITERAS_STATUS_TABLE, ITERAS_UNKNOWN_PAYMENT, ITERAS_UNKNOWN_STATUS } from "./iteras.status.ts";
 import { DayOverflowError, type DayWindow, fetchAllWindows, WindowSplitError } from "./iteras.windows.ts";
 
@@ -171,9 +165,7 @@ interface CacheEntry {
 }
 
 /** Connector for one Iteras account. */
-export class IterasConnector implements Connector {
-  readonly id: string;
-  readonly name: string;
+export class IterasConnector extends HttpConnector implements Connector {
   readonly kind = "ITERAS" as const;
   readonly capabilities = ITERAS_CAPABILITIES;
   readonly maxPageSize = MAX_PAGE;
@@ -192,7 +184,6 @@ export class IterasConnector implements Connector {
       return this.setCacheTtlMs > 0 ? set : Math.ceil(rows / MAX_PAGE) * set;
     },
   };
-  private readonly http: ProviderHttpClient;
   private readonly apiKey: string;
   private readonly mapContext: IterasMapContext;
   private readonly cap: number;
@@ -204,19 +195,25 @@ export class IterasConnector implements Connector {
   /** Orders seen per local day in lists: a lower bound of what a day window returns. */
   private readonly dayCounts = new Map<string, number>();
 
+  /** Validates orders; an order read by its id is asked with its invoice lines, so it maps complete. */
+  private readonly orders: OrderDecoder<IterasRawOrder>;
+
   constructor(config: IterasConfig, services: ConnectorServices = {}) {
-    this.id = config.id;
-    this.name = config.name ?? config.id;
+    super(config, services, { values: [config.credentials.apiKey], queryParams: ["iteras-key"] });
     this.apiKey = config.credentials.apiKey;
-    this.http = new ProviderHttpClient({
-      ...baseHttpOptions(config, services),
-      secretQueryParams: ["iteras-key"],
-      secrets: [config.credentials.apiKey],
-    });
-    this.mapContext = { provider: config.id, currency: config.currency, timeZone: config.timeZone };
+    const mapContext = { provider: config.id, currency: config.currency, timeZone: config.timeZone };
+    this.mapContext = mapContext;
     this.cap = config.cap;
     this.setCacheTtlMs = config.setCacheTtlMs;
     this.concurrency = config.detailConcurrency;
+    this.orders = new OrderDecoder({
+      provider: config.id,
+      kind: "ITERAS",
+      schema: iterasOrderSchema,
+      map: (raw) => iterasToOrder(raw, mapContext, { withInvoiceLines: true }),
+      // Named as Iteras' ids are compared: without leading zeros.
+      placeholderId: (id) => (/^\d+$/.test(id) ? iterasIdText(id) : id),
+    });
   }
 
   isValidNativeId(nativeId: string): boolean {
@@ -309,13 +306,6 @@ export class IterasConnector implements Connector {
     return parseRowText(text, () => bodyNotJson(this.id, 200));
   }
 
-  /** The placeholder of a list row that failed validation, named by its id as Iteras' ids are compared (no leading zeros). */
-  private placeholder(raw: unknown): OrderRecord {
-    const row = malformedRow(this.id, "ITERAS", raw, "an order list");
-    const id = /^\d+$/.test(row.nativeId) ? iterasIdText(row.nativeId) : row.nativeId;
-    return id === row.nativeId ? row : { ...row, nativeId: id };
-  }
-
   /**
    * Validates and maps the answer of one kept window, in answer order: a row
    * that fails validation becomes a placeholder; id-less twins of one second
@@ -326,12 +316,11 @@ export class IterasConnector implements Connector {
     const rows: OrderRecord[] = [];
     for (const text of answer) {
       const raw = this.parseRow(text);
-      const parsed = iterasOrderSchema.safeParse(raw);
-      if (!parsed.success) {
-        rows.push(this.placeholder(raw));
+      const order = this.orders.parse(raw);
+      if (order === undefined) {
+        rows.push(this.orders.placeholder(raw));
         continue;
       }
-      const order = parsed.data;
       let nativeId: string | undefined;
       if (order.id === null || order.id === undefined) {
         const base = iterasSyntheticId(order, this.mapContext);
@@ -514,12 +503,7 @@ export class IterasConnector implements Connector {
         const itemId = rawOrderId(item);
         return itemId !== undefined && iterasIdText(itemId) === id;
       });
-      if (raw === undefined) return;
-      const parsed = iterasOrderSchema.safeParse(raw);
-      found.set(
-        id,
-        parsed.success ? iterasToOrder(parsed.data, this.mapContext, { withInvoiceLines: true }) : invalidResponse(this.id, `order ${id}`),
-      );
+      if (raw !== undefined) found.set(id, this.orders.detail(raw, id));
     });
     // An order without id is found again by reading its day.
     await mapConcurrent([...byDay], this.concurrency, async ([day, ids]) => {
@@ -564,10 +548,10 @@ export class IterasConnector implements Connector {
       }));
   }
 
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     this.dayHints.clear();
     this.cache.clear();
-    await this.http.close();
+    await super.close();
   }
 }
 
