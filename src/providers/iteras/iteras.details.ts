@@ -64,7 +64,7 @@ export async function readIterasDetails(
   });
   // An order without id is found again by reading its day.
   await mapConcurrent([...byDay], concurrency, async ([day, ids]) => {
-    const rows = await reader.windowedOrFail(call, detailRead, { after: day, before: day });
+    const rows = await reader.windowedOrFail(call, detailRead, { after: day, before: day }, false);
     for (const row of rows) if (ids.includes(row.nativeId)) found.set(row.nativeId, orderOrError(row));
   });
   return found;

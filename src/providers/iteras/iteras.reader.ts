@@ -14,6 +14,7 @@ import { bodyNotJson, type ProviderHttpClient, type UpstreamResponse } from "../
 import { parseRowText } from "../core/json-stream.ts";
 import type { OrderRecord } from "../core/model.ts";
 import type { OrderDecoder } from "../core/order-decoder.ts";
+import { ProviderInputError } from "../core/provider-input-error.ts";
 import { credentialsRejected, invalidResponse, rawOrderId, UpstreamError, unexpectedStatus } from "../core/upstream-error.ts";
 import { type IterasMapContext, iterasOrderDay, iterasRowDay, iterasSyntheticId, iterasToOrder } from "./iteras.mapper.ts";
 import { type IterasRawOrder, iterasIdText, iterasListSchema } from "./iteras.schemas.ts";
@@ -195,18 +196,21 @@ export class IterasReader {
     });
   }
 
-  /** {@link windowed}, with a window that no call can read whole answered as an error that says why. */
-  async windowedOrFail(call: CallContext, read: WindowedRead, window: DayWindow): Promise<OrderRecord[]> {
+  /**
+   * {@link windowed}, with a window that no call can read whole answered as an
+   * error that says why. A day of `cap` orders or more is the client's filter
+   * to narrow when the read serves one (`forFilter`: a refused input, not an
+   * Iteras failure); a read by id cannot be narrowed, so there it is Iteras'.
+   */
+  async windowedOrFail(call: CallContext, read: WindowedRead, window: DayWindow, forFilter: boolean): Promise<OrderRecord[]> {
     const { provider, cap } = this.options;
     try {
       return await this.windowed(call, read, window);
     } catch (error) {
       if (error instanceof DayOverflowError) {
-        throw new UpstreamError(
-          "PROVIDER_ERROR",
-          provider,
-          `provider ${provider} has ${cap} or more matching orders created on ${error.day}; Iteras answers at most ${cap} per call and cannot narrow below a day, so they cannot all be read: narrow the filter (status, customer)`,
-        );
+        const message = `provider ${provider} has ${cap} or more matching orders created on ${error.day}; Iteras answers at most ${cap} per call and cannot narrow below a day, so they cannot all be read`;
+        if (forFilter) throw new ProviderInputError(provider, "filter", `${message}: narrow the filter (status, customer)`);
+        throw new UpstreamError("PROVIDER_ERROR", provider, message);
       }
       if (error instanceof WindowSplitError) {
         throw new UpstreamError(

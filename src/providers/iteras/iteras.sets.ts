@@ -70,13 +70,11 @@ export class IterasSets {
   private async load(params: NativeParams, call: CallContext): Promise<FetchedSet> {
     const customers: Array<string | undefined> = params.customers.length > 0 ? params.customers : [undefined];
     const strings = new Map<string, string>();
-    const answers = await mapConcurrent(customers, this.concurrency, (customer) =>
-      this.reader.windowedOrFail(
-        call,
-        { statuses: params.statuses, customer, invoiceLines: false, learnDays: true, strings },
-        params.window,
-      ),
-    );
+    // A set serves a filter: a day the cap cannot hold is the filter's to narrow.
+    const answers = await mapConcurrent(customers, this.concurrency, (customer) => {
+      const read = { statuses: params.statuses, customer, invoiceLines: false, learnDays: true, strings };
+      return this.reader.windowedOrFail(call, read, params.window, true);
+    });
     const rows: OrderRecord[] = [];
     const seen = new Set<string>();
     for (const answer of answers) {
