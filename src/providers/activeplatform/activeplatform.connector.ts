@@ -25,7 +25,7 @@ import { OrderDecoder } from "../core/order-decoder.ts";
 import { mapConcurrent, type PagingStrategy, pagingFor, withQuery } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
 import { credentialsRejected, invalidResponse, unexpectedStatus } from "../core/upstream-error.ts";
-import type { ActivePlatformConfig } from "./activeplatform.definition.ts";
+import type { ActivePlatformConfig } from "./activeplatform.config.ts";
 import { activePlatformToOrder } from "./activeplatform.mapper.ts";
 import { type ActivePlatformRawOrder, activePlatformListSchema, activePlatformOrderSchema } from "./activeplatform.schemas.ts";
 import {

@@ -27,7 +27,7 @@ import { OrderDecoder } from "../core/order-decoder.ts";
 import { mapConcurrent, type PageAnswer, type PagingConfig, pagingFor, withQuery } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
 import { credentialsRejected, invalidResponse, unexpectedStatus } from "../core/upstream-error.ts";
-import type { CsCartConfig } from "./cscart.definition.ts";
+import type { CsCartConfig } from "./cscart.config.ts";
 import { type CsCartMapContext, csCartDetailsToOrder, csCartRowToOrder } from "./cscart.mapper.ts";
 import { type CsCartDetails, type CsCartListRow, csCartDetailsSchema, csCartListRowSchema, csCartListSchema } from "./cscart.schemas.ts";
 import { CSCART_DEFAULT_CODE, CSCART_STATUS_LOOKUP, CSCART_STATUS_TABLE } from "./cscart.status.ts";

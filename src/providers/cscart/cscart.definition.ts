@@ -1,27 +1,10 @@
 /** Registration of the CS-Cart provider kind: config entry, connector, GraphQL type. */
-import { z } from "zod";
-import { providerBaseSchema } from "../../config/config.schema.ts";
 import type { ProviderDefinition } from "../core/provider-definition.ts";
+import { type CsCartConfig, csCartConfigSchema } from "./cscart.config.ts";
 import { CSCART_CAPABILITIES, CsCartConnector } from "./cscart.connector.ts";
 
-/** A CS-Cart provider entry. */
-export const csCartConfigSchema = providerBaseSchema
-  .extend({
-    kind: z.literal("cscart"),
-    currency: z
-      .string()
-      .regex(/^[A-Z]{3}$/, "an ISO 4217 code such as EUR")
-      .describe("The store's currency (CS-Cart's API does not send it)."),
-    credentials: z
-      .object({
-        email: z.string().email().describe("The administrator's e-mail (the Basic auth user)."),
-        apiKey: z.string().min(1).describe("The administrator's API key (the Basic auth password)."),
-      })
-      .strict(),
-  })
-  .strict();
-
-export type CsCartConfig = z.infer<typeof csCartConfigSchema>;
+/** The entry schema lives in cscart.config.ts (the connector reads its type from there); re-exported for the definition's importers. */
+export { type CsCartConfig, csCartConfigSchema };
 
 /** The CS-Cart provider kind. */
 export const csCartDefinition: ProviderDefinition<CsCartConfig> = {

@@ -24,7 +24,7 @@ import { OrderDecoder } from "../core/order-decoder.ts";
 import { idRanges, mapConcurrent, type PageAnswer, type PagingConfig, pagingFor, withQuery } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
 import { credentialsRejected, invalidResponse, orderOrError, UpstreamError, unexpectedStatus } from "../core/upstream-error.ts";
-import type { DjangoShopConfig } from "./djangoshop.definition.ts";
+import type { DjangoShopConfig } from "./djangoshop.config.ts";
 import { djangoShopToOrder } from "./djangoshop.mapper.ts";
 import { isDjangoShopId, listParams, planDjangoShop } from "./djangoshop.params.ts";
 import { type DjangoShopRawOrder, djangoShopListSchema, djangoShopOrderSchema } from "./djangoshop.schemas.ts";

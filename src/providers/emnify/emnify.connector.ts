@@ -24,7 +24,7 @@ import { idRanges, mapConcurrent, type PageAnswer, type PagingConfig, pagingFor,
 import type { ConnectorServices } from "../core/provider-definition.ts";
 import { credentialsRejected, invalidResponse, orderOrError, unexpectedStatus } from "../core/upstream-error.ts";
 import { EmnifyAuth } from "./emnify.auth.ts";
-import type { EmnifyConfig } from "./emnify.definition.ts";
+import type { EmnifyConfig } from "./emnify.config.ts";
 import { emnifyToOrder } from "./emnify.mapper.ts";
 import { emnifyQuery, emnifySort, emnifySortsNatively, emnifyTerm, joinEmnifyQ, splitEmnifyFilter } from "./emnify.query.ts";
 import { type EmnifyRawOrder, emnifyListSchema, emnifyOrderSchema } from "./emnify.schemas.ts";

@@ -1,41 +1,10 @@
 /** Registration of the emnify provider kind: config entry, connector, GraphQL type. */
-import { z } from "zod";
-import { providerBaseSchema } from "../../config/config.schema.ts";
 import type { ProviderDefinition } from "../core/provider-definition.ts";
+import { EMNIFY_RATE_BUDGET, type EmnifyConfig, emnifyConfigSchema } from "./emnify.config.ts";
 import { EMNIFY_CAPABILITIES, EmnifyConnector } from "./emnify.connector.ts";
 
-const applicationTokenSchema = z
-  .object({ applicationToken: z.string().min(1).describe("An application token from emnify's portal.") })
-  .strict();
-const userLoginSchema = z
-  .object({
-    username: z.string().min(1).describe("The emnify user's login (an e-mail address)."),
-    password: z.string().min(1).describe("The user's password."),
-  })
-  .strict();
-
-/**
- * emnify's documented limit: 100 requests per 5 minutes per client IP, the
- * authenticate call included. Without a `resilience.rateLimit` of its own, an
- * emnify entry stays within it.
- */
-export const EMNIFY_RATE_BUDGET = { calls: 100, perMs: 300_000 } as const;
-
-/** An emnify provider entry. */
-export const emnifyConfigSchema = providerBaseSchema
-  .extend({
-    kind: z.literal("emnify"),
-    resilience: providerBaseSchema.shape.resilience.transform((resilience) => ({
-      ...resilience,
-      rateLimit: resilience.rateLimit ?? { ...EMNIFY_RATE_BUDGET },
-    })),
-    credentials: z.union([applicationTokenSchema, userLoginSchema], {
-      error: "give either { applicationToken } or { username, password }",
-    }),
-  })
-  .strict();
-
-export type EmnifyConfig = z.infer<typeof emnifyConfigSchema>;
+/** The entry schema lives in emnify.config.ts (the connector reads its type from there); re-exported for the definition's importers. */
+export { EMNIFY_RATE_BUDGET, type EmnifyConfig, emnifyConfigSchema };
 
 /** The emnify provider kind. */
 export const emnifyDefinition: ProviderDefinition<EmnifyConfig> = {

@@ -24,7 +24,7 @@ import { HttpConnector } from "../core/http-connector.ts";
 import type { OrderRecord } from "../core/model.ts";
 import { OrderDecoder } from "../core/order-decoder.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
-import type { IterasConfig } from "./iteras.definition.ts";
+import type { IterasConfig } from "./iteras.config.ts";
 import { type IterasDetailSources, readIterasDetails } from "./iteras.details.ts";
 import { isSyntheticId, iterasToOrder } from "./iteras.mapper.ts";
 import { IterasReader } from "./iteras.reader.ts";
