@@ -16,12 +16,14 @@ import {
   type OrderFilter,
   type QueryPlan,
   type SortKey,
+  sortCapabilities,
+  writeCapabilities,
 } from "../core/connector.ts";
 import { decodeOnce } from "../core/decode-once.ts";
 import type { UpstreamResponse } from "../core/http-client.ts";
 import { HttpConnector } from "../core/http-connector.ts";
 import type { OrderRecord } from "../core/model.ts";
-import { OrderDecoder } from "../core/order-decoder.ts";
+import type { OrderDecoder } from "../core/order-decoder.ts";
 import { mapConcurrent, type PagingStrategy, pagingFor, withQuery } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
 import { credentialsRejected, invalidResponse, unexpectedStatus } from "../core/upstream-error.ts";
@@ -74,16 +76,13 @@ export function activePlatformCapabilities(datePushdown: boolean): Capabilities 
       ["TOTAL", ["GTE", "LTE"], false],
       ["SEARCH", ["CONTAINS"], false],
     ]),
-    sorts: [
-      { field: "CREATED_AT", supported: true, native: true },
-      { field: "UPDATED_AT", supported: true, native: true },
-      { field: "TOTAL", supported: true, native: true },
-      { field: "NUMBER", supported: true, native: true },
-    ],
-    writes: [
-      { operation: "UPDATE_ORDER_STATUS", supported: false },
-      { operation: "SET_VENDOR_REFERENCE", supported: false },
-    ],
+    sorts: sortCapabilities([
+      ["CREATED_AT", "native"],
+      ["UPDATED_AT", "native"],
+      ["TOTAL", "native"],
+      ["NUMBER", "native"],
+    ]),
+    writes: writeCapabilities(),
     count: "SCAN",
   };
 }
@@ -202,12 +201,7 @@ export class ActivePlatformConnector extends HttpConnector implements Connector 
     );
     this.maxPageSize = this.paging.maxPageSize;
     const mapContext = { provider: config.id, currency: config.currency, timeZone: config.timeZone };
-    this.orders = new OrderDecoder({
-      provider: config.id,
-      kind: "ACTIVEPLATFORM",
-      schema: activePlatformOrderSchema,
-      map: (raw) => activePlatformToOrder(raw, mapContext),
-    });
+    this.orders = this.orderDecoder(activePlatformOrderSchema, (raw) => activePlatformToOrder(raw, mapContext));
   }
 
   isValidNativeId(nativeId: string): boolean {

@@ -4,15 +4,10 @@
  * tells the connector which single code a status filter comes down to.
  */
 import type { OrderStatus, PaymentStatus } from "../core/model.ts";
-import { StatusTable } from "../core/status-table.ts";
+import { type PaidStatusRow, StatusTable } from "../core/status-table.ts";
 
 /** One row of the status table. */
-export interface ActivePlatformStatusRow {
-  code: string;
-  label: string;
-  status: OrderStatus;
-  payment: PaymentStatus;
-}
+export type ActivePlatformStatusRow = PaidStatusRow;
 
 /** Every documented status. */
 export const ACTIVEPLATFORM_STATUS_TABLE: readonly ActivePlatformStatusRow[] = [

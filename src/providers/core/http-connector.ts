@@ -5,8 +5,11 @@
  * calls it runs at once, and a `close` that releases the client. A provider
  * folder's connector extends it and adds what is its own.
  */
+import type { z } from "zod";
 import type { ProviderBaseConfig } from "../../config/config.schema.ts";
 import { baseHttpOptions, ProviderHttpClient } from "./http-client.ts";
+import type { OrderRecord, ProviderKind } from "./model.ts";
+import { OrderDecoder, type OrderDecoderOptions } from "./order-decoder.ts";
 import type { ConnectorServices } from "./provider-definition.ts";
 
 /** The secrets of a connector's calls: redacted wherever text could leave (logs, errors, traces). */
@@ -23,6 +26,8 @@ export abstract class HttpConnector {
   readonly id: string;
   /** A display name (the id unless the config names one). */
   readonly name: string;
+  /** The provider kind: each connector's own. */
+  abstract readonly kind: ProviderKind;
   /** The one HTTP client of this provider. */
   protected readonly http: ProviderHttpClient;
   /** Detail calls in flight at once (config `detailConcurrency`). */
@@ -37,6 +42,18 @@ export abstract class HttpConnector {
       ...(secrets.queryParams ? { secretQueryParams: secrets.queryParams } : {}),
     });
     this.detailConcurrency = config.detailConcurrency;
+  }
+
+  /**
+   * A decoder of this provider's raw orders: each passes `schema` before `map`
+   * (see order-decoder.ts). Call it from the constructor, after `super`.
+   */
+  protected orderDecoder<Raw>(
+    schema: z.ZodType<Raw>,
+    map: (raw: Raw) => OrderRecord,
+    options: Pick<OrderDecoderOptions<Raw>, "idField" | "placeholderId"> = {},
+  ): OrderDecoder<Raw> {
+    return new OrderDecoder({ provider: this.id, kind: this.kind, schema, map, ...options });
   }
 
   /** Releases the HTTP client's pool and timers. */

@@ -229,19 +229,26 @@ interface Answered {
 
 const NO_ROWS = LazyRows.decoded([]);
 
-class PageNumberPaging implements PagingStrategy {
-  private readonly config: PageNumberPagingConfig;
-  private readonly provider: string;
-  /** The largest page asked: `maxPageSize` until the provider serves less (see `learnsPageSize`), then that. */
-  private cap: number;
+/** What every strategy keeps: its config, and the provider its errors name. */
+abstract class ConfiguredPaging<Config extends PagingConfig> {
+  protected readonly config: Config;
+  protected readonly provider: string;
 
-  constructor(config: PageNumberPagingConfig, provider: string) {
+  constructor(config: Config, provider: string) {
     this.config = config;
     this.provider = provider;
-    this.cap = config.maxPageSize;
   }
 
   get maxPageSize(): number {
+    return this.config.maxPageSize;
+  }
+}
+
+class PageNumberPaging extends ConfiguredPaging<PageNumberPagingConfig> implements PagingStrategy {
+  /** The largest page asked: `maxPageSize` until the provider serves less (see `learnsPageSize`), then that. */
+  private cap = this.config.maxPageSize;
+
+  override get maxPageSize(): number {
     return this.cap;
   }
 
@@ -346,15 +353,7 @@ interface OffsetAnswer {
   hasNext: boolean;
 }
 
-class OffsetLimitPaging implements PagingStrategy {
-  private readonly config: OffsetLimitPagingConfig;
-  readonly maxPageSize: number;
-
-  constructor(config: OffsetLimitPagingConfig, _provider: string) {
-    this.config = config;
-    this.maxPageSize = config.maxPageSize;
-  }
-
+class OffsetLimitPaging extends ConfiguredPaging<OffsetLimitPagingConfig> implements PagingStrategy {
   /** One call per `maxPageSize` rows (an empty window still asks one row, for the total). */
   calls(_offset: number | null, limit: number): number {
     return limit <= 0 ? 1 : Math.ceil(limit / this.maxPageSize);
@@ -430,17 +429,7 @@ class OffsetLimitPaging implements PagingStrategy {
   }
 }
 
-class NextLinkPaging implements PagingStrategy {
-  private readonly config: NextLinkPagingConfig;
-  private readonly provider: string;
-  readonly maxPageSize: number;
-
-  constructor(config: NextLinkPagingConfig, provider: string) {
-    this.config = config;
-    this.provider = provider;
-    this.maxPageSize = config.maxPageSize;
-  }
-
+class NextLinkPaging extends ConfiguredPaging<NextLinkPagingConfig> implements PagingStrategy {
   /**
    * Next links walk from the start: a window at `offset` costs the pages up to
    * its end. At an offset not known yet there is no bound short of the whole

@@ -18,6 +18,11 @@ export interface StatusRow {
   payments?: readonly PaymentStatus[];
 }
 
+/** A row whose status tells its payment status (most providers' tables). */
+export interface PaidStatusRow extends StatusRow {
+  payment: PaymentStatus;
+}
+
 /** The rows of one provider and the lookups every plan and mapper makes of them. */
 export class StatusTable<Row extends StatusRow> {
   /** Every documented row, in the provider's order. */

@@ -16,6 +16,8 @@ import {
   type OrderFilter,
   type QueryPlan,
   type SortKey,
+  sortCapabilities,
+  writeCapabilities,
 } from "../core/connector.ts";
 import { decodeOnce } from "../core/decode-once.ts";
 import type { UpstreamResponse } from "../core/http-client.ts";
@@ -23,7 +25,7 @@ import { HttpConnector } from "../core/http-connector.ts";
 import { matchesFilter } from "../core/match-filter.ts";
 import type { OrderRecord } from "../core/model.ts";
 import { orderComparator } from "../core/order-compare.ts";
-import { OrderDecoder } from "../core/order-decoder.ts";
+import type { OrderDecoder } from "../core/order-decoder.ts";
 import { mapConcurrent, type PageAnswer, type PagingConfig, pagingFor, withQuery } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
 import { credentialsRejected, invalidResponse, unexpectedStatus } from "../core/upstream-error.ts";
@@ -51,17 +53,14 @@ export const CSCART_CAPABILITIES: Capabilities = {
     ["TOTAL", ["GTE", "LTE"], false],
     ["SEARCH", ["CONTAINS"], false],
   ]),
-  sorts: [
-    { field: "CREATED_AT", supported: true, native: true },
-    { field: "TOTAL", supported: true, native: true },
-    { field: "NUMBER", supported: true, native: true },
+  sorts: sortCapabilities([
+    ["CREATED_AT", "native"],
+    ["TOTAL", "native"],
+    ["NUMBER", "native"],
     // List rows carry no update time: sorting by it would cost a details call per order.
-    { field: "UPDATED_AT", supported: false, native: false },
-  ],
-  writes: [
-    { operation: "UPDATE_ORDER_STATUS", supported: true },
-    { operation: "SET_VENDOR_REFERENCE", supported: true },
-  ],
+    ["UPDATED_AT", "none"],
+  ]),
+  writes: writeCapabilities(["UPDATE_ORDER_STATUS", "SET_VENDOR_REFERENCE"]),
   count: "NATIVE",
 };
 
@@ -92,19 +91,8 @@ export class CsCartConnector extends HttpConnector implements Connector {
     this.authorization = authorization;
     const mapContext: CsCartMapContext = { provider: config.id, currency: config.currency };
     this.mapContext = mapContext;
-    this.rows = new OrderDecoder({
-      provider: config.id,
-      kind: "CSCART",
-      schema: csCartListRowSchema,
-      map: (row) => csCartRowToOrder(row, mapContext),
-      idField: "order_id",
-    });
-    this.details = new OrderDecoder({
-      provider: config.id,
-      kind: "CSCART",
-      schema: csCartDetailsSchema,
-      map: (raw) => csCartDetailsToOrder(raw, mapContext),
-    });
+    this.rows = this.orderDecoder(csCartListRowSchema, (row) => csCartRowToOrder(row, mapContext), { idField: "order_id" });
+    this.details = this.orderDecoder(csCartDetailsSchema, (raw) => csCartDetailsToOrder(raw, mapContext));
   }
 
   isValidNativeId(nativeId: string): boolean {

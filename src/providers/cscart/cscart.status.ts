@@ -3,15 +3,11 @@
  * Two letters share PENDING (O and E): O is the default when a client sets
  * PENDING; E stays reachable through nativeStatus.
  */
-import type { OrderStatus, PaymentStatus } from "../core/model.ts";
-import { StatusTable } from "../core/status-table.ts";
+import type { OrderStatus } from "../core/model.ts";
+import { type PaidStatusRow, StatusTable } from "../core/status-table.ts";
 
 /** One row of the status table. */
-export interface CsCartStatusRow {
-  code: string;
-  label: string;
-  status: OrderStatus;
-  payment: PaymentStatus;
+export interface CsCartStatusRow extends PaidStatusRow {
   /** False for N: CS-Cart does not let an administrator set it. */
   settable: boolean;
 }

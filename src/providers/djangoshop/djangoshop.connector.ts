@@ -15,12 +15,14 @@ import {
   type OrderFilter,
   type QueryPlan,
   type SortKey,
+  sortCapabilities,
+  writeCapabilities,
 } from "../core/connector.ts";
 import { decodeOnce } from "../core/decode-once.ts";
 import type { UpstreamResponse } from "../core/http-client.ts";
 import { HttpConnector } from "../core/http-connector.ts";
 import type { OrderRecord } from "../core/model.ts";
-import { OrderDecoder } from "../core/order-decoder.ts";
+import type { OrderDecoder } from "../core/order-decoder.ts";
 import { idRanges, mapConcurrent, type PageAnswer, type PagingConfig, pagingFor, withQuery } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
 import { credentialsRejected, invalidResponse, orderOrError, UpstreamError, unexpectedStatus } from "../core/upstream-error.ts";
@@ -55,17 +57,14 @@ export const DJANGOSHOP_CAPABILITIES: Capabilities = {
     ["TOTAL", ["GTE", "LTE"], false],
     ["VENDOR_REFERENCE", ["EQ"], false, "the shop has no vendor reference: nothing matches"],
   ]),
-  sorts: [
-    { field: "CREATED_AT", supported: true, native: true },
-    { field: "UPDATED_AT", supported: true, native: true },
-    { field: "NUMBER", supported: true, native: true },
+  sorts: sortCapabilities([
+    ["CREATED_AT", "native"],
+    ["UPDATED_AT", "native"],
+    ["NUMBER", "native"],
     // `total` is not among the ordering fields: a bounded full read is sorted here.
-    { field: "TOTAL", supported: true, native: false },
-  ],
-  writes: [
-    { operation: "UPDATE_ORDER_STATUS", supported: false },
-    { operation: "SET_VENDOR_REFERENCE", supported: false },
-  ],
+    ["TOTAL", "here"],
+  ]),
+  writes: writeCapabilities(),
   count: "NATIVE",
 };
 
@@ -90,12 +89,7 @@ export class DjangoShopConnector extends HttpConnector implements Connector {
       orderAmounts: config.orderAmounts,
       timeZone: config.timeZone,
     };
-    this.orders = new OrderDecoder({
-      provider: config.id,
-      kind: "DJANGOSHOP",
-      schema: djangoShopOrderSchema,
-      map: (raw) => djangoShopToOrder(raw, mapContext),
-    });
+    this.orders = this.orderDecoder(djangoShopOrderSchema, (raw) => djangoShopToOrder(raw, mapContext));
   }
 
   isValidNativeId(nativeId: string): boolean {

@@ -3,14 +3,11 @@
  * payment status derived from an order's amounts (the API has no payment
  * status of its own, only `is_paid`, `amount_paid` and `amount_outstanding`).
  */
-import type { OrderStatus, PaymentStatus } from "../core/model.ts";
-import { StatusTable } from "../core/status-table.ts";
+import type { PaymentStatus } from "../core/model.ts";
+import { type StatusRow, StatusTable } from "../core/status-table.ts";
 
 /** One row of the status table. */
-export interface DjangoShopStatusRow {
-  code: string;
-  label: string;
-  status: OrderStatus;
+export interface DjangoShopStatusRow extends StatusRow {
   /** The payment statuses an order in this status can have (see {@link djangoShopPaymentStatus}). */
   payments: readonly PaymentStatus[];
 }

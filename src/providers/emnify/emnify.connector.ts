@@ -14,12 +14,14 @@ import {
   type OrderFilter,
   type QueryPlan,
   type SortKey,
+  sortCapabilities,
+  writeCapabilities,
 } from "../core/connector.ts";
 import { decodeOnce } from "../core/decode-once.ts";
 import { headerValue, type UpstreamRequest, type UpstreamResponse } from "../core/http-client.ts";
 import { HttpConnector } from "../core/http-connector.ts";
 import type { OrderRecord } from "../core/model.ts";
-import { OrderDecoder } from "../core/order-decoder.ts";
+import type { OrderDecoder } from "../core/order-decoder.ts";
 import { idRanges, mapConcurrent, type PageAnswer, type PagingConfig, pagingFor, withQuery } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
 import { credentialsRejected, invalidResponse, orderOrError, unexpectedStatus } from "../core/upstream-error.ts";
@@ -62,16 +64,13 @@ export const EMNIFY_CAPABILITIES: Capabilities = {
     ["UPDATED_AT", ["GTE", "LTE"], false, "emnify has no update time: matches nothing"],
     ["VENDOR_REFERENCE", ["EQ"], false, "emnify has no vendor reference: matches nothing"],
   ]),
-  sorts: [
-    { field: "CREATED_AT", supported: true, native: true },
-    { field: "TOTAL", supported: true, native: true },
-    { field: "NUMBER", supported: true, native: true },
-    { field: "UPDATED_AT", supported: false, native: false },
-  ],
-  writes: [
-    { operation: "UPDATE_ORDER_STATUS", supported: false },
-    { operation: "SET_VENDOR_REFERENCE", supported: false },
-  ],
+  sorts: sortCapabilities([
+    ["CREATED_AT", "native"],
+    ["TOTAL", "native"],
+    ["NUMBER", "native"],
+    ["UPDATED_AT", "none"],
+  ]),
+  writes: writeCapabilities(),
   count: "NATIVE",
 };
 
@@ -100,12 +99,7 @@ export class EmnifyConnector extends HttpConnector implements Connector {
     super(config, services, { values: "applicationToken" in credentials ? [credentials.applicationToken] : [credentials.password] });
     this.auth = new EmnifyAuth(this.http, credentials, config.id);
     const mapContext = { provider: config.id, currency: config.currency, timeZone: config.timeZone };
-    this.orders = new OrderDecoder({
-      provider: config.id,
-      kind: "EMNIFY",
-      schema: emnifyOrderSchema,
-      map: (raw) => emnifyToOrder(raw, mapContext),
-    });
+    this.orders = this.orderDecoder(emnifyOrderSchema, (raw) => emnifyToOrder(raw, mapContext));
   }
 
   isValidNativeId(nativeId: string): boolean {

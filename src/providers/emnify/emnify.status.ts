@@ -3,14 +3,12 @@
  * The native code is the status id as text ("1"), the label its description.
  */
 import type { OrderStatus, PaymentStatus } from "../core/model.ts";
-import { StatusTable } from "../core/status-table.ts";
+import { type StatusRow, StatusTable } from "../core/status-table.ts";
 
 /** One row of the status table. */
-export interface EmnifyStatusRow {
+export interface EmnifyStatusRow extends StatusRow {
   /** The status id as text, as `q` takes it. */
   code: string;
-  label: string;
-  status: OrderStatus;
 }
 
 /** Every documented status. SUBMITTED is PENDING: placed, not yet shipped; emnify has no separate processing state. */

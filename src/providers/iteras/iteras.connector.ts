@@ -18,17 +18,18 @@ import {
   type OrderFilter,
   type QueryPlan,
   type SortKey,
+  sortCapabilities,
+  writeCapabilities,
 } from "../core/connector.ts";
 import { windowedSetCalls } from "../core/date-windows.ts";
 import { HttpConnector } from "../core/http-connector.ts";
 import type { OrderRecord } from "../core/model.ts";
-import { OrderDecoder } from "../core/order-decoder.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
 import type { IterasConfig } from "./iteras.config.ts";
 import { type IterasDetailSources, readIterasDetails } from "./iteras.details.ts";
 import { isSyntheticId, iterasToOrder } from "./iteras.mapper.ts";
 import { IterasReader } from "./iteras.reader.ts";
-import { type IterasRawOrder, iterasIdText, iterasOrderSchema } from "./iteras.schemas.ts";
+import { iterasIdText, iterasOrderSchema } from "./iteras.schemas.ts";
 import { IterasSets } from "./iteras.sets.ts";
 import { ITERAS_STATUS_LOOKUP, ITERAS_UNKNOWN_PAYMENT, ITERAS_UNKNOWN_STATUS } from "./iteras.status.ts";
 import { IterasDayHints } from "./iteras.windows.ts";
@@ -52,17 +53,14 @@ export const ITERAS_CAPABILITIES: Capabilities = {
     ["VENDOR_REFERENCE", ["EQ"], false, "Iteras has no vendor reference: matches no order"],
     ["TOTAL", ["GTE", "LTE"], false, "the sum of the products' price × quantity"],
   ]),
-  sorts: [
+  sorts: sortCapabilities([
     // Iteras answers oldest first and the set is sorted here anyway, so every window is exact.
-    { field: "CREATED_AT", supported: true, native: true },
-    { field: "NUMBER", supported: true, native: false },
-    { field: "TOTAL", supported: true, native: false },
-    { field: "UPDATED_AT", supported: false, native: false },
-  ],
-  writes: [
-    { operation: "UPDATE_ORDER_STATUS", supported: false },
-    { operation: "SET_VENDOR_REFERENCE", supported: false },
-  ],
+    ["CREATED_AT", "native"],
+    ["NUMBER", "here"],
+    ["TOTAL", "here"],
+    ["UPDATED_AT", "none"],
+  ]),
+  writes: writeCapabilities(),
   count: "FETCHED_SET",
 };
 
@@ -94,13 +92,9 @@ export class IterasConnector extends HttpConnector implements Connector {
     super(config, services, { values: [config.credentials.apiKey], queryParams: ["iteras-key"] });
     this.setCacheTtlMs = config.setCacheTtlMs;
     const mapContext = { provider: config.id, currency: config.currency, timeZone: config.timeZone };
-    const orders = new OrderDecoder<IterasRawOrder>({
-      provider: config.id,
-      kind: "ITERAS",
-      schema: iterasOrderSchema,
-      // An order read by its id is asked with its invoice lines, so it maps complete.
-      map: (raw) => iterasToOrder(raw, mapContext, { withInvoiceLines: true }),
-      // Named as Iteras' ids are compared: without leading zeros.
+    // An order read by its id is asked with its invoice lines, so it maps complete; a malformed one
+    // is named as Iteras' ids are compared, without leading zeros.
+    const orders = this.orderDecoder(iterasOrderSchema, (raw) => iterasToOrder(raw, mapContext, { withInvoiceLines: true }), {
       placeholderId: (id) => (/^\d+$/.test(id) ? iterasIdText(id) : id),
     });
     const concurrency = config.detailConcurrency;

@@ -5,15 +5,10 @@
  * The waiting states have taken no money yet.
  */
 import type { OrderStatus, PaymentStatus } from "../core/model.ts";
-import { StatusTable } from "../core/status-table.ts";
+import { type PaidStatusRow, StatusTable } from "../core/status-table.ts";
 
 /** One row of the status table. */
-export interface IterasStatusRow {
-  code: string;
-  label: string;
-  status: OrderStatus;
-  payment: PaymentStatus;
-}
+export type IterasStatusRow = PaidStatusRow;
 
 /** Every documented status (`approved` is in the docs' example, not in the parameter's list). */
 export const ITERAS_STATUS_TABLE: readonly IterasStatusRow[] = [
