@@ -28,7 +28,7 @@ import { mapConcurrent, type PagingStrategy, pagingFor, withQuery } from "../cor
 import type { ConnectorServices } from "../core/provider-definition.ts";
 import { credentialsRejected, invalidResponse, unexpectedStatus } from "../core/upstream-error.ts";
 import type { ActivePlatformConfig } from "./activeplatform.config.ts";
-import { activePlatformToOrder } from "./activeplatform.mapper.ts";
+import { type ActivePlatformMapContext, activePlatformToOrder } from "./activeplatform.mapper.ts";
 import { type ActivePlatformRawOrder, activePlatformListSchema, activePlatformOrderSchema } from "./activeplatform.schemas.ts";
 import {
   ACTIVEPLATFORM_FALLBACK_PAYMENT,
@@ -187,6 +187,8 @@ export class ActivePlatformConnector extends HttpConnector implements Connector 
   private readonly token: string;
   /** Where a pushed-down date must hold: the configured offsets and UTC (none without configured offsets). */
   private readonly offsets: readonly number[];
+  /** What the mapper reads of the config (the decode bench reads it too). */
+  private readonly mapContext: ActivePlatformMapContext;
   private readonly orders: OrderDecoder<ActivePlatformRawOrder>;
 
   constructor(config: ActivePlatformConfig, services: ConnectorServices = {}) {
@@ -200,8 +202,8 @@ export class ActivePlatformConnector extends HttpConnector implements Connector 
       config.id,
     );
     this.maxPageSize = this.paging.maxPageSize;
-    const mapContext = { provider: config.id, currency: config.currency, timeZone: config.timeZone };
-    this.orders = this.orderDecoder(activePlatformOrderSchema, (raw) => activePlatformToOrder(raw, mapContext));
+    this.mapContext = { provider: config.id, currency: config.currency, timeZone: config.timeZone };
+    this.orders = this.orderDecoder(activePlatformOrderSchema, (raw) => activePlatformToOrder(raw, this.mapContext));
   }
 
   isValidNativeId(nativeId: string): boolean {

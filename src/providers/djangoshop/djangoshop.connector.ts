@@ -27,7 +27,7 @@ import { idRanges, mapConcurrent, type PageAnswer, type PagingConfig, pagingFor,
 import type { ConnectorServices } from "../core/provider-definition.ts";
 import { credentialsRejected, invalidResponse, orderOrError, UpstreamError, unexpectedStatus } from "../core/upstream-error.ts";
 import type { DjangoShopConfig } from "./djangoshop.config.ts";
-import { djangoShopToOrder } from "./djangoshop.mapper.ts";
+import { type DjangoShopMapContext, djangoShopToOrder } from "./djangoshop.mapper.ts";
 import { isDjangoShopId, listParams, planDjangoShop } from "./djangoshop.params.ts";
 import { type DjangoShopRawOrder, djangoShopListSchema, djangoShopOrderSchema } from "./djangoshop.schemas.ts";
 
@@ -76,20 +76,22 @@ export class DjangoShopConnector extends HttpConnector implements Connector {
   readonly maxPageSize = this.paging.maxPageSize;
   readonly callBounds: CallBounds = { list: (_filter, limit, offset) => this.paging.calls(offset, limit) };
   private readonly authorization: string;
+  /** What the mapper reads of the config (the decode bench reads it too). */
+  private readonly mapContext: DjangoShopMapContext;
   private readonly orders: OrderDecoder<DjangoShopRawOrder>;
 
   constructor(config: DjangoShopConfig, services: ConnectorServices = {}) {
     const authorization = `Token ${config.credentials.token}`;
     super(config, services, { values: [config.credentials.token, authorization] });
     this.authorization = authorization;
-    const mapContext = {
+    this.mapContext = {
       provider: config.id,
       currency: config.currency,
       currencyExponent: config.currencyExponent,
       orderAmounts: config.orderAmounts,
       timeZone: config.timeZone,
     };
-    this.orders = this.orderDecoder(djangoShopOrderSchema, (raw) => djangoShopToOrder(raw, mapContext));
+    this.orders = this.orderDecoder(djangoShopOrderSchema, (raw) => djangoShopToOrder(raw, this.mapContext));
   }
 
   isValidNativeId(nativeId: string): boolean {

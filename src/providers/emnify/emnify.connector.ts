@@ -27,7 +27,7 @@ import type { ConnectorServices } from "../core/provider-definition.ts";
 import { credentialsRejected, invalidResponse, orderOrError, unexpectedStatus } from "../core/upstream-error.ts";
 import { EmnifyAuth } from "./emnify.auth.ts";
 import type { EmnifyConfig } from "./emnify.config.ts";
-import { emnifyToOrder } from "./emnify.mapper.ts";
+import { type EmnifyMapContext, emnifyToOrder } from "./emnify.mapper.ts";
 import { emnifyQuery, emnifySort, emnifySortsNatively, emnifyTerm, joinEmnifyQ, splitEmnifyFilter } from "./emnify.query.ts";
 import { type EmnifyRawOrder, emnifyListSchema, emnifyOrderSchema } from "./emnify.schemas.ts";
 
@@ -92,14 +92,16 @@ export class EmnifyConnector extends HttpConnector implements Connector {
     session: 1,
   };
   private readonly auth: EmnifyAuth;
+  /** What the mapper reads of the config (the decode bench reads it too). */
+  private readonly mapContext: EmnifyMapContext;
   private readonly orders: OrderDecoder<EmnifyRawOrder>;
 
   constructor(config: EmnifyConfig, services: ConnectorServices = {}) {
     const { credentials } = config;
     super(config, services, { values: "applicationToken" in credentials ? [credentials.applicationToken] : [credentials.password] });
     this.auth = new EmnifyAuth(this.http, credentials, config.id);
-    const mapContext = { provider: config.id, currency: config.currency, timeZone: config.timeZone };
-    this.orders = this.orderDecoder(emnifyOrderSchema, (raw) => emnifyToOrder(raw, mapContext));
+    this.mapContext = { provider: config.id, currency: config.currency, timeZone: config.timeZone };
+    this.orders = this.orderDecoder(emnifyOrderSchema, (raw) => emnifyToOrder(raw, this.mapContext));
   }
 
   isValidNativeId(nativeId: string): boolean {
