@@ -263,16 +263,11 @@ export async function startActivePlatformEmulator(options: ActivePlatformEmulato
   const handler = createActivePlatformHandler({ apiToken, orders: () => orders ?? initial, rows });
   const server = await startEmulatorServer(handler, options);
   const emulator = Object.assign(server, { apiToken });
-  return Object.defineProperty(emulator, "orders", {
-    enumerable: true,
-    // Handing the store out ends the reuse of order JSON: a test may now edit orders in place.
-    get: () => {
-      rows.share();
-      return orders;
-    },
-    set: (replaced: ActivePlatformOrder[]) => {
-      rows.share();
+  const handOut = rows.handedOut(
+    () => orders,
+    (replaced: ActivePlatformOrder[]) => {
       orders = replaced;
     },
-  }) as ActivePlatformEmulator;
+  );
+  return Object.defineProperty(emulator, "orders", handOut) as ActivePlatformEmulator;
 }

@@ -3,11 +3,12 @@
  * as the emulator serves them (`GET /openapi.json`, no auth), from the
  * provider's docs and this folder's README.
  */
+import { getOrderOperation, jsonOf } from "../shared/openapi-parts.ts";
 import { ACTIVEPLATFORM_ORDER_STATUSES, ACTIVEPLATFORM_ORDER_TYPES } from "./activeplatform.data.ts";
 
 const errorResponse = (description: string) => ({
   description,
-  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+  content: jsonOf("Error"),
 });
 
 const dateFilter = (field: string) => ({
@@ -76,16 +77,7 @@ export const ACTIVEPLATFORM_OPENAPI = {
       },
     },
     "/api/vendor/v1/orders/{id}.json": {
-      get: {
-        operationId: "getOrder",
-        summary: "One order",
-        parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }],
-        responses: {
-          "200": { description: "The order.", content: { "application/json": { schema: { $ref: "#/components/schemas/Order" } } } },
-          "403": errorResponse("api_token missing or wrong."),
-          "404": errorResponse("Unknown order."),
-        },
-      },
+      get: getOrderOperation({ "403": errorResponse("api_token missing or wrong."), "404": errorResponse("Unknown order.") }),
     },
   },
   components: {

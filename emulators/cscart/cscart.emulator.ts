@@ -442,16 +442,11 @@ export async function startCsCartEmulator(options: CsCartEmulatorOptions = {}): 
   const server = await startEmulatorServer(createCsCartHandler(store, credentials), options);
   // Extend the shared handle in place: the server reads `faults` from this very object.
   const emulator = Object.assign(server, { credentials, outbox: store.outbox });
-  return Object.defineProperty(emulator, "orders", {
-    enumerable: true,
-    // Handing the store out ends the reuse of row JSON: a test may now edit orders in place.
-    get: () => {
-      rows.share();
-      return store.orders;
-    },
-    set: (replaced: CsCartOrder[]) => {
-      rows.share();
+  const handOut = rows.handedOut(
+    () => store.orders,
+    (replaced: CsCartOrder[]) => {
       store.orders = replaced;
     },
-  }) as CsCartEmulator;
+  );
+  return Object.defineProperty(emulator, "orders", handOut) as CsCartEmulator;
 }

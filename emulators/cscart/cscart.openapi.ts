@@ -4,6 +4,7 @@
  * so this is written from that prose and this folder's README. Load tools
  * (GraphQL Mesh, Hive Gateway) and users can generate clients from it.
  */
+import { getOrderOperation, jsonOf } from "../shared/openapi-parts.ts";
 import { CSCART_NOTIFY_NO, CSCART_NOTIFY_YES, CSCART_STATUS_DESCRIPTIONS, CSCART_STATUSES } from "./cscart.data.ts";
 
 /** A CS-Cart number: most are strings (`"120.00"`), a few orders carry JSON numbers. */
@@ -16,7 +17,7 @@ const notifyValues = (type: "string" | "number") => [...CSCART_NOTIFY_NO, ...CSC
 /** The error body of every non-2xx answer. */
 const errorResponse = (description: string) => ({
   description,
-  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+  content: jsonOf("Error"),
 });
 
 const orderIdParameter = {
@@ -103,7 +104,7 @@ export const CSCART_OPENAPI = {
         responses: {
           "200": {
             description: "A page of order rows and the processed parameters (`params.total_items` counts all matches).",
-            content: { "application/json": { schema: { $ref: "#/components/schemas/OrderList" } } },
+            content: jsonOf("OrderList"),
           },
           "400": errorResponse("A parameter has an invalid value."),
           "401": errorResponse("Missing or wrong credentials."),
@@ -127,23 +128,17 @@ export const CSCART_OPENAPI = {
       },
     },
     "/api/orders/{order_id}": {
-      get: {
-        operationId: "getOrder",
-        summary: "One order with its products, taxes, payment and shipping",
-        parameters: [orderIdParameter],
-        responses: {
-          "200": { description: "The order.", content: { "application/json": { schema: { $ref: "#/components/schemas/Order" } } } },
-          "401": errorResponse("Missing or wrong credentials."),
-          "404": errorResponse("Unknown order."),
-        },
-      },
+      get: getOrderOperation(
+        { "401": errorResponse("Missing or wrong credentials."), "404": errorResponse("Unknown order.") },
+        { summary: "One order with its products, taxes, payment and shipping", parameter: orderIdParameter },
+      ),
       put: {
         operationId: "updateOrder",
         summary: "Change an order's status and/or vendor reference",
         parameters: [orderIdParameter],
         requestBody: {
           required: false,
-          content: { "application/json": { schema: { $ref: "#/components/schemas/OrderUpdate" } } },
+          content: jsonOf("OrderUpdate"),
         },
         responses: {
           "200": {

@@ -841,24 +841,13 @@ export async function startDjangoShopEmulator(options: DjangoShopEmulatorOptions
   // Handing the data set out ends the reuse of order JSON: a test may now edit orders in place.
   Object.defineProperties(emulator, {
     token: { value: token, enumerable: true },
-    data: {
-      enumerable: true,
-      get: () => {
-        rows.share();
-        return data;
-      },
-    },
-    orders: {
-      enumerable: true,
-      get: () => {
-        rows.share();
-        return data.orders;
-      },
-      set: (orders: DjangoShopOrder[]) => {
-        rows.share();
+    data: rows.handedOut(() => data),
+    orders: rows.handedOut(
+      () => data.orders,
+      (orders: DjangoShopOrder[]) => {
         data.orders = orders;
       },
-    },
+    ),
   });
   return emulator;
 }

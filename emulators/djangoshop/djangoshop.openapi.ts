@@ -5,6 +5,7 @@
  * It follows the emulator's settings (page sizes, amount form, time zone), as
  * a DRF schema generator reflects the project's settings.
  */
+import { getOrderOperation, jsonOf } from "../shared/openapi-parts.ts";
 import { DJANGOSHOP_STATUSES } from "./djangoshop.data.ts";
 
 // The emulator's ordering fields, repeated here: importing them would make the two modules import each other.
@@ -22,7 +23,7 @@ const ORDERING_FIELDS = [
 
 const detail = (description: string) => ({
   description,
-  content: { "application/json": { schema: { $ref: "#/components/schemas/Detail" } } },
+  content: jsonOf("Detail"),
 });
 
 const query = (name: string, description: string, schema: Record<string, unknown> = { type: "string" }) => ({
@@ -124,7 +125,7 @@ export function djangoShopOpenApi(settings: DjangoShopOpenApiSettings) {
           responses: {
             "200": {
               description: "A page of orders in DRF's limit/offset envelope.",
-              content: { "application/json": { schema: { $ref: "#/components/schemas/OrderPage" } } },
+              content: jsonOf("OrderPage"),
             },
             "400": {
               description: "Invalid filter values: a list of messages per field.",
@@ -138,17 +139,11 @@ export function djangoShopOpenApi(settings: DjangoShopOpenApiSettings) {
         },
       },
       "/api/orders/{id}/": {
-        get: {
-          operationId: "getOrder",
-          summary: "One order",
-          parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }],
-          responses: {
-            "200": { description: "The order.", content: { "application/json": { schema: { $ref: "#/components/schemas/Order" } } } },
-            "401": detail("Missing or invalid token."),
-            "403": detail("The token's user is not staff."),
-            "404": detail("Unknown order."),
-          },
-        },
+        get: getOrderOperation({
+          "401": detail("Missing or invalid token."),
+          "403": detail("The token's user is not staff."),
+          "404": detail("Unknown order."),
+        }),
       },
     },
     components: {

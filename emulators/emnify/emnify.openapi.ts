@@ -4,10 +4,9 @@
  * README. It follows the emulator's page-size settings.
  */
 
-const error = (description: string) => ({
-  description,
-  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
-});
+import { getOrderOperation, jsonOf } from "../shared/openapi-parts.ts";
+
+const error = (description: string) => ({ description, content: jsonOf("Error") });
 
 const ref = { type: ["object", "null"], properties: { id: { type: "integer" }, name: { type: "string" } } } as const;
 const currency = {
@@ -43,7 +42,7 @@ export function emnifyOpenApi({ defaultPerPage, maxPerPage }: EmnifyOpenApiSetti
           security: [],
           requestBody: {
             required: true,
-            content: { "application/json": { schema: { $ref: "#/components/schemas/AuthenticateRequest" } } },
+            content: jsonOf("AuthenticateRequest"),
           },
           responses: {
             "200": {
@@ -113,16 +112,7 @@ export function emnifyOpenApi({ defaultPerPage, maxPerPage }: EmnifyOpenApiSetti
         },
       },
       "/api/v1/shop/order/{id}": {
-        get: {
-          operationId: "getOrder",
-          summary: "One order",
-          parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }],
-          responses: {
-            "200": { description: "The order.", content: { "application/json": { schema: { $ref: "#/components/schemas/Order" } } } },
-            "401": error("Missing, unknown or expired token."),
-            "404": error("Unknown order."),
-          },
-        },
+        get: getOrderOperation({ "401": error("Missing, unknown or expired token."), "404": error("Unknown order.") }),
       },
     },
     components: {

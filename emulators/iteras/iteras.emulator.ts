@@ -279,17 +279,11 @@ export async function startIterasEmulator(options: IterasEmulatorOptions = {}): 
     apiKey: live("apiKey"),
     account: { enumerable: true, value: account, writable: false },
     cap: live("cap"),
-    // Handing the store out ends the reuse of order JSON: a test may now edit orders in place.
-    orders: {
-      enumerable: true,
-      get: () => {
-        rows.share();
-        return state.orders;
-      },
-      set: (orders: IterasOrder[]) => {
-        rows.share();
+    orders: rows.handedOut(
+      () => state.orders,
+      (orders: IterasOrder[]) => {
         state.orders = orders;
       },
-    },
+    ),
   }) as IterasEmulator;
 }

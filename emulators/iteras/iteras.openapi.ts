@@ -3,6 +3,7 @@
  * (`GET /openapi.json`, no auth), written from the provider's documentation
  * and this folder's README, for load tools, client generators and users.
  */
+import { jsonOf } from "../shared/openapi-parts.ts";
 import { ITERAS_STATUSES } from "./iteras.data.ts";
 
 const address = {
@@ -72,16 +73,16 @@ export const ITERAS_OPENAPI = {
         responses: {
           "200": {
             description: "The matching orders (possibly none).",
-            content: { "application/json": { schema: { $ref: "#/components/schemas/OrderList" } } },
+            content: jsonOf("OrderList"),
           },
           "400": {
             description: "A parameter has an invalid value.",
-            content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+            content: jsonOf("Error"),
           },
           "404": {
             description:
               'Missing or wrong API key (the docs give "a 40x status (400, 404)" for bad keys); the message names the key, which tells it from an unknown path.',
-            content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+            content: jsonOf("Error"),
           },
         },
       },

@@ -39,6 +39,28 @@ export class JsonRows<T extends object> {
     this.#recent = [];
   }
 
+  /**
+   * The descriptor of a handle's property that hands the store out (`get`
+   * reads it, `set`, if given, replaces it): either ends the reuse of bytes
+   * (see {@link share}), since a test holding the store may edit rows in place.
+   */
+  handedOut<S>(get: () => S, set?: (value: S) => void): PropertyDescriptor {
+    const descriptor: PropertyDescriptor = {
+      enumerable: true,
+      get: () => {
+        this.share();
+        return get();
+      },
+    };
+    if (set) {
+      descriptor.set = (value: S) => {
+        this.share();
+        set(value);
+      };
+    }
+    return descriptor;
+  }
+
   /** Drops the bytes of a row the emulator has just changed. */
   forget(row: T): void {
     this.#bytes?.delete(row);

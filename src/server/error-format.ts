@@ -5,6 +5,7 @@
 import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { NotSupportedError, ScanLimitError, UserInputError } from "../engine/engine-errors.ts";
+import { ProviderInputError } from "../providers/core/provider-input-error.ts";
 import { UpstreamError, upstreamExtensions } from "../providers/core/upstream-error.ts";
 import { queryLimitAnswer } from "./query-limits.ts";
 
@@ -38,6 +39,13 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (limit) return { ...base, ...limit };
   if (original instanceof UpstreamError) {
     return { ...base, message: original.message, extensions: upstreamExtensions(original) };
+  }
+  if (original instanceof ProviderInputError) {
+    return {
+      ...base,
+      message: original.message,
+      extensions: { code: "BAD_USER_INPUT", provider: original.provider, argument: original.argument },
+    };
   }
   if (original instanceof UserInputError) {
     return {

@@ -11,6 +11,7 @@ import type { EmnifyOrder } from "../../emulators/emnify/emnify.data.ts";
 import { EMNIFY_DEFAULT_CREDENTIALS, type EmnifyEmulator, startEmnifyEmulator } from "../../emulators/emnify/emnify.emulator.ts";
 import { standaloneCall } from "../../src/providers/core/call-context.ts";
 import type { OrderFilter, SortKey } from "../../src/providers/core/connector.ts";
+import { ProviderInputError } from "../../src/providers/core/provider-input-error.ts";
 import { UpstreamError } from "../../src/providers/core/upstream-error.ts";
 import { emnifyConfigSchema } from "../../src/providers/emnify/emnify.config.ts";
 import type { EmnifyConnector } from "../../src/providers/emnify/emnify.connector.ts";
@@ -180,8 +181,10 @@ describe("emnify connector: filters, sorts, paging", () => {
   it("refuses a date emnify cannot read before any call", async () => {
     const filter = connector.plan({ createdAt: { from: new Date(8.64e15) } }, newest).native;
     const error = await connector.list({ filter, sort: newest, offset: 0, limit: 10 }, standaloneCall()).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(UpstreamError);
-    expect((error as UpstreamError).code).toBe("BAD_USER_INPUT");
+    // The client's input, not an emnify failure: BAD_USER_INPUT naming the argument, never a partial page.
+    expect(error).toBeInstanceOf(ProviderInputError);
+    expect(error).not.toBeInstanceOf(UpstreamError);
+    expect((error as ProviderInputError).argument).toBe("filter.createdAt");
     expect(listRequests(emulator)).toHaveLength(0);
   });
 

@@ -14,6 +14,7 @@ import type { OrderFilter, SortKey } from "../../src/providers/core/connector.ts
 import { matchesFilter } from "../../src/providers/core/match-filter.ts";
 import type { OrderRecord } from "../../src/providers/core/model.ts";
 import { orderComparator } from "../../src/providers/core/order-compare.ts";
+import { ProviderInputError } from "../../src/providers/core/provider-input-error.ts";
 import { UpstreamError } from "../../src/providers/core/upstream-error.ts";
 import { iterasConfigSchema } from "../../src/providers/iteras/iteras.config.ts";
 import { IterasConnector } from "../../src/providers/iteras/iteras.connector.ts";
@@ -359,9 +360,10 @@ describe("Iteras connector: failures", () => {
     emulator.cap = 30;
     try {
       const error = await readAll(small, {}).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(UpstreamError);
-      expect((error as UpstreamError).code).toBe("PROVIDER_ERROR");
-      expect((error as UpstreamError).message).toContain(BUSY_DAY);
+      // The filter is the client's to narrow: a refused input, not an Iteras failure.
+      expect(error).toBeInstanceOf(ProviderInputError);
+      expect((error as ProviderInputError).argument).toBe("filter");
+      expect((error as ProviderInputError).message).toContain(BUSY_DAY);
       // Other days still read fine.
       const other = await readAll(small, { createdAt: { from: new Date("2024-07-01T00:00:00Z"), to: new Date("2024-12-31T00:00:00Z") } });
       expect(other.length).toBeGreaterThan(0);

@@ -1,13 +1,7 @@
 /** The CS-Cart status table, both ways. */
 import { describe, expect, it } from "vitest";
 import { CSCART_STATUSES } from "../../emulators/cscart/cscart.data.ts";
-import {
-  CSCART_DEFAULT_CODE,
-  CSCART_STATUS_TABLE,
-  codesForPayments,
-  codesForStatuses,
-  csCartStatus,
-} from "../../src/providers/cscart/cscart.status.ts";
+import { CSCART_DEFAULT_CODE, CSCART_STATUS_LOOKUP, CSCART_STATUS_TABLE, csCartStatus } from "../../src/providers/cscart/cscart.status.ts";
 
 const EXPECTED: Record<string, string> = {
   C: "COMPLETED",
@@ -45,7 +39,7 @@ describe("CS-Cart status table", () => {
 
   it("writes PENDING as O (E stays reachable through nativeStatus)", () => {
     expect(CSCART_DEFAULT_CODE.PENDING).toBe("O");
-    expect(codesForStatuses(["PENDING"]).sort()).toEqual(["E", "O"]);
+    expect(CSCART_STATUS_LOOKUP.codesFor(["PENDING"]).sort()).toEqual(["E", "O"]);
   });
 
   it("has a default code for each canonical status it uses, mapping back to that status", () => {
@@ -57,11 +51,11 @@ describe("CS-Cart status table", () => {
   });
 
   it("finds the codes for canonical and payment statuses", () => {
-    expect(codesForStatuses(["DRAFT"])).toEqual(["N"]);
-    expect(codesForStatuses(["COMPLETED", "RETURNED"]).sort()).toEqual(["C", "H"]);
-    expect(codesForStatuses(["SHIPPED"])).toEqual([]);
-    expect(codesForPayments(["PAID"]).sort()).toEqual(["C", "G", "P"]);
-    expect(codesForPayments(["REFUNDED"])).toEqual(["H"]);
+    expect(CSCART_STATUS_LOOKUP.codesFor(["DRAFT"])).toEqual(["N"]);
+    expect(CSCART_STATUS_LOOKUP.codesFor(["COMPLETED", "RETURNED"]).sort()).toEqual(["C", "H"]);
+    expect(CSCART_STATUS_LOOKUP.codesFor(["SHIPPED"])).toEqual([]);
+    expect(CSCART_STATUS_LOOKUP.codesForPayments(["PAID"]).sort()).toEqual(["C", "G", "P"]);
+    expect(CSCART_STATUS_LOOKUP.codesForPayments(["REFUNDED"])).toEqual(["H"]);
   });
 
   it("maps an unknown (custom) letter to ON_HOLD, not settable, code kept", () => {

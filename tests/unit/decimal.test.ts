@@ -1,7 +1,7 @@
 /** Exact decimal strings: no float ever touches an amount. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compareDecimal, fromMinorUnits, isDecimal, toDecimal } from "../../src/providers/core/decimal.ts";
+import { addDecimal, compareDecimal, fromMinorUnits, isDecimal, multiplyDecimal, toDecimal } from "../../src/providers/core/decimal.ts";
 
 describe("toDecimal", () => {
   it.each([
@@ -124,6 +124,29 @@ describe("compareDecimal", () => {
         const x = fromMinorUnits(a.toString(), 2) as string;
         const y = fromMinorUnits(b.toString(), 2) as string;
         expect(Math.sign(compareDecimal(x, y))).toBe(a < b ? -1 : a > b ? 1 : 0);
+      }),
+    );
+  });
+});
+
+describe("addDecimal and multiplyDecimal", () => {
+  it.each([
+    ["0.10", "0.2", "0.30", "0.020"],
+    ["-1.5", "1.5", "0.00", "-2.25"],
+    ["19.99", "3", "22.99", "59.97"],
+    ["0.001", "0.001", "0.002", "0.000001"],
+    ["98765432109876543210.5", "2", "98765432109876543212.50", "197530864219753086421.00"],
+  ])("%s and %s: sum %s, product %s", (a, b, sum, product) => {
+    expect(addDecimal(a, b)).toBe(sum);
+    expect(multiplyDecimal(a, b)).toBe(product);
+  });
+
+  it("equal the exact arithmetic on cents", () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(10n ** 15n), max: 10n ** 15n }), fc.bigInt({ min: -(10n ** 15n), max: 10n ** 15n }), (x, y) => {
+        const cents = (value: bigint) => fromMinorUnits(String(value), 2) as string;
+        expect(addDecimal(cents(x), cents(y))).toBe(cents(x + y));
+        expect(compareDecimal(multiplyDecimal(cents(x), cents(y)), fromMinorUnits(String(x * y), 4) as string)).toBe(0);
       }),
     );
   });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { OrderStatus } from "../../src/providers/core/model.ts";
-import { UpstreamError } from "../../src/providers/core/upstream-error.ts";
+import { ProviderInputError } from "../../src/providers/core/provider-input-error.ts";
 import {
   type EmnifyQField,
   type EmnifyQOperator,
@@ -20,14 +20,15 @@ import {
 
 const P = "sims";
 
-function refused(run: () => unknown): UpstreamError {
+/** A refused input (answered BAD_USER_INPUT), never an emnify failure: it names the provider and the argument to change. */
+function refused(run: () => unknown, argument?: string): ProviderInputError {
   try {
     run();
   } catch (error) {
-    expect(error).toBeInstanceOf(UpstreamError);
-    expect((error as UpstreamError).code).toBe("BAD_USER_INPUT");
-    expect((error as UpstreamError).provider).toBe(P);
-    return error as UpstreamError;
+    expect(error).toBeInstanceOf(ProviderInputError);
+    expect((error as ProviderInputError).provider).toBe(P);
+    if (argument !== undefined) expect((error as ProviderInputError).argument).toBe(argument);
+    return error as ProviderInputError;
   }
   throw new Error("expected the value to be refused");
 }
@@ -81,9 +82,9 @@ describe("emnifyTerm", () => {
   });
 
   it("refuses dates that cannot be written as emnify reads them", () => {
-    refused(() => emnifyQuery({ createdAt: { from: new Date(8.64e15) } }, P));
-    refused(() => emnifyQuery({ createdAt: { to: new Date(-8.64e15) } }, P));
-    refused(() => emnifyDateValue(new Date(Number.NaN), P));
+    refused(() => emnifyQuery({ createdAt: { from: new Date(8.64e15) } }, P), "filter.createdAt");
+    refused(() => emnifyQuery({ createdAt: { to: new Date(-8.64e15) } }, P), "filter.createdAt");
+    refused(() => emnifyDateValue(new Date(Number.NaN), P), "filter.createdAt");
   });
 });
 
@@ -130,8 +131,8 @@ describe("emnifyQuery", () => {
   });
 
   it("refuses native status codes that are not documented ids", () => {
-    refused(() => emnifyQuery({ nativeStatus: ["1,paid:1"] }, P));
-    refused(() => emnifyQuery({ nativeStatus: ["9"] }, P));
+    refused(() => emnifyQuery({ nativeStatus: ["1,paid:1"] }, P), "filter.nativeStatus");
+    refused(() => emnifyQuery({ nativeStatus: ["9"] }, P), "filter.nativeStatus");
   });
 });
 

@@ -5,15 +5,14 @@
  * zod schema first, as in the connector.
  */
 import { describe, expect, it } from "vitest";
+import { addDecimal, multiplyDecimal } from "../../src/providers/core/decimal.ts";
 import {
-  addDecimal,
   isSyntheticId,
   iterasAddress,
   iterasOrderDay,
   iterasRowDay,
   iterasSyntheticId,
   iterasToOrder,
-  multiplyDecimal,
   syntheticIdDay,
 } from "../../src/providers/iteras/iteras.mapper.ts";
 import { iterasListSchema, iterasOrderSchema } from "../../src/providers/iteras/iteras.schemas.ts";

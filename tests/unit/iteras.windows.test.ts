@@ -6,19 +6,16 @@
 import { describe, expect, it } from "vitest";
 import {
   addDays,
-  createdDay,
   DayOverflowError,
   type DayWindow,
   daysBetween,
   fetchAllWindows,
-  isDay,
   isEmptyWindow,
-  localDay,
-  localStamp,
-  parseWallClock,
   splitCappedWindow,
   WindowSplitError,
-} from "../../src/providers/iteras/iteras.windows.ts";
+} from "../../src/providers/core/date-windows.ts";
+import { isDay, localDay, localStamp } from "../../src/providers/core/time-zone.ts";
+import { createdDay, createdWindow, IterasDayHints, parseWallClock } from "../../src/providers/iteras/iteras.windows.ts";
 
 describe("day arithmetic", () => {
   it("adds days across months, years and leap days", () => {
@@ -307,5 +304,44 @@ describe("time zones", () => {
     expect(createdDay("2025-02-26T00:10:00", cph)).toBe("2025-02-26");
     expect(createdDay("2025-02-25T23:30:00Z", cph)).toBe("2025-02-26");
     expect(createdDay("garbage", cph)).toBeNull();
+  });
+});
+
+describe("IterasDayHints", () => {
+  it("groups ids of known days into windows that should stay under the cap, leaving lone ids to order_id", () => {
+    const hints = new IterasDayHints();
+    // Days with 3, 4, 1 and 5 orders seen; ids 1..13 on them.
+    const days = ["2025-01-01", "2025-01-02", "2025-01-05", "2025-01-09"];
+    const counts = [3, 4, 1, 5];
+    let id = 1;
+    days.forEach((day, i) => {
+      for (let n = 0; n < (counts[i] as number); n++) hints.learn(String(id++), day);
+    });
+    // A window of 2025-01-01..01-05 holds 8 orders: under a cap of 9, over one of 8.
+    expect(hints.clusters(["1", "4", "8", "9", "unknown"], 9)).toEqual([
+      { window: { after: "2025-01-01", before: "2025-01-05" }, ids: ["1", "4", "8"] },
+    ]);
+    expect(hints.clusters(["1", "2", "8", "9", "10"], 8)).toEqual([
+      { window: { after: "2025-01-01", before: "2025-01-01" }, ids: ["1", "2"] },
+      { window: { after: "2025-01-05", before: "2025-01-09" }, ids: ["8", "9", "10"] },
+    ]);
+    expect(hints.clusters(["1"], 100)).toEqual([]);
+  });
+
+  it("keeps an order's first day, and forgets all on clear", () => {
+    const hints = new IterasDayHints();
+    hints.learn("1", "2025-01-01");
+    hints.learn("1", "2025-03-03");
+    hints.learn("2", "2025-01-01");
+    expect(hints.clusters(["1", "2"], 10)).toEqual([{ window: { after: "2025-01-01", before: "2025-01-01" }, ids: ["1", "2"] }]);
+    hints.clear();
+    expect(hints.clusters(["1", "2"], 10)).toEqual([]);
+  });
+
+  it("plans a created range as whole local days", () => {
+    const range = { from: new Date("2025-02-25T23:30:00Z"), to: new Date("2025-03-01T22:59:59Z") };
+    expect(createdWindow(range, "Europe/Copenhagen")).toEqual({ after: "2025-02-26", before: "2025-03-01" });
+    expect(createdWindow({ to: range.to }, "UTC")).toEqual({ before: "2025-03-01" });
+    expect(createdWindow(undefined, "UTC")).toEqual({});
   });
 });

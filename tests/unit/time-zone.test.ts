@@ -1,7 +1,14 @@
 /** Zone offsets: the cached, per-day answer is Intl's own, also on the days a zone changes its offset. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { isTimeZone, wallClockParts, zoneOffsetMs } from "../../src/providers/core/time-zone.ts";
+import {
+  isTimeZone,
+  parseTimestamp,
+  timestampParts,
+  wallClockInstant,
+  wallClockParts,
+  zoneOffsetMs,
+} from "../../src/providers/core/time-zone.ts";
 
 /** Intl asked afresh for every instant: what the cache must always agree with. */
 function intlOffset(instant: number, timeZone: string): number {
@@ -77,5 +84,75 @@ describe("isTimeZone and wallClockParts", () => {
       minute: 30,
       second: 15,
     });
+  });
+});
+
+describe("wallClockInstant", () => {
+  const at = (wall: string, zone: string) => new Date(wallClockInstant(Date.parse(`${wall}Z`), zone)).toISOString();
+
+  it.each([
+    // Clocks go forward: the skipped time is read with the offset before the change, so it lands the gap later.
+    ["2025-03-30T02:30:00", "Europe/Berlin", "2025-03-30T01:30:00.000Z"],
+    ["2025-03-09T02:30:00", "America/New_York", "2025-03-09T07:30:00.000Z"],
+    // Clocks go back: the time shown twice is the earlier instant.
+    ["2025-10-26T02:30:00", "Europe/Berlin", "2025-10-26T00:30:00.000Z"],
+    ["2025-11-02T01:30:00", "America/New_York", "2025-11-02T05:30:00.000Z"],
+    // Half-hour changes, and a zone whose clocks change at midnight.
+    ["2025-04-06T01:45:00", "Australia/Lord_Howe", "2025-04-05T14:45:00.000Z"],
+    ["2025-09-07T00:30:00", "America/Santiago", "2025-09-07T04:30:00.000Z"],
+    ["2025-07-01T12:00:00", "Asia/Kolkata", "2025-07-01T06:30:00.000Z"],
+  ])("reads %s in %s as %s", (wall, zone, instant) => {
+    expect(at(wall, zone)).toBe(instant);
+  });
+
+  it("is the one instant whose wall clock it is, wherever the clocks show that time once", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2040, 0, 1) }), fc.constantFrom(...ZONES), (instant, zone) => {
+        const whole = Math.floor(instant / 1000) * 1000;
+        const wall = whole + zoneOffsetMs(whole, zone);
+        const read = wallClockInstant(wall, zone);
+        // The wall clock of what is read is the wall clock given; in a repeated hour it is the earlier of the two.
+        expect(read + zoneOffsetMs(read, zone)).toBe(wall);
+        expect(read).toBeLessThanOrEqual(whole);
+      }),
+    );
+  });
+});
+
+describe("timestampParts and parseTimestamp", () => {
+  it.each([
+    ["2025-02-26T04:26:33Z", "2025-02-26T04:26:33.000Z"],
+    ["2025-02-26 04:26:33z", "2025-02-26T04:26:33.000Z"],
+    ["2025-02-26T04:26Z", "2025-02-26T04:26:00.000Z"],
+    ["2025-02-26T04:26:33.123456+05:30", "2025-02-25T22:56:33.123Z"],
+    ["2025-02-26T04:26:33,5+0530", "2025-02-25T22:56:33.500Z"],
+    ["2025-02-26T04:26:33 -03", "2025-02-26T07:26:33.000Z"],
+    ["  2025-02-26T04:26:33.9999Z ", "2025-02-26T04:26:33.999Z"],
+  ])("reads %j with its own offset", (text, instant) => {
+    expect(parseTimestamp(text, "Asia/Tokyo")?.toISOString()).toBe(instant);
+  });
+
+  it("reads a time without an offset as wall time in the zone, and a date alone only where allowed", () => {
+    expect(parseTimestamp("2025-07-01T12:00:00", "Europe/Berlin")?.toISOString()).toBe("2025-07-01T10:00:00.000Z");
+    expect(parseTimestamp("2025-07-01", "Europe/Berlin")).toBeNull();
+    expect(parseTimestamp("2025-07-01", "Europe/Berlin", { dateOnly: true })?.toISOString()).toBe("2025-06-30T22:00:00.000Z");
+    expect(timestampParts("2025-07-01T12:00:00")).toEqual({ day: "2025-07-01", wallMs: Date.UTC(2025, 6, 1, 12), offsetMs: null });
+    expect(timestampParts("2025-07-01T12:00:00-04:30")?.offsetMs).toBe(-270 * 60_000);
+  });
+
+  it.each([
+    "2025-02-30T10:00:00Z",
+    "2025-04-31 10:00",
+    "2025-02-26T24:00:00",
+    "2025-02-26T23:60:00",
+    "2025-02-26T23:59:60",
+    "2025-2-26T10:00:00",
+    "2025-02-26T10:00:00+5",
+    "2025-02-26Z",
+    "yesterday",
+    "",
+  ])("refuses %j rather than rolling it into another day", (text) => {
+    expect(timestampParts(text, { dateOnly: true })).toBeNull();
+    expect(parseTimestamp(text, "UTC", { dateOnly: true })).toBeNull();
   });
 });

@@ -6,6 +6,7 @@
  */
 import type { CallContext } from "../core/call-context.ts";
 import {
+  type CallBounds,
   type Capabilities,
   type Connector,
   filterCapabilities,
@@ -15,17 +16,20 @@ import {
   type OrderFilter,
   type QueryPlan,
   type SortKey,
+  sortCapabilities,
+  writeCapabilities,
 } from "../core/connector.ts";
 import { decodeOnce } from "../core/decode-once.ts";
-import { baseHttpOptions, ProviderHttpClient, type UpstreamResponse } from "../core/http-client.ts";
-import { LazyRows, lazyListResult } from "../core/lazy-rows.ts";
+import type { UpstreamResponse } from "../core/http-client.ts";
+import { HttpConnector } from "../core/http-connector.ts";
 import type { OrderRecord } from "../core/model.ts";
-import { mapConcurrent, planPages } from "../core/paging.ts";
+import type { OrderDecoder } from "../core/order-decoder.ts";
+import { mapConcurrent, type PagingStrategy, pagingFor, withQuery } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
-import { credentialsRejected, invalidResponse, malformedRow, UpstreamError, unexpectedStatus } from "../core/upstream-error.ts";
+import { credentialsRejected, invalidResponse, unexpectedStatus } from "../core/upstream-error.ts";
 import type { ActivePlatformConfig } from "./activeplatform.config.ts";
 import { type ActivePlatformMapContext, activePlatformToOrder } from "./activeplatform.mapper.ts";
-import { activePlatformListSchema, activePlatformOrderSchema } from "./activeplatform.schemas.ts";
+import { type ActivePlatformRawOrder, activePlatformListSchema, activePlatformOrderSchema } from "./activeplatform.schemas.ts";
 import {
   ACTIVEPLATFORM_FALLBACK_PAYMENT,
   ACTIVEPLATFORM_FALLBACK_STATUS,
@@ -72,16 +76,13 @@ export function activePlatformCapabilities(datePushdown: boolean): Capabilities 
       ["TOTAL", ["GTE", "LTE"], false],
       ["SEARCH", ["CONTAINS"], false],
     ]),
-    sorts: [
-      { field: "CREATED_AT", supported: true, native: true },
-      { field: "UPDATED_AT", supported: true, native: true },
-      { field: "TOTAL", supported: true, native: true },
-      { field: "NUMBER", supported: true, native: true },
-    ],
-    writes: [
-      { operation: "UPDATE_ORDER_STATUS", supported: false },
-      { operation: "SET_VENDOR_REFERENCE", supported: false },
-    ],
+    sorts: sortCapabilities([
+      ["CREATED_AT", "native"],
+      ["UPDATED_AT", "native"],
+      ["TOTAL", "native"],
+      ["NUMBER", "native"],
+    ]),
+    writes: writeCapabilities(),
     count: "SCAN",
   };
 }
@@ -176,34 +177,33 @@ export function activePlatformListParams(filter: OrderFilter, sort: SortKey | nu
 }
 
 /** Connector for one ActivePlatform installation. */
-export class ActivePlatformConnector implements Connector {
-  readonly id: string;
-  readonly name: string;
+export class ActivePlatformConnector extends HttpConnector implements Connector {
   readonly kind = "ACTIVEPLATFORM" as const;
   readonly capabilities: Capabilities;
   readonly maxPageSize: number;
-  private readonly http: ProviderHttpClient;
+  readonly callBounds: CallBounds = { list: (_filter, limit, offset) => this.paging.calls(offset, limit) };
+  /** page/per_page over a bare array: no count, and a short page is the end. */
+  private readonly paging: PagingStrategy;
   private readonly token: string;
   /** Where a pushed-down date must hold: the configured offsets and UTC (none without configured offsets). */
   private readonly offsets: readonly number[];
+  /** What the mapper reads of the config (the decode bench reads it too). */
   private readonly mapContext: ActivePlatformMapContext;
-  private readonly detailConcurrency: number;
+  private readonly orders: OrderDecoder<ActivePlatformRawOrder>;
 
   constructor(config: ActivePlatformConfig, services: ConnectorServices = {}) {
-    this.id = config.id;
-    this.name = config.name ?? config.id;
+    // The token travels in the URL: redact the parameter and the value itself wherever text could leave.
+    super(config, services, { values: [config.credentials.apiToken], queryParams: ["api_token"] });
     this.token = config.credentials.apiToken;
-    this.http = new ProviderHttpClient({
-      ...baseHttpOptions(config, services),
-      // The token travels in the URL: redact the parameter and the value itself wherever text could leave.
-      secretQueryParams: ["api_token"],
-      secrets: [this.token],
-    });
     this.offsets = activePlatformDateOffsets((config.accountUtcOffsets ?? []).map((text) => parseUtcOffset(text) ?? 0));
     this.capabilities = activePlatformCapabilities(this.offsets.length > 0);
-    this.maxPageSize = config.maxPerPage;
+    this.paging = pagingFor(
+      { type: "page-number", pageParam: "page", sizeParam: "per_page", maxPageSize: config.maxPerPage, sizeOption: "maxPerPage" },
+      config.id,
+    );
+    this.maxPageSize = this.paging.maxPageSize;
     this.mapContext = { provider: config.id, currency: config.currency, timeZone: config.timeZone };
-    this.detailConcurrency = config.detailConcurrency;
+    this.orders = this.orderDecoder(activePlatformOrderSchema, (raw) => activePlatformToOrder(raw, this.mapContext));
   }
 
   isValidNativeId(nativeId: string): boolean {
@@ -288,49 +288,27 @@ export class ActivePlatformConnector implements Connector {
     throw unexpectedStatus(this.id, response.status, what, reason);
   }
 
+  /**
+   * No count and no next marker: a short page is the end; a full last page
+   * leaves it open (the next read then gets `[]`, which ends it). Rows after
+   * a short page mean the installation caps per_page below `maxPerPage`: an
+   * error, never a silent cut (see the page-number strategy).
+   */
   async list(request: ListRequest, call: CallContext): Promise<ListResult> {
     const base = activePlatformListParams(request.filter, request.sort, this.offsets);
-    const pages = planPages(request.offset, request.limit, this.maxPageSize);
     const sparse = request.sparse === true;
-    const answers = await Promise.all(
-      pages.map(async (page) => {
-        const params = new URLSearchParams(base);
-        params.set("page", String(page.page));
-        params.set("per_page", String(page.perPage));
-        const response = await this.get(call, ACTIVEPLATFORM_LIST_PATH, params, sparse);
-        if (response.status !== 200) this.fail(response, "an order list");
-        const rows = decodeOnce(response, "list", (answer) => this.decodeList(answer, sparse));
-        if (rows.length > page.perPage) throw invalidResponse(this.id, "an order list");
-        return { page, rows };
-      }),
-    );
-    // No count and no next marker: a short page is the end; a full last page leaves it open
-    // (the next read then gets `[]`, which ends it).
-    const short = answers.findIndex(({ page, rows }) => rows.length < page.perPage);
-    if (short >= 0 && answers.slice(short + 1).some(({ rows }) => rows.length > 0)) {
-      // Rows after a short page: the installation lowered per_page, so the later pages start at other offsets
-      // than asked for. Reading on would drop rows without a trace.
-      throw new UpstreamError(
-        "UPSTREAM_INVALID_RESPONSE",
-        this.id,
-        `provider ${this.id} answered a short page that was not the last: it caps per_page below ${this.maxPageSize} (set maxPerPage to its cap)`,
-      );
-    }
-    const rows = LazyRows.join(answers.map(({ page, rows }) => rows.slice(page.skip, page.skip + page.take)));
-    const end = answers.length === 0 || short >= 0;
-    return lazyListResult(rows, null, end);
+    return this.paging.read(request.offset, request.limit, async (page) => {
+      const response = await this.get(call, ACTIVEPLATFORM_LIST_PATH, withQuery(base, page), sparse);
+      if (response.status !== 200) this.fail(response, "an order list");
+      return { rows: decodeOnce(response, "list", (answer) => this.decodeList(answer, sparse)) };
+    });
   }
 
-  /** A list answer's rows, placeholders for malformed ones in place (each decoded when read; `asText`: kept as texts). */
-  private decodeList(response: UpstreamResponse, asText: boolean): LazyRows {
+  /** A list answer's rows, each decoded when read (`asText`: kept as texts). */
+  private decodeList(response: UpstreamResponse, asText: boolean) {
     const parsed = activePlatformListSchema.safeParse(response.body);
     if (!parsed.success) throw invalidResponse(this.id, "an order list");
-    return (asText ? LazyRows.ofTexts : LazyRows.of)(parsed.data, (raw) => {
-      const row = activePlatformOrderSchema.safeParse(raw);
-      // A malformed row keeps its place and is reported for itself; the page still answers.
-      if (!row.success) return malformedRow(this.id, "ACTIVEPLATFORM", raw, "an order list");
-      return activePlatformToOrder(row.data, this.mapContext);
-    });
+    return this.orders.rows(parsed.data, asText);
   }
 
   async getMany(nativeIds: readonly string[], call: CallContext): Promise<Map<string, OrderRecord | Error>> {
@@ -340,13 +318,8 @@ export class ActivePlatformConnector implements Connector {
       const response = await this.get(call, activePlatformOrderPath(id));
       if (response.status === 404) return;
       if (response.status !== 200) this.fail(response, `order ${id}`);
-      const parsed = activePlatformOrderSchema.safeParse(response.body);
-      found.set(id, parsed.success ? activePlatformToOrder(parsed.data, this.mapContext) : invalidResponse(this.id, `order ${id}`));
+      found.set(id, this.orders.detail(response.body, id));
     });
     return found;
-  }
-
-  async close(): Promise<void> {
-    await this.http.close();
   }
 }

@@ -2,9 +2,9 @@
  * Pure mapping of ActivePlatform's raw orders to the unified model. The list
  * and the single-order call answer the same shape, so every record is complete.
  */
-import { toDecimal } from "../core/decimal.ts";
+import { money, text } from "../core/map-values.ts";
 import type { CustomerRecord, MoneyRecord, OrderItemRecord, OrderRecord } from "../core/model.ts";
-import { zoneOffsetMs } from "../core/time-zone.ts";
+import { parseTimestamp } from "../core/time-zone.ts";
 import type { ActivePlatformRawCharge, ActivePlatformRawItem, ActivePlatformRawOrder } from "./activeplatform.schemas.ts";
 import { activePlatformStatus } from "./activeplatform.status.ts";
 
@@ -52,17 +52,6 @@ export interface ActivePlatformNative {
   charges: ActivePlatformChargeRecord[];
 }
 
-function text(value: string | null | undefined): string | null {
-  if (value === null || value === undefined) return null;
-  const out = value.trim();
-  return out === "" ? null : out;
-}
-
-function money(value: unknown, currency: string): MoneyRecord | null {
-  const amount = toDecimal(value);
-  return amount === null ? null : { amount, currency };
-}
-
 /** The calendar date of a date (or the date part of a date-time); null when it is not a real date. */
 export function localDate(value: string | null | undefined): string | null {
   const date = value?.trim().slice(0, 10);
@@ -84,21 +73,7 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
  * is exact; a naive one is read as wall time in `timeZone`.
  */
 export function parseActivePlatformTimestamp(value: string | null | undefined, timeZone: string): Date | null {
-  if (value === null || value === undefined) return null;
-  const match = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?$/.exec(value.trim());
-  if (!match) return null;
-  const [, date, time, zone] = match;
-  if (zone !== undefined) {
-    const offset = zone === "Z" ? "Z" : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
-    const ms = Date.parse(`${date}T${time}${offset}`);
-    return Number.isNaN(ms) ? null : new Date(ms);
-  }
-  const wall = Date.parse(`${date}T${time}Z`);
-  if (Number.isNaN(wall)) return null;
-  // Twice, so that a wall time next to a DST change settles on the offset in force at the result.
-  let instant = wall - Math.round(zoneOffsetMs(wall, timeZone) / 60_000) * 60_000;
-  instant = wall - Math.round(zoneOffsetMs(instant, timeZone) / 60_000) * 60_000;
-  return new Date(instant);
+  return value === null || value === undefined ? null : parseTimestamp(value, timeZone);
 }
 
 function item(raw: ActivePlatformRawItem): ActivePlatformItemRecord {

@@ -6,9 +6,7 @@
  */
 import { z } from "zod";
 import { isDecimal } from "../core/decimal.ts";
-
-/** An integer id, as a JSON number or a digit string (both seen in Rails apps), kept as text. */
-const idText = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]).transform(String);
+import { idText, optionalText, rowList } from "../core/raw-schemas.ts";
 
 /** An amount: a JSON number (the docs' type table) or a decimal string (the docs' example, `"0.0"`). */
 const amount = z.union([z.number().finite(), z.string().refine((text) => isDecimal(text.trim()), "a decimal number")]);
@@ -19,8 +17,6 @@ const timestamp = z.string().regex(TIMESTAMP_PATTERN, "a date-time");
 
 /** A calendar date; a date-time is accepted too (its date part is kept). */
 const calendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}([T ].*)?$/, "a date");
-
-const optionalText = z.string().nullish();
 
 /** One entry of an order's `items` (the fields the docs list). */
 export const activePlatformItemSchema = z.looseObject({
@@ -66,4 +62,4 @@ export const activePlatformOrderSchema = z.looseObject({
 export type ActivePlatformRawOrder = z.infer<typeof activePlatformOrderSchema>;
 
 /** The list answer: a bare array (each row is validated on its own). */
-export const activePlatformListSchema = z.array(z.unknown());
+export const activePlatformListSchema = rowList;

@@ -4,14 +4,10 @@
  * tells the connector which single code a status filter comes down to.
  */
 import type { OrderStatus, PaymentStatus } from "../core/model.ts";
+import { type PaidStatusRow, StatusTable } from "../core/status-table.ts";
 
 /** One row of the status table. */
-export interface ActivePlatformStatusRow {
-  code: string;
-  label: string;
-  status: OrderStatus;
-  payment: PaymentStatus;
-}
+export type ActivePlatformStatusRow = PaidStatusRow;
 
 /** Every documented status. */
 export const ACTIVEPLATFORM_STATUS_TABLE: readonly ActivePlatformStatusRow[] = [
@@ -31,14 +27,15 @@ export const ACTIVEPLATFORM_FALLBACK_STATUS: OrderStatus = "ON_HOLD";
 /** Payment status of a code the table does not know. */
 export const ACTIVEPLATFORM_FALLBACK_PAYMENT: PaymentStatus = "UNKNOWN";
 
-const BY_CODE = new Map(ACTIVEPLATFORM_STATUS_TABLE.map((row) => [row.code, row]));
+/** The table's lookups; an unknown code keeps its text and maps to the documented fallback. */
+export const ACTIVEPLATFORM_STATUS_LOOKUP = new StatusTable<ActivePlatformStatusRow>(ACTIVEPLATFORM_STATUS_TABLE, (code) => ({
+  code,
+  label: code,
+  status: ACTIVEPLATFORM_FALLBACK_STATUS,
+  payment: ACTIVEPLATFORM_FALLBACK_PAYMENT,
+}));
 
-/** The row of a native code; an unknown code keeps its text and maps to the documented fallback. */
+/** The row of a native code (see {@link ACTIVEPLATFORM_STATUS_LOOKUP}). */
 export function activePlatformStatus(code: string): ActivePlatformStatusRow {
-  return BY_CODE.get(code) ?? { code, label: code, status: ACTIVEPLATFORM_FALLBACK_STATUS, payment: ACTIVEPLATFORM_FALLBACK_PAYMENT };
-}
-
-/** Whether a code is in the table. */
-export function isKnownActivePlatformStatus(code: string): boolean {
-  return BY_CODE.has(code);
+  return ACTIVEPLATFORM_STATUS_LOOKUP.row(code);
 }

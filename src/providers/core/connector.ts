@@ -205,6 +205,20 @@ export function narrowCodes(codes: readonly string[] | undefined, allowed: reado
   return codes === undefined ? [...allowed] : codes.filter((code) => allowed.includes(code));
 }
 
+/** How a provider sorts by a field: itself, here (ordergraph sorts a bounded full read), or not at all. */
+export type SortSupport = "native" | "here" | "none";
+
+/** Builds the sort rows of a capability table, in the order given. */
+export function sortCapabilities(rows: ReadonlyArray<readonly [SortField, SortSupport]>): SortCapability[] {
+  return rows.map(([field, support]) => ({ field, supported: support !== "none", native: support === "native" }));
+}
+
+/** The write rows of a capability table: every write operation, supported where `supported` lists it. */
+export function writeCapabilities(supported: readonly WriteOperation[] = []): Capabilities["writes"] {
+  const operations: readonly WriteOperation[] = ["UPDATE_ORDER_STATUS", "SET_VENDOR_REFERENCE"];
+  return operations.map((operation) => ({ operation, supported: supported.includes(operation) }));
+}
+
 /** Builds the filter rows of a capability table from a compact description. */
 export function filterCapabilities(rows: Array<[FilterField, FilterOperator[], boolean, string?]>): FilterCapability[] {
   return rows.flatMap(([field, operators, native, note]) =>

@@ -106,3 +106,30 @@ function scaled(text: string, scale: number): bigint {
   const value = BigInt(intPart + frac.padEnd(scale, "0"));
   return negative ? -value : value;
 }
+
+/** A decimal string as an integer of units and the number of fraction digits it was written with. */
+function units(decimal: string): { units: bigint; scale: number } {
+  const scale = fractionDigits(decimal);
+  return { units: scaled(decimal, scale), scale };
+}
+
+/** Integer units at `scale` fraction digits written back as a decimal string (at least two fraction digits). */
+function fromUnits(value: bigint, scale: number): string {
+  const negative = value < 0n;
+  const digits = (negative ? -value : value).toString().padStart(scale + 1, "0");
+  const body = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+  return toDecimal(`${negative ? "-" : ""}${body}`) as string;
+}
+
+/** a × b, exactly, on decimal strings (at least two fraction digits, as {@link toDecimal} writes them). */
+export function multiplyDecimal(a: string, b: string): string {
+  const x = units(a);
+  const y = units(b);
+  return fromUnits(x.units * y.units, x.scale + y.scale);
+}
+
+/** a + b, exactly, on decimal strings (at least two fraction digits, as {@link toDecimal} writes them). */
+export function addDecimal(a: string, b: string): string {
+  const scale = Math.max(fractionDigits(a), fractionDigits(b));
+  return fromUnits(scaled(a, scale) + scaled(b, scale), scale);
+}

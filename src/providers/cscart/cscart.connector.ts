@@ -16,23 +16,28 @@ import {
   type OrderFilter,
   type QueryPlan,
   type SortKey,
+  sortCapabilities,
+  writeCapabilities,
 } from "../core/connector.ts";
 import { decodeOnce } from "../core/decode-once.ts";
-import { baseHttpOptions, ProviderHttpClient, type UpstreamResponse } from "../core/http-client.ts";
-import { LazyRows, lazyListResult } from "../core/lazy-rows.ts";
+import type { UpstreamResponse } from "../core/http-client.ts";
+import { HttpConnector } from "../core/http-connector.ts";
 import { matchesFilter } from "../core/match-filter.ts";
 import type { OrderRecord } from "../core/model.ts";
 import { orderComparator } from "../core/order-compare.ts";
-import { mapConcurrent, planPages } from "../core/paging.ts";
+import type { OrderDecoder } from "../core/order-decoder.ts";
+import { mapConcurrent, type PageAnswer, type PagingConfig, pagingFor, withQuery } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
-import { credentialsRejected, invalidResponse, malformedRow, unexpectedStatus } from "../core/upstream-error.ts";
+import { credentialsRejected, invalidResponse, unexpectedStatus } from "../core/upstream-error.ts";
 import type { CsCartConfig } from "./cscart.config.ts";
 import { type CsCartMapContext, csCartDetailsToOrder, csCartRowToOrder } from "./cscart.mapper.ts";
-import { csCartDetailsSchema, csCartListRowSchema, csCartListSchema } from "./cscart.schemas.ts";
-import { CSCART_DEFAULT_CODE, CSCART_STATUS_TABLE, codesForPayments, codesForStatuses } from "./cscart.status.ts";
+import { type CsCartDetails, type CsCartListRow, csCartDetailsSchema, csCartListRowSchema, csCartListSchema } from "./cscart.schemas.ts";
+import { CSCART_DEFAULT_CODE, CSCART_STATUS_LOOKUP, CSCART_STATUS_TABLE } from "./cscart.status.ts";
 
 const SORT_BY: Partial<Record<SortKey["field"], string>> = { CREATED_AT: "date", TOTAL: "total", NUMBER: "order_id" };
-const MAX_PAGE = 250;
+
+/** `GET /orders` pages by page number and `items_per_page`, with the count in `params.total_items`. */
+const PAGING: PagingConfig = { type: "page-number", pageParam: "page", sizeParam: "items_per_page", maxPageSize: 250 };
 
 /** The pushdown table of CS-Cart (also shown to clients as Provider.capabilities). */
 export const CSCART_CAPABILITIES: Capabilities = {
@@ -48,47 +53,46 @@ export const CSCART_CAPABILITIES: Capabilities = {
     ["TOTAL", ["GTE", "LTE"], false],
     ["SEARCH", ["CONTAINS"], false],
   ]),
-  sorts: [
-    { field: "CREATED_AT", supported: true, native: true },
-    { field: "TOTAL", supported: true, native: true },
-    { field: "NUMBER", supported: true, native: true },
+  sorts: sortCapabilities([
+    ["CREATED_AT", "native"],
+    ["TOTAL", "native"],
+    ["NUMBER", "native"],
     // List rows carry no update time: sorting by it would cost a details call per order.
-    { field: "UPDATED_AT", supported: false, native: false },
-  ],
-  writes: [
-    { operation: "UPDATE_ORDER_STATUS", supported: true },
-    { operation: "SET_VENDOR_REFERENCE", supported: true },
-  ],
+    ["UPDATED_AT", "none"],
+  ]),
+  writes: writeCapabilities(["UPDATE_ORDER_STATUS", "SET_VENDOR_REFERENCE"]),
   count: "NATIVE",
 };
 
-/** The status codes CS-Cart documents (built once: every query's plan asks). */
-const KNOWN_CODES: ReadonlySet<string> = new Set(CSCART_STATUS_TABLE.map((row) => row.code));
+/** The Basic authorization of the administrator's e-mail and API key. */
+function basicAuthorization(config: CsCartConfig): string {
+  return `Basic ${Buffer.from(`${config.credentials.email}:${config.credentials.apiKey}`).toString("base64")}`;
+}
 
 /** Connector for one CS-Cart store. */
-export class CsCartConnector implements Connector {
-  readonly id: string;
-  readonly name: string;
+export class CsCartConnector extends HttpConnector implements Connector {
   readonly kind = "CSCART" as const;
   readonly capabilities = CSCART_CAPABILITIES;
-  readonly maxPageSize = MAX_PAGE;
+  private readonly paging = pagingFor(PAGING, this.id);
+  readonly maxPageSize = this.paging.maxPageSize;
   /** List rows lack items, addresses, subtotal and update time: those fields cost a details call per order. */
-  readonly callBounds: CallBounds = { partialRows: true };
-  private readonly http: ProviderHttpClient;
+  readonly callBounds: CallBounds = {
+    partialRows: true,
+    list: (_filter, limit, offset) => this.paging.calls(offset, limit),
+  };
   private readonly authorization: string;
   private readonly mapContext: CsCartMapContext;
-  private readonly detailConcurrency: number;
+  private readonly rows: OrderDecoder<CsCartListRow>;
+  private readonly details: OrderDecoder<CsCartDetails>;
 
   constructor(config: CsCartConfig, services: ConnectorServices = {}) {
-    this.id = config.id;
-    this.name = config.name ?? config.id;
-    this.authorization = `Basic ${Buffer.from(`${config.credentials.email}:${config.credentials.apiKey}`).toString("base64")}`;
-    this.http = new ProviderHttpClient({
-      ...baseHttpOptions(config, services),
-      secrets: [config.credentials.apiKey, this.authorization],
-    });
-    this.mapContext = { provider: config.id, currency: config.currency };
-    this.detailConcurrency = config.detailConcurrency;
+    const authorization = basicAuthorization(config);
+    super(config, services, { values: [config.credentials.apiKey, authorization] });
+    this.authorization = authorization;
+    const mapContext: CsCartMapContext = { provider: config.id, currency: config.currency };
+    this.mapContext = mapContext;
+    this.rows = this.orderDecoder(csCartListRowSchema, (row) => csCartRowToOrder(row, mapContext), { idField: "order_id" });
+    this.details = this.orderDecoder(csCartDetailsSchema, (raw) => csCartDetailsToOrder(raw, mapContext));
   }
 
   isValidNativeId(nativeId: string): boolean {
@@ -99,15 +103,15 @@ export class CsCartConnector implements Connector {
     const native: OrderFilter = {};
     const residual: OrderFilter = {};
     let codes: string[] | undefined;
-    if (filter.status) codes = narrowCodes(codes, codesForStatuses(filter.status));
+    if (filter.status) codes = narrowCodes(codes, CSCART_STATUS_LOOKUP.codesFor(filter.status));
     if (filter.nativeStatus) codes = narrowCodes(codes, filter.nativeStatus);
-    if (filter.paymentStatus) codes = narrowCodes(codes, codesForPayments(filter.paymentStatus));
+    if (filter.paymentStatus) codes = narrowCodes(codes, CSCART_STATUS_LOOKUP.codesForPayments(filter.paymentStatus));
     let empty = false;
     if (codes !== undefined) {
       // N (Incomplete) is an abandoned checkout, hidden by CS-Cart unless asked for by name: a payment
       // filter alone (UNPAID includes N) must not bring it back.
       const asksForDraft = filter.status?.includes("DRAFT") || filter.nativeStatus?.includes("N");
-      codes = codes.filter((code) => KNOWN_CODES.has(code) && (code !== "N" || asksForDraft));
+      codes = codes.filter((code) => CSCART_STATUS_LOOKUP.isKnown(code) && (code !== "N" || asksForDraft));
       if (codes.length === 0) empty = true;
       native.nativeStatus = codes;
     }
@@ -152,37 +156,20 @@ export class CsCartConnector implements Connector {
   async list(request: ListRequest, call: CallContext): Promise<ListResult> {
     if (request.filter.vendorReference !== undefined) return this.listByVendorReference(request, call);
     const base = this.listParams(request.filter, request.sort);
-    const pages = planPages(request.offset, request.limit, MAX_PAGE);
-    const answers = await Promise.all(
-      pages.map(async (page) => {
-        const params = new URLSearchParams(base);
-        params.set("page", String(page.page));
-        params.set("items_per_page", String(page.perPage));
-        const sparse = request.sparse === true;
-        const response = await this.get(call, "/orders", params, sparse);
-        if (response.status !== 200) throw unexpectedStatus(this.id, response.status, "an order list");
-        return { page, ...decodeOnce(response, "list", (answer) => this.decodeList(answer, sparse)) };
-      }),
-    );
-    const rows = LazyRows.join(answers.map(({ page, rows }) => rows.slice(page.skip, page.skip + page.take)));
-    const total = answers[0]?.total ?? null;
-    const lastAnswer = answers.at(-1);
-    const end = total !== null ? request.offset + rows.length >= total : !lastAnswer || lastAnswer.rows.length < lastAnswer.page.perPage;
-    return lazyListResult(rows, total, end);
+    const sparse = request.sparse === true;
+    return this.paging.read(request.offset, request.limit, async (page) => {
+      const response = await this.get(call, "/orders", withQuery(base, page), sparse);
+      if (response.status !== 200) throw unexpectedStatus(this.id, response.status, "an order list");
+      return decodeOnce(response, "list", (answer) => this.decodeList(answer, sparse));
+    });
   }
 
-  /** A list answer's rows (placeholders for malformed ones, in place; each decoded when read; `asText`: kept as texts) and its total. */
-  private decodeList(response: UpstreamResponse, asText: boolean): { rows: LazyRows; total: number | null } {
+  /** A list answer's rows (each decoded when read; `asText`: kept as texts) and its total. */
+  private decodeList(response: UpstreamResponse, asText: boolean): PageAnswer {
     const parsed = csCartListSchema.safeParse(response.body);
     if (!parsed.success) throw invalidResponse(this.id, "an order list");
-    const rows = (asText ? LazyRows.ofTexts : LazyRows.of)(parsed.data.orders, (raw) => {
-      const row = csCartListRowSchema.safeParse(raw);
-      // A malformed row keeps its place and is reported for itself; the page still answers.
-      if (!row.success) return malformedRow(this.id, "CSCART", raw, "an order list", "order_id");
-      return csCartRowToOrder(row.data, this.mapContext);
-    });
     const total = Number(parsed.data.params?.total_items);
-    return { rows, total: Number.isFinite(total) ? total : null };
+    return { rows: this.rows.rows(parsed.data.orders, asText), total: Number.isFinite(total) ? total : null };
   }
 
   /** The add-on's search answers every matching order in detail; the rest is filtered and paged here. */
@@ -196,9 +183,9 @@ export class CsCartConnector implements Connector {
     const hideIncomplete = !(rest.nativeStatus ?? []).includes("N");
     const orders = list
       .map((raw) => {
-        const parsed = csCartDetailsSchema.safeParse(raw);
-        if (!parsed.success) throw invalidResponse(this.id, "an order in a vendor reference search");
-        return csCartDetailsToOrder(parsed.data, this.mapContext);
+        const parsed = this.details.parse(raw);
+        if (parsed === undefined) throw invalidResponse(this.id, "an order in a vendor reference search");
+        return csCartDetailsToOrder(parsed, this.mapContext);
       })
       .filter((order) => !(hideIncomplete && order.nativeStatus.code === "N") && matchesFilter(order, rest))
       .sort(orderComparator([request.sort ?? { field: "CREATED_AT", direction: "DESC" }]));
@@ -213,8 +200,7 @@ export class CsCartConnector implements Connector {
       const response = await this.get(call, `/orders/${id}`);
       if (response.status === 404) return;
       if (response.status !== 200) throw unexpectedStatus(this.id, response.status, `order ${id}`);
-      const parsed = csCartDetailsSchema.safeParse(response.body);
-      found.set(id, parsed.success ? csCartDetailsToOrder(parsed.data, this.mapContext) : invalidResponse(this.id, `order ${id}`));
+      found.set(id, this.details.detail(response.body, id));
     });
     return found;
   }
@@ -225,7 +211,7 @@ export class CsCartConnector implements Connector {
     statusCode: (request) => {
       const code = request.nativeStatus ?? (request.status ? CSCART_DEFAULT_CODE[request.status] : undefined);
       if (code === undefined) return { invalid: `CS-Cart has no status for ${request.status ?? "an empty request"}` };
-      const row = CSCART_STATUS_TABLE.find((r) => r.code === code);
+      const row = CSCART_STATUS_LOOKUP.find(code);
       if (!row) return { invalid: `"${code}" is not a CS-Cart status (${CSCART_STATUS_TABLE.map((r) => r.code).join(", ")})` };
       if (!row.settable) return { invalid: `CS-Cart status ${code} (${row.label}) cannot be set by an administrator` };
       if (request.status && request.nativeStatus && row.status !== request.status) {
@@ -250,10 +236,6 @@ export class CsCartConnector implements Connector {
     if (response.status === 401) throw credentialsRejected(this.id, 401);
     if (response.status !== 200) throw unexpectedStatus(this.id, response.status, `an update of order ${nativeId}`);
     return true;
-  }
-
-  async close(): Promise<void> {
-    await this.http.close();
   }
 }
 

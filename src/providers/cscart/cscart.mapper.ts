@@ -4,6 +4,7 @@
  * complete one.
  */
 import { toDecimal } from "../core/decimal.ts";
+import { money, text } from "../core/map-values.ts";
 import type { AddressRecord, MoneyRecord, OrderItemRecord, OrderRecord } from "../core/model.ts";
 import type { CsCartDetails, CsCartListRow } from "./cscart.schemas.ts";
 import { csCartStatus } from "./cscart.status.ts";
@@ -50,20 +51,9 @@ export interface CsCartNative {
 }
 
 /** Empty strings and "0" ids are CS-Cart's way of saying "none". */
-function text(value: string | number | null | undefined): string | null {
-  if (value === null || value === undefined) return null;
-  const out = String(value).trim();
-  return out === "" ? null : out;
-}
-
 function idOrNull(value: string | number | null | undefined): string | null {
   const out = text(value);
   return out === null || out === "0" ? null : out;
-}
-
-function money(value: unknown, currency: string): MoneyRecord | null {
-  const amount = toDecimal(value);
-  return amount === null ? null : { amount, currency };
 }
 
 function flag(value: unknown): boolean | null {

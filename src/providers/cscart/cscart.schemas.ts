@@ -4,10 +4,8 @@
  * wrong shape would make a wrong order (ids, status, timestamp).
  */
 import { z } from "zod";
+import { idText, numberOrText as numeric, optionalText, rowList } from "../core/raw-schemas.ts";
 
-const numeric = z.union([z.string(), z.number()]);
-const idText = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(String);
-const optionalText = z.string().nullish();
 /** PHP encodes an empty map as `[]`. */
 const phpMap = <T extends z.ZodType>(value: T) =>
   z.union([
@@ -40,7 +38,7 @@ export type CsCartListRow = z.infer<typeof csCartListRowSchema>;
 
 /** The list envelope. */
 export const csCartListSchema = z.looseObject({
-  orders: z.array(z.unknown()),
+  orders: rowList,
   params: z.looseObject({ total_items: numeric.nullish() }).optional(),
 });
 

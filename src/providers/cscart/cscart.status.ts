@@ -3,14 +3,11 @@
  * Two letters share PENDING (O and E): O is the default when a client sets
  * PENDING; E stays reachable through nativeStatus.
  */
-import type { OrderStatus, PaymentStatus } from "../core/model.ts";
+import type { OrderStatus } from "../core/model.ts";
+import { type PaidStatusRow, StatusTable } from "../core/status-table.ts";
 
 /** One row of the status table. */
-export interface CsCartStatusRow {
-  code: string;
-  label: string;
-  status: OrderStatus;
-  payment: PaymentStatus;
+export interface CsCartStatusRow extends PaidStatusRow {
   /** False for N: CS-Cart does not let an administrator set it. */
   settable: boolean;
 }
@@ -30,11 +27,18 @@ export const CSCART_STATUS_TABLE: readonly CsCartStatusRow[] = [
   { code: "H", label: "Return complete", status: "RETURNED", payment: "REFUNDED", settable: true },
 ];
 
-const BY_CODE = new Map(CSCART_STATUS_TABLE.map((row) => [row.code, row]));
+/** The table's lookups; unknown codes (custom statuses) map to ON_HOLD and keep their code. */
+export const CSCART_STATUS_LOOKUP = new StatusTable<CsCartStatusRow>(CSCART_STATUS_TABLE, (code) => ({
+  code,
+  label: `Custom status ${code}`,
+  status: "ON_HOLD",
+  payment: "UNKNOWN",
+  settable: false,
+}));
 
-/** The row of a native code; unknown codes (custom statuses) map to ON_HOLD and keep their code. */
+/** The row of a native code (see {@link CSCART_STATUS_LOOKUP}). */
 export function csCartStatus(code: string): CsCartStatusRow {
-  return BY_CODE.get(code) ?? { code, label: `Custom status ${code}`, status: "ON_HOLD", payment: "UNKNOWN", settable: false };
+  return CSCART_STATUS_LOOKUP.row(code);
 }
 
 /** The code a canonical status is written as (the documented default where two share one). */
@@ -50,13 +54,3 @@ export const CSCART_DEFAULT_CODE: Partial<Record<OrderStatus, string>> = {
   RETURN_REQUESTED: "G",
   RETURNED: "H",
 };
-
-/** The native codes whose canonical status is one of `statuses`. */
-export function codesForStatuses(statuses: readonly OrderStatus[]): string[] {
-  return CSCART_STATUS_TABLE.filter((row) => statuses.includes(row.status)).map((row) => row.code);
-}
-
-/** The native codes whose payment status is one of `payments`. */
-export function codesForPayments(payments: readonly PaymentStatus[]): string[] {
-  return CSCART_STATUS_TABLE.filter((row) => payments.includes(row.payment)).map((row) => row.code);
-}

@@ -5,8 +5,9 @@
  * by our reading, switchable in the config) and become exact decimal strings.
  */
 import { fromMinorUnits, toDecimal } from "../core/decimal.ts";
+import { money, text } from "../core/map-values.ts";
 import type { AddressRecord, CustomerRecord, MoneyRecord, OrderItemRecord, OrderRecord } from "../core/model.ts";
-import { zoneOffsetMs } from "../core/time-zone.ts";
+import { parseTimestamp } from "../core/time-zone.ts";
 import type { DjangoShopLocation, DjangoShopRawItem, DjangoShopRawOrder, DjangoShopRawPayment } from "./djangoshop.schemas.ts";
 import { djangoShopPaymentStatus, djangoShopStatus } from "./djangoshop.status.ts";
 
@@ -94,46 +95,15 @@ export interface DjangoShopNative {
   billingCity: DjangoShopLocationRecord | null;
 }
 
-/** Blank strings are the shop's way of saying "none" (Django CharFields default to ""). */
-function text(value: string | null | undefined): string | null {
-  if (value === null || value === undefined) return null;
-  const out = value.trim();
-  return out === "" ? null : out;
-}
-
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
-
 /**
  * Parses DRF's ISO 8601 timestamps. Microseconds are floored to the
  * millisecond (a Date holds no more), so a native `*_to` bound of
  * `to + 999µs` selects exactly the orders whose mapped instant is <= `to`.
- * A timestamp without an offset is wall time in `timeZone`.
+ * A timestamp without an offset is wall time in `timeZone`, read as Django's
+ * `make_aware` reads it.
  */
 export function parseDjangoShopTimestamp(value: string | null | undefined, timeZone: string): Date | null {
-  if (value === null || value === undefined) return null;
-  const m = TIMESTAMP.exec(value.trim());
-  if (!m) return null;
-  // Field by field, without an array or a closure: a list page reads several timestamps per order.
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  const hour = Number(m[4]);
-  const minute = Number(m[5]);
-  const second = m[6] === undefined ? 0 : Number(m[6]);
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return null;
-  const fraction = m[7];
-  const ms = fraction === undefined ? 0 : Number(fraction.length >= 3 ? fraction.slice(0, 3) : fraction.padEnd(3, "0"));
-  const wall = Date.UTC(Number(m[1]), month - 1, day, hour, minute, second, ms);
-  const zone = m[8];
-  if (zone === undefined) {
-    // Two passes find the offset in force at the wall time, also next to a DST change.
-    let utc = wall - zoneOffsetMs(wall, timeZone);
-    utc = wall - zoneOffsetMs(utc, timeZone);
-    return new Date(utc);
-  }
-  if (zone === "Z" || zone === "z") return new Date(wall);
-  // "+05", "+0530" or "+05:30".
-  const offsetMinutes = Number(zone.slice(1, 3)) * 60 + (zone.length > 3 ? Number(zone.slice(-2)) : 0);
-  return new Date(wall - (zone.charCodeAt(0) === 45 ? -1 : 1) * offsetMinutes * 60_000);
+  return value === null || value === undefined ? null : parseTimestamp(value, timeZone);
 }
 
 function itemMoney(value: unknown, context: DjangoShopMapContext): MoneyRecord | null {
@@ -143,8 +113,7 @@ function itemMoney(value: unknown, context: DjangoShopMapContext): MoneyRecord |
 
 function orderMoney(value: unknown, context: DjangoShopMapContext): MoneyRecord | null {
   if (context.orderAmounts === "minor") return itemMoney(value, context);
-  const amount = toDecimal(value, context.currencyExponent);
-  return amount === null ? null : { amount, currency: context.currency };
+  return money(value, context.currency, context.currencyExponent);
 }
 
 function count(value: number | string | null | undefined): string | null {

@@ -4,7 +4,7 @@
  * list window. Pure functions, unit-tested on their own.
  */
 import { narrowCodes, type OrderFilter, type QueryPlan, type SortKey } from "../core/connector.ts";
-import { codesForPayments, codesForStatuses, isKnownDjangoShopStatus } from "./djangoshop.status.ts";
+import { DJANGOSHOP_STATUS_LOOKUP } from "./djangoshop.status.ts";
 
 /** The `ordering` terms of a sort; the id term makes ties follow the key's direction, as the global order does. */
 const ORDERING: Partial<Record<SortKey["field"], readonly string[]>> = {
@@ -70,7 +70,7 @@ export function planDjangoShop(filter: OrderFilter, sort: SortKey): QueryPlan {
   let empty = false;
 
   let codes: string[] | undefined;
-  if (filter.status) codes = narrowCodes(codes, codesForStatuses(filter.status));
+  if (filter.status) codes = narrowCodes(codes, DJANGOSHOP_STATUS_LOOKUP.codesFor(filter.status));
   // Unknown codes are kept: a status added to the shop since still matches through `status_in`.
   // A code `status_in` cannot carry as itself matches no order, so it is dropped rather than sent.
   if (filter.nativeStatus) codes = narrowCodes(codes, filter.nativeStatus.filter(isListableCode));
@@ -79,7 +79,7 @@ export function planDjangoShop(filter: OrderFilter, sort: SortKey): QueryPlan {
     // Only REFUNDED and FAILED tie to codes (refunded, failed); the others occur in every status,
     // and narrowing to the eight known codes would lose a status added to the shop since.
     if (filter.paymentStatus.every((p) => p === "REFUNDED" || p === "FAILED"))
-      codes = narrowCodes(codes, codesForPayments(filter.paymentStatus));
+      codes = narrowCodes(codes, DJANGOSHOP_STATUS_LOOKUP.codesForPayments(filter.paymentStatus));
   }
   if (codes !== undefined) {
     if (codes.length === 0) empty = true;
@@ -128,7 +128,7 @@ export function listParams(filter: OrderFilter, sort: SortKey | null, offset: nu
   const params = new URLSearchParams();
   const codes = filter.nativeStatus;
   // `status` answers 400 for a code it does not know; `status_in` just matches nothing.
-  if (codes?.length === 1 && isKnownDjangoShopStatus(codes[0] as string)) params.set("status", codes[0] as string);
+  if (codes?.length === 1 && DJANGOSHOP_STATUS_LOOKUP.isKnown(codes[0] as string)) params.set("status", codes[0] as string);
   else if (codes && codes.length > 0) params.set("status_in", codes.join(","));
   const customers = filter.customerIds;
   if (customers?.length === 1) params.set("customer", customers[0] as string);

@@ -5,11 +5,10 @@
  * as DRF DecimalField strings, and unknown fields pass through.
  */
 import { z } from "zod";
+import { idText as id, numberOrText, optionalText, rowList } from "../core/raw-schemas.ts";
 
 /** An amount: an integer in minor units here, but DRF renders decimals as strings, so both are accepted. */
-const amount = z.union([z.number(), z.string()]);
-const id = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]).transform(String);
-const optionalText = z.string().nullish();
+const amount = numberOrText;
 
 /** `billing_country_data`, `billing_state_data` and `billing_city_data` (a city has no code). */
 export const djangoShopLocationSchema = z.looseObject({
@@ -28,7 +27,7 @@ export const djangoShopItemSchema = z.looseObject({
   product_data: z.record(z.string(), z.unknown()).nullish(),
   unit_price: amount.nullish(),
   unit_discount: amount.nullish(),
-  quantity: z.union([z.number(), z.string()]).nullish(),
+  quantity: numberOrText.nullish(),
   notes: optionalText,
   subtotal: amount.nullish(),
   discount: amount.nullish(),
@@ -73,7 +72,7 @@ export const djangoShopOrderSchema = z.looseObject({
   billing_first_name: optionalText,
   billing_last_name: optionalText,
   count: z.number().int().nullish(),
-  quantity: z.union([z.number(), z.string()]).nullish(),
+  quantity: numberOrText.nullish(),
   items_subtotal: amount.nullish(),
   items_discount: amount.nullish(),
   subtotal: amount.nullish(),
@@ -92,6 +91,6 @@ export const djangoShopListSchema = z.looseObject({
   count: z.number().int().nonnegative().nullish(),
   next: z.string().nullish(),
   previous: z.string().nullish(),
-  results: z.array(z.unknown()),
+  results: rowList,
 });
 export type DjangoShopRawList = z.infer<typeof djangoShopListSchema>;

@@ -3,13 +3,11 @@
  * payment status derived from an order's amounts (the API has no payment
  * status of its own, only `is_paid`, `amount_paid` and `amount_outstanding`).
  */
-import type { OrderStatus, PaymentStatus } from "../core/model.ts";
+import type { PaymentStatus } from "../core/model.ts";
+import { type StatusRow, StatusTable } from "../core/status-table.ts";
 
 /** One row of the status table. */
-export interface DjangoShopStatusRow {
-  code: string;
-  label: string;
-  status: OrderStatus;
+export interface DjangoShopStatusRow extends StatusRow {
   /** The payment statuses an order in this status can have (see {@link djangoShopPaymentStatus}). */
   payments: readonly PaymentStatus[];
 }
@@ -29,29 +27,21 @@ export const DJANGOSHOP_STATUS_TABLE: readonly DjangoShopStatusRow[] = [
   { code: "deleted", label: "Deleted", status: "DELETED", payments: ANY_PAYMENT },
 ];
 
-const BY_CODE = new Map(DJANGOSHOP_STATUS_TABLE.map((row) => [row.code, row]));
-
 /**
- * The row of a native code. An unknown code (a status added to the shop since)
- * maps to ON_HOLD, the canonical status that asks a person to look, and keeps its code.
+ * The table's lookups. An unknown code (a status added to the shop since) maps
+ * to ON_HOLD, the canonical status that asks a person to look, and keeps its
+ * code. Only documented codes are values `status` accepts.
  */
+export const DJANGOSHOP_STATUS_LOOKUP = new StatusTable<DjangoShopStatusRow>(DJANGOSHOP_STATUS_TABLE, (code) => ({
+  code,
+  label: `Unknown status ${code}`,
+  status: "ON_HOLD",
+  payments: ANY_PAYMENT,
+}));
+
+/** The row of a native code (see {@link DJANGOSHOP_STATUS_LOOKUP}). */
 export function djangoShopStatus(code: string): DjangoShopStatusRow {
-  return BY_CODE.get(code) ?? { code, label: `Unknown status ${code}`, status: "ON_HOLD", payments: ANY_PAYMENT };
-}
-
-/** Whether a code is one of the documented statuses (the only values `status` accepts). */
-export function isKnownDjangoShopStatus(code: string): boolean {
-  return BY_CODE.has(code);
-}
-
-/** The native codes whose canonical status is one of `statuses`. */
-export function codesForStatuses(statuses: readonly OrderStatus[]): string[] {
-  return DJANGOSHOP_STATUS_TABLE.filter((row) => statuses.includes(row.status)).map((row) => row.code);
-}
-
-/** The native codes an order with one of `payments` can be in. */
-export function codesForPayments(payments: readonly PaymentStatus[]): string[] {
-  return DJANGOSHOP_STATUS_TABLE.filter((row) => row.payments.some((p) => payments.includes(p))).map((row) => row.code);
+  return DJANGOSHOP_STATUS_LOOKUP.row(code);
 }
 
 /** What the payment status is derived from; amounts are exact decimal strings. */

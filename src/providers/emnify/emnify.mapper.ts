@@ -4,8 +4,9 @@
  * own currency (`currency.code`), or the configured one when the order has none.
  */
 import { toDecimal } from "../core/decimal.ts";
+import { money, text } from "../core/map-values.ts";
 import type { AddressRecord, CustomerRecord, MoneyRecord, OrderItemRecord, OrderRecord } from "../core/model.ts";
-import { zoneOffsetMs } from "../core/time-zone.ts";
+import { parseTimestamp } from "../core/time-zone.ts";
 import type { EmnifyRawAddress, EmnifyRawCurrency, EmnifyRawOrder, EmnifyRawRef } from "./emnify.schemas.ts";
 import { emnifyPaymentStatus, emnifyStatus } from "./emnify.status.ts";
 
@@ -76,16 +77,6 @@ export interface EmnifyNative {
   lines: EmnifyLineRecord[];
 }
 
-function text(value: string | null | undefined): string | null {
-  const out = value?.trim();
-  return out ? out : null;
-}
-
-function money(value: unknown, currency: string | null): MoneyRecord | null {
-  const amount = toDecimal(value);
-  return amount === null || currency === null ? null : { amount, currency };
-}
-
 function reference(raw: EmnifyRawRef | null | undefined): EmnifyReferenceRecord | null {
   return raw ? { id: raw.id ?? null, name: text(raw.name) } : null;
 }
@@ -94,26 +85,13 @@ function currencyRecord(raw: EmnifyRawCurrency | null | undefined): EmnifyCurren
   return raw ? { id: raw.id ?? null, code: text(raw.code), symbol: text(raw.symbol) } : null;
 }
 
-const NAIVE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?$/;
-
 /**
  * Reads an emnify timestamp: with a zone as is, without one in `timeZone`
- * (emnify sends UTC with `Z`, but the excerpt only says "date-time").
+ * (emnify sends UTC with `Z`, but the excerpt only says "date-time"); a date
+ * alone is its local midnight.
  */
 export function parseEmnifyDate(value: string | null | undefined, timeZone: string): Date | null {
-  if (!value) return null;
-  const naive = NAIVE.exec(value);
-  if (!naive) {
-    const ms = Date.parse(value);
-    return Number.isNaN(ms) ? null : new Date(ms);
-  }
-  const [, y, mo, d, h = "0", mi = "0", s = "0", frac = ""] = naive;
-  const wall = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Number(frac.padEnd(3, "0").slice(0, 3)));
-  if (Number.isNaN(wall)) return null;
-  // Two passes settle instants next to a DST change.
-  let instant = wall - zoneOffsetMs(wall, timeZone);
-  instant = wall - zoneOffsetMs(instant, timeZone);
-  return new Date(instant);
+  return value ? parseTimestamp(value, timeZone, { dateOnly: true }) : null;
 }
 
 function address(raw: EmnifyRawAddress | null | undefined): AddressRecord | null {

@@ -5,12 +5,13 @@
  * `q` has no escaping: a comma always ends a term, and the operator is read
  * right after the field name. So every value is checked against the grammar of
  * its field before it is put in a term, and anything else is refused rather
- * than passed through: a value can never smuggle in a second term.
+ * than passed through: a value can never smuggle in a second term. A refusal
+ * is the client's input ({@link ProviderInputError}), never an emnify failure.
  */
 import type { OrderFilter, QueryPlan, SortKey } from "../core/connector.ts";
 import type { PaymentStatus } from "../core/model.ts";
-import { UpstreamError } from "../core/upstream-error.ts";
-import { EMNIFY_STATUS_TABLE, EMNIFY_UNKNOWN_STATUS, idsForStatuses } from "./emnify.status.ts";
+import { ProviderInputError } from "../core/provider-input-error.ts";
+import { EMNIFY_STATUS_LOOKUP, EMNIFY_STATUS_TABLE, EMNIFY_UNKNOWN_STATUS } from "./emnify.status.ts";
 
 /** The fields `q` knows. */
 export type EmnifyQField = "id" | "submit_date" | "status" | "paid";
@@ -37,24 +38,34 @@ const VALUE_GRAMMAR: Readonly<Record<EmnifyQField, RegExp>> = {
 /** Characters that would end a term or start an operator (`:` is allowed only inside a date-time). */
 const FORBIDDEN = /[,!<>^~\s]/;
 
-function refuse(provider: string, message: string): never {
-  throw new UpstreamError("BAD_USER_INPUT", provider, `provider ${provider}: ${message}`);
+/** The argument of the client's request each `q` field comes from (ids come from an order's id). */
+const ARGUMENT: Readonly<Record<EmnifyQField, string>> = {
+  id: "id",
+  submit_date: "filter.createdAt",
+  status: "filter.status",
+  paid: "filter.paymentStatus",
+};
+
+function refuse(provider: string, argument: string, message: string): never {
+  throw new ProviderInputError(provider, argument, `provider ${provider}: ${message}`);
 }
 
 /**
- * One `q` term `<field><operator><value>`. Throws BAD_USER_INPUT for a field or
- * operator emnify does not document, and for a value that contains a comma,
- * whitespace or an operator character, or does not fit its field's grammar.
+ * One `q` term `<field><operator><value>`. Throws a {@link ProviderInputError}
+ * (BAD_USER_INPUT) for a field or operator emnify does not document, and for a
+ * value that contains a comma, whitespace or an operator character, or does
+ * not fit its field's grammar.
  */
 export function emnifyTerm(field: EmnifyQField, operator: EmnifyQOperator, value: string, provider: string): string {
   const operators = EMNIFY_Q_OPERATORS[field] as readonly string[] | undefined;
-  if (!operators) refuse(provider, `cannot filter on "${String(field).slice(0, 40)}"`);
-  if (!operators.includes(operator)) refuse(provider, `operator "${String(operator).slice(0, 4)}" is not supported for ${field}`);
+  if (!operators) refuse(provider, "filter", `cannot filter on "${String(field).slice(0, 40)}"`);
+  const argument = ARGUMENT[field];
+  if (!operators.includes(operator)) refuse(provider, argument, `operator "${String(operator).slice(0, 4)}" is not supported for ${field}`);
   const shown = JSON.stringify(value.slice(0, 40));
   if (FORBIDDEN.test(value) || (field !== "submit_date" && value.includes(":"))) {
-    refuse(provider, `the ${field} value ${shown} contains a character emnify's q cannot carry`);
+    refuse(provider, argument, `the ${field} value ${shown} contains a character emnify's q cannot carry`);
   }
-  if (!VALUE_GRAMMAR[field].test(value)) refuse(provider, `the ${field} value ${shown} is not valid`);
+  if (!VALUE_GRAMMAR[field].test(value)) refuse(provider, argument, `the ${field} value ${shown} is not valid`);
   return `${field}${operator}${value}`;
 }
 
@@ -65,7 +76,7 @@ export function joinEmnifyQ(terms: readonly string[]): string | undefined {
 
 /** A date-time value for `submit_date`: the exact instant in UTC, to the millisecond. */
 export function emnifyDateValue(date: Date, provider: string): string {
-  if (Number.isNaN(date.getTime())) refuse(provider, "invalid date");
+  if (Number.isNaN(date.getTime())) refuse(provider, ARGUMENT.submit_date, "invalid date");
   // Years past 9999 or before 0 come out as ±YYYYYY, which emnify cannot read: refused by the grammar.
   return date.toISOString();
 }
@@ -95,7 +106,8 @@ export function emnifyQuery(filter: OrderFilter, provider: string): string | und
   const terms: string[] = [];
   if (filter.nativeStatus) {
     const ids = filter.nativeStatus.map((code) => {
-      if (!/^[0-4]$/.test(code)) refuse(provider, `status ${JSON.stringify(code.slice(0, 40))} cannot be sent to emnify`);
+      if (!/^[0-4]$/.test(code))
+        refuse(provider, "filter.nativeStatus", `status ${JSON.stringify(code.slice(0, 40))} cannot be sent to emnify`);
       return Number(code);
     });
     terms.push(...emnifyStatusTerms(ids, provider));
@@ -150,11 +162,11 @@ export function splitEmnifyFilter(filter: OrderFilter): Omit<QueryPlan, "sortNat
 
   if (filter.status || filter.nativeStatus) {
     let codes: string[] = KNOWN_CODES;
-    if (filter.status) codes = idsForStatuses(filter.status).map(String);
+    if (filter.status) codes = EMNIFY_STATUS_LOOKUP.codesFor(filter.status);
     if (filter.nativeStatus) codes = codes.filter((code) => filter.nativeStatus?.includes(code));
     // Orders with a null or undocumented status (ON_HOLD) cannot be asked for in q.
     const statusAllowsOther = !filter.status || filter.status.includes(EMNIFY_UNKNOWN_STATUS);
-    const nativeAllowsOther = !filter.nativeStatus || filter.nativeStatus.some((code) => !KNOWN_CODES.includes(code));
+    const nativeAllowsOther = !filter.nativeStatus || filter.nativeStatus.some((code) => !EMNIFY_STATUS_LOOKUP.isKnown(code));
     if (statusAllowsOther && nativeAllowsOther) {
       if (filter.status) residual.status = filter.status;
       if (filter.nativeStatus) residual.nativeStatus = filter.nativeStatus;

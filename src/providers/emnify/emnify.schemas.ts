@@ -5,12 +5,10 @@
  * (`line`, addresses, `meta`) are loose objects with nullish fields.
  */
 import { z } from "zod";
+import { idText, numberOrText, rowList, optionalText as text } from "../core/raw-schemas.ts";
 
-/** An integer id as a number or a digit string, kept as text. */
-const idText = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]).transform(String);
 /** An amount as emnify's `double` or, tolerated, a numeric string. */
-const amount = z.union([z.number(), z.string()]).nullish();
-const text = z.string().nullish();
+const amount = numberOrText.nullish();
 /** ISO 8601 date or date-time, with or without a zone (a naive one is read in the configured zone). */
 const dateTime = z
   .string()
@@ -98,7 +96,7 @@ export const emnifyOrderSchema = z.looseObject({
 export type EmnifyRawOrder = z.infer<typeof emnifyOrderSchema>;
 
 /** The list body: a bare array (each element is checked on its own). */
-export const emnifyListSchema = z.array(z.unknown());
+export const emnifyListSchema = rowList;
 
 /** `POST /api/v1/authenticate`: the refresh token comes only for a username login. */
 export const emnifyAuthSchema = z.looseObject({ auth_token: z.string().min(1), refresh_token: z.string().min(1).nullish() });

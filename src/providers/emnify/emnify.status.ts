@@ -3,13 +3,12 @@
  * The native code is the status id as text ("1"), the label its description.
  */
 import type { OrderStatus, PaymentStatus } from "../core/model.ts";
+import { type StatusRow, StatusTable } from "../core/status-table.ts";
 
 /** One row of the status table. */
-export interface EmnifyStatusRow {
+export interface EmnifyStatusRow extends StatusRow {
   /** The status id as text, as `q` takes it. */
   code: string;
-  label: string;
-  status: OrderStatus;
 }
 
 /** Every documented status. SUBMITTED is PENDING: placed, not yet shipped; emnify has no separate processing state. */
@@ -27,12 +26,17 @@ export const EMNIFY_STATUS_TABLE: readonly EmnifyStatusRow[] = [
  */
 export const EMNIFY_UNKNOWN_STATUS: OrderStatus = "ON_HOLD";
 
-const BY_CODE = new Map(EMNIFY_STATUS_TABLE.map((row) => [row.code, row]));
+/** The table's lookups; an undocumented status id maps to {@link EMNIFY_UNKNOWN_STATUS}. */
+export const EMNIFY_STATUS_LOOKUP = new StatusTable<EmnifyStatusRow>(EMNIFY_STATUS_TABLE, (code) => ({
+  code,
+  label: `Status ${code}`,
+  status: EMNIFY_UNKNOWN_STATUS,
+}));
 
 /** The row for a raw status; a null or unknown one keeps what it has and maps to ON_HOLD. */
 export function emnifyStatus(raw: { id?: number | null; description?: string | null } | null | undefined): EmnifyStatusRow {
   const id = raw?.id;
-  const known = id === null || id === undefined ? undefined : BY_CODE.get(String(id));
+  const known = id === null || id === undefined ? undefined : EMNIFY_STATUS_LOOKUP.find(String(id));
   if (known) return known;
   const description = raw?.description?.trim() || null;
   if (id === null || id === undefined) {
@@ -46,9 +50,4 @@ export function emnifyPaymentStatus(paid: boolean | null | undefined): PaymentSt
   if (paid === true) return "PAID";
   if (paid === false) return "UNPAID";
   return "UNKNOWN";
-}
-
-/** The documented status ids (0..4) whose canonical status is one of `statuses`. */
-export function idsForStatuses(statuses: readonly OrderStatus[]): number[] {
-  return EMNIFY_STATUS_TABLE.filter((row) => statuses.includes(row.status)).map((row) => Number(row.code));
 }

@@ -5,11 +5,13 @@
  * `invoice_lines` too give complete records. The password hash is never read.
  */
 import { createHash } from "node:crypto";
-import { toDecimal } from "../core/decimal.ts";
+import { addDecimal, multiplyDecimal, toDecimal } from "../core/decimal.ts";
+import { money, text } from "../core/map-values.ts";
 import type { AddressRecord, MoneyRecord, OrderItemRecord, OrderRecord } from "../core/model.ts";
+import { isDay, localStamp } from "../core/time-zone.ts";
 import type { IterasRawAddress, IterasRawInvoiceLine, IterasRawOrder, IterasRawProduct } from "./iteras.schemas.ts";
 import { iterasStatus } from "./iteras.status.ts";
-import { createdDay, isDay, localStamp, parseWallClock } from "./iteras.windows.ts";
+import { createdDay, parseWallClock } from "./iteras.windows.ts";
 
 /** What the mapper needs to know about the provider. */
 export interface IterasMapContext {
@@ -73,48 +75,6 @@ export interface IterasNative {
   customFields: IterasCustomFieldRecord[];
   ip: string | null;
   customerId: string | null;
-}
-
-function text(value: string | null | undefined): string | null {
-  if (value === null || value === undefined) return null;
-  const out = value.trim();
-  return out === "" ? null : out;
-}
-
-/** An exact decimal as an integer and a scale (digits after the point). */
-function scaled(decimal: string): { units: bigint; scale: number } {
-  const negative = decimal.startsWith("-");
-  const [intPart = "0", frac = ""] = (negative ? decimal.slice(1) : decimal).split(".");
-  const units = BigInt(intPart + frac);
-  return { units: negative ? -units : units, scale: frac.length };
-}
-
-function unscaled(units: bigint, scale: number): string {
-  const negative = units < 0n;
-  const digits = (negative ? -units : units).toString().padStart(scale + 1, "0");
-  const body = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
-  return `${negative ? "-" : ""}${body}`;
-}
-
-/** a × b, exactly, on decimal strings. */
-export function multiplyDecimal(a: string, b: string): string {
-  const x = scaled(a);
-  const y = scaled(b);
-  return toDecimal(unscaled(x.units * y.units, x.scale + y.scale)) as string;
-}
-
-/** a + b, exactly, on decimal strings. */
-export function addDecimal(a: string, b: string): string {
-  const x = scaled(a);
-  const y = scaled(b);
-  const scale = Math.max(x.scale, y.scale);
-  const units = x.units * 10n ** BigInt(scale - x.scale) + y.units * 10n ** BigInt(scale - y.scale);
-  return toDecimal(unscaled(units, scale)) as string;
-}
-
-function money(value: unknown, currency: string): MoneyRecord | null {
-  const amount = toDecimal(value);
-  return amount === null ? null : { amount, currency };
 }
 
 /** Keys starting with ":" are the account's custom fields; the ":" is dropped from the name. */

@@ -5,16 +5,15 @@
  * `password` hash is deliberately not declared: nothing reads it.
  */
 import { z } from "zod";
+import { idText as digitsId, numberOrText as numeric, optionalText, rowList } from "../core/raw-schemas.ts";
 
 /** An Iteras id as ordergraph compares it: digits without leading zeros ("007" is 7). */
 export function iterasIdText(digits: string): string {
   return digits.replace(/^0+(?=\d)/, "");
 }
 
-const numeric = z.union([z.number(), z.string()]);
-const idText = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]).transform((value) => iterasIdText(String(value)));
-const looseId = z.union([z.number(), z.string()]).transform(String);
-const optionalText = z.string().nullish();
+const idText = digitsId.transform(iterasIdText);
+const looseId = numeric.transform(String);
 
 /** A postal address: `address` holds the lines joined with "\n". */
 export const iterasAddressSchema = z.looseObject({
@@ -77,7 +76,4 @@ export type IterasRawOrder = z.infer<typeof iterasOrderSchema>;
  * The list envelope `{"orders": [...]}`; orders are validated one by one so an
  * error can name the order. A bare array is accepted too.
  */
-export const iterasListSchema = z.union([
-  z.looseObject({ orders: z.array(z.unknown()) }).transform((body) => body.orders),
-  z.array(z.unknown()),
-]);
+export const iterasListSchema = z.union([z.looseObject({ orders: rowList }).transform((body) => body.orders), rowList]);

@@ -5,14 +5,10 @@
  * The waiting states have taken no money yet.
  */
 import type { OrderStatus, PaymentStatus } from "../core/model.ts";
+import { type PaidStatusRow, StatusTable } from "../core/status-table.ts";
 
 /** One row of the status table. */
-export interface IterasStatusRow {
-  code: string;
-  label: string;
-  status: OrderStatus;
-  payment: PaymentStatus;
-}
+export type IterasStatusRow = PaidStatusRow;
 
 /** Every documented status (`approved` is in the docs' example, not in the parameter's list). */
 export const ITERAS_STATUS_TABLE: readonly IterasStatusRow[] = [
@@ -35,24 +31,18 @@ export const ITERAS_UNKNOWN_STATUS: OrderStatus = "ON_HOLD";
 /** Payment status of an unknown code. */
 export const ITERAS_UNKNOWN_PAYMENT: PaymentStatus = "UNKNOWN";
 
-const BY_CODE = new Map(ITERAS_STATUS_TABLE.map((row) => [row.code, row]));
+/**
+ * The table's lookups: unknown codes keep their code and map to ON_HOLD /
+ * UNKNOWN. Only documented codes may be sent as `status=`.
+ */
+export const ITERAS_STATUS_LOOKUP = new StatusTable<IterasStatusRow>(ITERAS_STATUS_TABLE, (code) => ({
+  code,
+  label: `Unknown status ${code}`,
+  status: ITERAS_UNKNOWN_STATUS,
+  payment: ITERAS_UNKNOWN_PAYMENT,
+}));
 
-/** Whether a code is in the table (only those may be sent as `status=`). */
-export function isKnownIterasStatus(code: string): boolean {
-  return BY_CODE.has(code);
-}
-
-/** The row of a native code; unknown codes keep their code and map to ON_HOLD / UNKNOWN. */
+/** The row of a native code (see {@link ITERAS_STATUS_LOOKUP}). */
 export function iterasStatus(code: string): IterasStatusRow {
-  return BY_CODE.get(code) ?? { code, label: `Unknown status ${code}`, status: ITERAS_UNKNOWN_STATUS, payment: ITERAS_UNKNOWN_PAYMENT };
-}
-
-/** The native codes whose canonical status is one of `statuses`. */
-export function iterasCodesForStatuses(statuses: readonly OrderStatus[]): string[] {
-  return ITERAS_STATUS_TABLE.filter((row) => statuses.includes(row.status)).map((row) => row.code);
-}
-
-/** The native codes whose payment status is one of `payments`. */
-export function iterasCodesForPayments(payments: readonly PaymentStatus[]): string[] {
-  return ITERAS_STATUS_TABLE.filter((row) => payments.includes(row.payment)).map((row) => row.code);
+  return ITERAS_STATUS_LOOKUP.row(code);
 }

@@ -1,241 +1,98 @@
 /**
- * Date windows for Iteras' one-shot order list, and the time-zone arithmetic
- * they need. Iteras answers at most `cap` orders per call, silently, and its
- * only narrowing that always applies is `created_after`/`created_before` on
- * local days (both inclusive). The logic here is pure: the connector hands in
- * a fetch function, so the splitting is unit-tested without HTTP.
+ * Iteras' days and the windows planned from them: the local day of its
+ * `created` times (what `created_after`/`created_before` compare), the day
+ * window of a filter, and the day windows that read the details of listed
+ * orders several at a time (core/date-windows.ts reads a window whole).
  */
-
-import { wallClockParts, zoneOffsetMs } from "../core/time-zone.ts";
-
-const DAY_MS = 86_400_000;
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** An inclusive range of local days ("YYYY-MM-DD"); an absent bound is open. */
-export interface DayWindow {
-  after?: string;
-  before?: string;
-}
-
-/** Whether a text is a real calendar day "YYYY-MM-DD". */
-export function isDay(text: string): boolean {
-  const match = DAY.exec(text);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-}
-
-function dayMs(day: string): number {
-  const match = DAY.exec(day);
-  if (!match) throw new Error(`not a day: ${day}`);
-  return Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
-}
-
-/** The day `n` days after (or before, when negative) `day`. */
-export function addDays(day: string, n: number): string {
-  return new Date(dayMs(day) + n * DAY_MS).toISOString().slice(0, 10);
-}
-
-/** Whole days from `a` to `b` (0 when equal, negative when b is earlier). */
-export function daysBetween(a: string, b: string): number {
-  return Math.round((dayMs(b) - dayMs(a)) / DAY_MS);
-}
-
-/** True when a window can hold no day at all (after > before). */
-export function isEmptyWindow(window: DayWindow): boolean {
-  return window.after !== undefined && window.before !== undefined && window.after > window.before;
-}
-
-/** What to do with a window whose answer hit the cap. */
-export type SplitResult = { windows: DayWindow[] } | { overflowDay: string } | { unsplittable: true };
-
-/**
- * Splits a window whose answer held `cap` orders (so some may be missing).
- * `answerDays` are the first and last local days among the answer's orders
- * (null when none had a readable day). The bounded part [lo, hi] is known to
- * hold at least `cap` orders, so it is halved at once without another call;
- * open sides become open windows beyond the days seen, which always makes
- * progress whatever order the provider picked its `cap` orders in.
- * A single day known to hold `cap` orders cannot be narrowed by date: that is
- * an overflow, never a silent cut.
- */
-export function splitCappedWindow(window: DayWindow, answerDays: { min: string; max: string } | null): SplitResult {
-  const clamp = (day: string): string => {
-    if (window.after !== undefined && day < window.after) return window.after;
-    if (window.before !== undefined && day > window.before) return window.before;
-    return day;
-  };
-  let lo = window.after;
-  let hi = window.before;
-  if (lo === undefined || hi === undefined) {
-    if (answerDays === null) return { unsplittable: true };
-    lo ??= clamp(answerDays.min);
-    hi ??= clamp(answerDays.max);
-    if (hi < lo) hi = lo;
-  }
-  if (lo === hi) return { overflowDay: lo };
-  const windows: DayWindow[] = [];
-  if (window.after === undefined) windows.push({ before: addDays(lo, -1) });
-  const mid = addDays(lo, Math.floor(daysBetween(lo, hi) / 2));
-  windows.push({ after: lo, before: mid }, { after: addDays(mid, 1), before: hi });
-  if (window.before === undefined) windows.push({ after: addDays(hi, 1) });
-  return { windows };
-}
-
-/** Thrown when one day holds at least `cap` orders: no date window can fetch it whole. */
-export class DayOverflowError extends Error {
-  readonly day: string;
-
-  constructor(day: string, cap: number) {
-    super(`${day} has at least ${cap} orders`);
-    this.name = "DayOverflowError";
-    this.day = day;
-  }
-}
-
-/** Thrown when the windows cannot be narrowed further (no readable days, or too many calls). */
-export class WindowSplitError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "WindowSplitError";
-  }
-}
-
-/** What {@link fetchAllWindows} needs. */
-export interface WindowFetchOptions<T, R = T> {
-  /** Most orders one answer holds; an answer of this size may have been cut. */
-  cap: number;
-  /** Fetches one window (adds created_after/created_before to the other params). */
-  fetch(window: DayWindow): Promise<T[]>;
-  /**
-   * The local day of an item of an answer, null when it has none readable.
-   * Days only choose where a capped window is split (the parts always cover
-   * the whole window), so an item without one still counts toward the cap.
-   */
-  dayOf(item: T): string | null;
-  /**
-   * Turns the answer of a window that is kept (under the cap) into what is
-   * returned. It runs as soon as that answer arrives, so the answer itself is
-   * dropped before the other windows' answers pile up; a capped answer never
-   * reaches it. Default: the answer as it is.
-   */
-  keep?(answer: T[], window: DayWindow): R[];
-  /** Calls in flight at once. */
-  concurrency: number;
-  /** Most calls before giving up (a provider that ignores the dates would loop). */
-  maxCalls?: number;
-}
-
-function limiter(concurrency: number): <R>(task: () => Promise<R>) => Promise<R> {
-  let active = 0;
-  const queue: Array<() => void> = [];
-  return async (task) => {
-    if (active >= concurrency) await new Promise<void>((resolve) => queue.push(resolve));
-    active += 1;
-    try {
-      return await task();
-    } finally {
-      active -= 1;
-      queue.shift()?.();
-    }
-  };
-}
-
-/** The first and last days among the items of an answer (null when none has one). */
-function answerDays<T>(answer: readonly T[], dayOf: (item: T) => string | null): { min: string; max: string } | null {
-  let min: string | undefined;
-  let max: string | undefined;
-  for (const item of answer) {
-    const day = dayOf(item);
-    if (day === null) continue;
-    if (min === undefined || day < min) min = day;
-    if (max === undefined || day > max) max = day;
-  }
-  return min !== undefined && max !== undefined ? { min, max } : null;
-}
-
-/**
- * Fetches every item of `initial`, splitting windows whose answer hits the cap
- * until each answer is under it. Items come back window by window, from the
- * oldest window to the newest; each leaf window's answer is taken as given
- * (through `keep`), and a capped answer is only read for its days.
- */
-export async function fetchAllWindows<T, R = T>(initial: DayWindow, options: WindowFetchOptions<T, R>): Promise<R[]> {
-  const run = limiter(Math.max(1, options.concurrency));
-  const maxCalls = options.maxCalls ?? 5_000;
-  const keep = options.keep ?? ((answer: T[]) => answer as unknown as R[]);
-  let calls = 0;
-  const visit = async (window: DayWindow): Promise<R[]> => {
-    if (isEmptyWindow(window)) return [];
-    calls += 1;
-    if (calls > maxCalls) throw new WindowSplitError(`more than ${maxCalls} date windows were needed`);
-    // The answer lives only inside this task: kept as R, or reduced to the split, before any other window is awaited.
-    const outcome = await run(async (): Promise<{ kept: R[] } | { split: SplitResult }> => {
-      const answer = await options.fetch(window);
-      if (answer.length < options.cap) return { kept: keep(answer, window) };
-      return { split: splitCappedWindow(window, answerDays(answer, options.dayOf)) };
-    });
-    if ("kept" in outcome) return outcome.kept;
-    const split = outcome.split;
-    if ("overflowDay" in split) throw new DayOverflowError(split.overflowDay, options.cap);
-    if ("unsplittable" in split) throw new WindowSplitError("a capped answer carried no readable created dates to split by");
-    const parts = await Promise.all(split.windows.map(visit));
-    return parts.flat();
-  };
-  return visit(initial);
-}
-
-/** The local wall-clock time ("YYYY-MM-DDTHH:MM:SS") of an instant in a time zone. */
-export function localStamp(instant: Date, timeZone: string): string {
-  const p = wallClockParts(instant.getTime(), timeZone);
-  const pad = (n: number | undefined, width = 2) => String(n ?? 0).padStart(width, "0");
-  return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
-}
-
-/** The local day ("YYYY-MM-DD") of an instant in a time zone. */
-export function localDay(instant: Date, timeZone: string): string {
-  return localStamp(instant, timeZone).slice(0, 10);
-}
-
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+import type { InstantRange } from "../core/connector.ts";
+import type { DayWindow } from "../core/date-windows.ts";
+import { localDay, parseTimestamp, timestampParts } from "../core/time-zone.ts";
 
 /**
  * Reads Iteras' `created`: a local wall-clock time without zone, taken in
- * `timeZone`. A time that carries its own offset (or Z) is honoured as is.
- * In a DST overlap the earlier instant is taken; a time in a DST gap moves
- * forward by the gap. Null when unreadable.
+ * `timeZone` (see `wallClockInstant` for the hours a DST change skips or
+ * repeats). A time that carries its own offset (or Z) is honoured as is.
+ * Null when unreadable.
  */
 export function parseWallClock(text: string, timeZone: string): Date | null {
-  const match = TIMESTAMP.exec(text.trim());
-  if (!match || !isDay(`${match[1]}-${match[2]}-${match[3]}`)) return null;
-  const [hour, minute, second] = [Number(match[4]), Number(match[5]), Number(match[6] ?? 0)];
-  if (hour > 23 || minute > 59 || second > 59) return null;
-  const millis = match[7] ? Math.round(Number(match[7]) * 1000) : 0;
-  const wall = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]), hour, minute, second, millis);
-  const zone = match[8];
-  if (zone !== undefined) {
-    if (zone === "Z") return new Date(wall);
-    const sign = zone.startsWith("-") ? -1 : 1;
-    const digits = zone.slice(1).replace(":", "");
-    const offset = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
-    return new Date(wall - offset);
-  }
-  // The offsets half a day either side are the only candidates; the earlier
-  // valid instant wins in an overlap, and a time in a gap moves forward.
-  const before = zoneOffsetMs(wall - DAY_MS / 2, timeZone);
-  const after = zoneOffsetMs(wall + DAY_MS / 2, timeZone);
-  const valid = [wall - before, wall - after].filter((instant) => instant + zoneOffsetMs(instant, timeZone) === wall);
-  return new Date(valid.length > 0 ? Math.min(...valid) : wall - before);
+  return parseTimestamp(text, timeZone);
 }
 
 /** The local day of Iteras' `created` (the day `created_after`/`created_before` compare), or null. */
 export function createdDay(text: string, timeZone: string): string | null {
-  const match = TIMESTAMP.exec(text.trim());
-  if (!match) return null;
-  const day = `${match[1]}-${match[2]}-${match[3]}`;
-  if (!isDay(day)) return null;
-  if (match[8] === undefined) return day;
-  const instant = parseWallClock(text, timeZone);
-  return instant ? localDay(instant, timeZone) : null;
+  const parts = timestampParts(text);
+  if (!parts) return null;
+  return parts.offsetMs === null ? parts.day : localDay(new Date(parts.wallMs - parts.offsetMs), timeZone);
+}
+
+/** The day window of a created range in Iteras' zone: whole local days, so a superset the exact range is checked on. */
+export function createdWindow(range: InstantRange | undefined, timeZone: string): DayWindow {
+  const window: DayWindow = {};
+  if (range?.from) window.after = localDay(range.from, timeZone);
+  if (range?.to) window.before = localDay(range.to, timeZone);
+  return window;
+}
+
+/** Orders whose local day is remembered from lists, to read their details by day. */
+const MAX_DAY_HINTS = 200_000;
+/** Fewer requested orders than this in a window are read one order_id call each. */
+const MIN_CLUSTER = 2;
+
+/**
+ * The local days of orders seen in lists, and how many orders each day held:
+ * enough to read the details of listed orders by day window, several in one
+ * call, rather than one `order_id` call each.
+ */
+export class IterasDayHints {
+  /** nativeId -> local created day. */
+  private readonly days = new Map<string, string>();
+  /** Orders seen per local day: a lower bound of what a day window returns. */
+  private readonly counts = new Map<string, number>();
+
+  /** Remembers an order's day (the first time it is seen); forgets everything when full. */
+  learn(id: string, day: string): void {
+    if (this.days.has(id)) return;
+    if (this.days.size >= MAX_DAY_HINTS) this.clear();
+    this.days.set(id, day);
+    this.counts.set(day, (this.counts.get(day) ?? 0) + 1);
+  }
+
+  clear(): void {
+    this.days.clear();
+    this.counts.clear();
+  }
+
+  /**
+   * Groups ids whose day is known into day windows that should hold fewer
+   * than `cap` orders (by the orders seen per day), so each is one call;
+   * windows with a single requested order are left to order_id.
+   */
+  clusters(ids: readonly string[], cap: number): Array<{ window: DayWindow; ids: string[] }> {
+    const dated = ids
+      .map((id) => ({ id, day: this.days.get(id) }))
+      .filter((entry): entry is { id: string; day: string } => entry.day !== undefined)
+      .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+    if (dated.length < MIN_CLUSTER) return [];
+    // Orders seen up to and including each known day.
+    const upTo = new Map<string, number>();
+    let running = 0;
+    for (const day of [...this.counts.keys()].sort()) {
+      running += this.counts.get(day) ?? 0;
+      upTo.set(day, running);
+    }
+    const before = (day: string) => (upTo.get(day) ?? 0) - (this.counts.get(day) ?? 0);
+    const groups: Array<Array<{ id: string; day: string }>> = [];
+    for (const entry of dated) {
+      const group = groups.at(-1);
+      const first = group?.[0];
+      if (group && first && (upTo.get(entry.day) ?? 0) - before(first.day) < cap) group.push(entry);
+      else groups.push([entry]);
+    }
+    return groups
+      .filter((group) => group.length >= MIN_CLUSTER)
+      .map((group) => ({
+        window: { after: (group[0] as { day: string }).day, before: (group.at(-1) as { day: string }).day },
+        ids: group.map((entry) => entry.id),
+      }));
+  }
 }
