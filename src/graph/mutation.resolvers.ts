@@ -6,11 +6,11 @@
  */
 import { GraphQLError, type GraphQLResolveInfo, responsePathAsArray } from "graphql";
 import { queryFingerprint } from "../engine/cursor.ts";
-import type { MutationResolvers, QueryResolvers, SetOrderVendorReferenceInput, UpdateOrderStatusInput } from "../generated/resolvers.ts";
+import type { MutationResolvers, SetOrderVendorReferenceInput, UpdateOrderStatusInput } from "../generated/resolvers.ts";
 import type { Connector, WriteOperation } from "../providers/core/connector.ts";
 import type { OrderRecord } from "../providers/core/model.ts";
 import { UpstreamError } from "../providers/core/upstream-error.ts";
-import { allowedConnectors, type GraphContext, mayUse, requireScope } from "./context.ts";
+import { type GraphContext, mayUse, requireScope } from "./context.ts";
 import { decodeGlobalId } from "./global-id.ts";
 import { selectsField } from "./lookahead.ts";
 import { withCause } from "./partial-errors.ts";
@@ -195,40 +195,8 @@ async function setVendorReference(context: GraphContext, input: SetOrderVendorRe
   });
 }
 
-/** Orders with a vendor reference, from every allowed provider that stores references. */
-async function ordersByVendorReference(context: GraphContext, reference: string, providers: readonly string[] | null | undefined) {
-  requireScope(context, "orders:read", "reading orders");
-  const problem = vendorReferenceProblem(reference, 255);
-  if (problem) throw new GraphQLError(problem, { extensions: { code: "BAD_USER_INPUT", argument: "vendorReference" } });
-  const connectors = allowedConnectors(context, providers).filter((c) =>
-    c.capabilities.filters.some((f) => f.field === "VENDOR_REFERENCE" && f.native),
-  );
-  const lists = await Promise.all(
-    connectors.map(async (connector) => {
-      const rows: OrderRecord[] = [];
-      for (let offset = 0; ; offset += connector.maxPageSize) {
-        const page = await connector.list(
-          {
-            filter: { vendorReference: reference },
-            sort: { field: "CREATED_AT", direction: "DESC" },
-            offset,
-            limit: connector.maxPageSize,
-          },
-          context.call,
-        );
-        rows.push(...page.rows);
-        if (page.end || page.rows.length < connector.maxPageSize) return rows;
-      }
-    }),
-  );
-  return lists.flat();
-}
-
-/** The Mutation resolvers and Query.ordersByVendorReference. */
-export function writeResolvers(): {
-  Mutation: MutationResolvers<GraphContext>;
-  ordersByVendorReference: QueryResolvers<GraphContext>["ordersByVendorReference"];
-} {
+/** The Mutation resolvers. */
+export function writeResolvers(): { Mutation: MutationResolvers<GraphContext> } {
   return {
     Mutation: {
       updateOrderStatus: (_root, args, context, info) => {
@@ -240,6 +208,5 @@ export function writeResolvers(): {
         return setVendorReference(context, args.input, info);
       },
     },
-    ordersByVendorReference: (_root, args, context) => ordersByVendorReference(context, args.vendorReference, args.providers),
   };
 }
