@@ -124,14 +124,28 @@ export class ProviderStream {
   /** The native total seen on any read of this query, when the provider counts. */
   private nativeTotal: number | null = null;
   /** Errors of malformed rows met while reading (each row is left out and reported once). */
-  readonly problems: Error[] = [];
+  readonly problems: Error[];
   /** Windows read for this request: a read that follows another (a lazy one, a search for a key) reuses their rows. */
   private readonly windows: Window[] = [];
   /** The stream of the filter narrowed to orders after a key, for the key it was made for. */
   private narrowed: { key: OrderKey; stream: ProviderStream | null } | undefined;
 
-  constructor(connector: Connector, filter: OrderFilter, sort: readonly SortKey[], call: CallContext, limits: StreamLimits, empty = false) {
+  /**
+   * `empty`: no order can match (a customer filter that names none of this
+   * provider's customers). `problems`: where malformed rows are reported
+   * (a narrowed stream reports into its parent's).
+   */
+  constructor(
+    connector: Connector,
+    filter: OrderFilter,
+    sort: readonly SortKey[],
+    call: CallContext,
+    limits: StreamLimits,
+    empty = false,
+    problems: Error[] = [],
+  ) {
     this.connector = connector;
+    this.problems = problems;
     this.filter = filter;
     this.sort = sort;
     this.call = call;
@@ -173,13 +187,19 @@ export class ProviderStream {
    * `sparse`: the caller will likely read only some of them (`ListRequest.sparse`).
    */
   private async range(offset: number, limit: number, sparse = false): Promise<Window> {
+    // The window read before that holds the most of these rows.
+    let best: Window | undefined;
     for (const window of this.windows) {
       const end = window.offset + window.rows.length;
       if (offset < window.offset || offset > end || (offset === end && !window.ended)) continue;
-      const rows = window.rows.slice(offset - window.offset, offset - window.offset + limit);
+      if (!best || end > best.offset + best.rows.length) best = window;
+    }
+    if (best) {
+      const end = best.offset + best.rows.length;
+      const rows = best.rows.slice(offset - best.offset, offset - best.offset + limit);
       const last = offset + rows.length;
-      const ended = (window.ended && last >= end) || (this.nativeTotal !== null && last >= this.nativeTotal);
-      return { offset, rows, ended, lazy: window.lazy };
+      const ended = (best.ended && last >= end) || (this.nativeTotal !== null && last >= this.nativeTotal);
+      return { offset, rows, ended, lazy: best.lazy };
     }
     if (limit <= 0) return { offset, rows: LazyRows.decoded([]), ended: false, lazy: false };
     const result = await this.connector.list(
@@ -279,7 +299,7 @@ export class ProviderStream {
         if (!before(row)) return lastBefore + 1;
         lastBefore = offset + i;
       }
-      if (next.ended) return lastBefore + 1;
+      if (next.ended || next.rows.length === 0) return lastBefore + 1;
       offset += next.rows.length;
       scanned += next.rows.length;
     }
@@ -323,7 +343,7 @@ export class ProviderStream {
     let stream: ProviderStream | null = null;
     const bounded = this.fullRead || !narrowsByKey(this.connector) ? null : boundedFilter(this.filter, this.sort[0] as SortKey, key);
     if (bounded) {
-      const candidate = new ProviderStream(this.connector, bounded, this.sort, this.call, this.limits, this.plan.empty);
+      const candidate = new ProviderStream(this.connector, bounded, this.sort, this.call, this.limits, this.plan.empty, this.problems);
       const narrower = queryFingerprint(candidate.plan.native) !== queryFingerprint(this.plan.native);
       if (narrower && candidate.plan.sortNative && !candidate.isFullRead) stream = candidate;
       // Narrowed once: the narrowed stream reads its own sequence around the key.
@@ -440,9 +460,9 @@ export class ProviderStream {
       // The narrowed set's offsets stand for the whole sequence's, from where the key's successor was seen.
       const shift = point.hint - read.from;
       const items = read.items.map((item) => ({ record: item.record, index: item.index + shift }));
-      if (!read.exhausted || !valuelessMayFollow(this.filter, this.sort[0] as SortKey)) {
-        return { items, exhausted: read.exhausted, from: point.hint };
-      }
+      // A stop with a value lies before every order without one.
+      const tail = valuelessMayFollow(this.filter, this.sort[0] as SortKey) && (stop === undefined || stop.values[0] === null);
+      if (!read.exhausted || !tail) return { items, exhausted: read.exhausted, from: point.hint };
       // Orders without a value of the field sort after all others (descending), and no bound selects them:
       // read on in the whole sequence after the last order the narrowed read gave.
       const last = items.at(-1);
@@ -469,15 +489,17 @@ export class ProviderStream {
       for (let i = 0; i < window.rows.length && !stopped; i++) {
         const record = window.rows.at(i);
         this.reportMalformed(record);
-        if (!matchesFilter(record, this.plan.residual)) continue;
+        if (record.malformed) continue;
+        // The sequence is in the global order: from the first order at or past `stop` on, none is in the page's range.
         if (stop && this.keys.compare(record, stop) >= 0) stopped = true;
+        else if (!matchesFilter(record, this.plan.residual)) continue;
         else if (items.length < need) items.push({ record, index: offset + i });
         else extra = true;
       }
       offset += window.rows.length;
       scanned += window.rows.length;
       if (extra) return { items, exhausted: false, from };
-      if (window.ended || stopped) return { items, exhausted: true, from };
+      if (window.ended || stopped || window.rows.length === 0) return { items, exhausted: true, from };
       // A full page whose successor is still unknown: say "more may follow" rather than scan on.
       if (items.length >= need && scanned >= this.limits.scanLimit) return { items, exhausted: false, from };
       if (scanned >= this.limits.scanLimit) {
@@ -541,12 +563,12 @@ export class ProviderStream {
       const found: Candidate[] = [];
       for (let i = rows.length - 1; i >= 0; i--) {
         const record = rows[i] as OrderRecord;
-        if (!matchesFilter(record, this.plan.residual)) continue;
+        if (record.malformed) continue;
         if (stop && this.keys.compare(record, stop) <= 0) {
           stopped = true;
           break;
         }
-        found.unshift({ record, index: start + i });
+        if (matchesFilter(record, this.plan.residual)) found.unshift({ record, index: start + i });
       }
       const wanted = need - items.length;
       if (found.length > wanted) extra = true;
