@@ -554,9 +554,10 @@ export class ProviderStream {
     const items: Candidate[] = [];
     let windowEnd = to;
     let scanned = 0;
-    let extra = false;
+    // Whether a match exists before the page: read on until one is seen, the start or `stop` is reached.
+    let more = false;
     let stopped = false;
-    while (items.length < need && windowEnd > 0 && !stopped) {
+    while (!more && windowEnd > 0 && !stopped) {
       const span = this.exactNative ? need + 1 - items.length : this.connector.maxPageSize;
       const start = Math.max(0, windowEnd - span);
       const rows = await this.readRows(start, windowEnd - start);
@@ -571,18 +572,23 @@ export class ProviderStream {
         if (matchesFilter(record, this.plan.residual)) found.unshift({ record, index: start + i });
       }
       const wanted = need - items.length;
-      if (found.length > wanted) extra = true;
-      items.unshift(...found.slice(Math.max(0, found.length - wanted)));
+      if (found.length > wanted) more = true;
+      items.unshift(...found.slice(found.length - Math.min(wanted, found.length)));
       scanned += rows.length;
       windowEnd = start;
-      if (items.length < need && scanned >= this.limits.scanLimit && windowEnd > 0 && !stopped) {
+      if (!more && !stopped && windowEnd > 0 && scanned >= this.limits.scanLimit) {
+        // A full page whose predecessor is still unknown: say "more may follow" rather than scan on.
+        if (items.length >= need) {
+          more = true;
+          break;
+        }
         throw new ScanLimitError(
           `provider ${this.connector.id}: read ${scanned} orders without filling the page; narrow the filter`,
           this.connector.id,
         );
       }
     }
-    return { items, exhausted: (windowEnd === 0 || stopped) && !extra, to };
+    return { items, exhausted: !more, to };
   }
 
   /** The number of matches: exact, or null when it cannot be known within the scan limit. */
