@@ -97,7 +97,8 @@ export async function firstPagesByCustomer(
 ): Promise<Map<string, OrderPage>> {
   const sort = effectiveSort(query.sort);
   const pages = new Map<string, OrderPage>();
-  const { batches, alone } = planBatches(query, sort);
+  // `first: 0` reads nothing: each customer's empty page as the single path answers it.
+  const { batches, alone } = query.first === 0 ? { batches: [], alone: [...new Set(query.customerIds)] } : planBatches(query, sort);
   const readAlone = async (customerId: string) => {
     pages.set(customerId, await customerPage(query, customerId, { first: query.first }, call, limits));
   };
