@@ -6,6 +6,7 @@
  * bodies, sort and date-filter semantics) are listed in this folder's
  * README.md; the code comments only say why a choice was made.
  */
+
 import {
   type EmulatorHandler,
   type EmulatorOptions,
@@ -17,6 +18,7 @@ import {
 } from "../shared/emulator-http.ts";
 import { JsonRows } from "../shared/json-rows.ts";
 import { memoByText } from "../shared/memo-by-text.ts";
+import { activePlatformOrderControl } from "./activeplatform.control.ts";
 import { type ActivePlatformOrder, generateActivePlatformData } from "./activeplatform.data.ts";
 import { ACTIVEPLATFORM_OPENAPI } from "./activeplatform.openapi.ts";
 
@@ -263,11 +265,15 @@ export async function startActivePlatformEmulator(options: ActivePlatformEmulato
   const handler = createActivePlatformHandler({ apiToken, orders: () => orders ?? initial, rows });
   const server = await startEmulatorServer(handler, options);
   const emulator = Object.assign(server, { apiToken });
-  const handOut = rows.handedOut(
-    () => orders,
-    (replaced: ActivePlatformOrder[]) => {
-      orders = replaced;
-    },
-  );
-  return Object.defineProperty(emulator, "orders", handOut) as ActivePlatformEmulator;
+  const handle = Object.defineProperty(
+    emulator,
+    "orders",
+    rows.handedOut(
+      () => orders,
+      (replaced: ActivePlatformOrder[]) => {
+        orders = replaced;
+      },
+    ),
+  ) as ActivePlatformEmulator;
+  return Object.defineProperty(handle, "control", { value: activePlatformOrderControl(() => handle.orders) });
 }

@@ -7,6 +7,7 @@
  * Paths are served under `/api`, like a store's `https://shop.example/api/`:
  * `GET /api/orders`, `GET|PUT /api/orders/{id}`, `GET /api/orders/search/`.
  */
+
 import {
   type EmulatorHandler,
   type EmulatorOptions,
@@ -17,6 +18,7 @@ import {
   startEmulatorServer,
 } from "../shared/emulator-http.ts";
 import { JsonRows } from "../shared/json-rows.ts";
+import { csCartOrderControl } from "./cscart.control.ts";
 import {
   CSCART_NOTIFY_NO,
   CSCART_NOTIFY_YES,
@@ -442,11 +444,15 @@ export async function startCsCartEmulator(options: CsCartEmulatorOptions = {}): 
   const server = await startEmulatorServer(createCsCartHandler(store, credentials), options);
   // Extend the shared handle in place: the server reads `faults` from this very object.
   const emulator = Object.assign(server, { credentials, outbox: store.outbox });
-  const handOut = rows.handedOut(
-    () => store.orders,
-    (replaced: CsCartOrder[]) => {
-      store.orders = replaced;
-    },
-  );
-  return Object.defineProperty(emulator, "orders", handOut) as CsCartEmulator;
+  const handle = Object.defineProperty(
+    emulator,
+    "orders",
+    rows.handedOut(
+      () => store.orders,
+      (replaced: CsCartOrder[]) => {
+        store.orders = replaced;
+      },
+    ),
+  ) as CsCartEmulator;
+  return Object.defineProperty(handle, "control", { value: csCartOrderControl(() => handle.orders) });
 }

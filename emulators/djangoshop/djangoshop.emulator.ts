@@ -6,6 +6,7 @@
  * LimitOffsetPagination, SearchFilter, OrderingFilter) and django-filter do where
  * the excerpt is silent. Every such choice is listed in `emulators/djangoshop/README.md`.
  */
+
 import {
   type EmulatorHandler,
   type EmulatorOptions,
@@ -17,6 +18,7 @@ import {
 } from "../shared/emulator-http.ts";
 import { JsonRows } from "../shared/json-rows.ts";
 import { memoByText } from "../shared/memo-by-text.ts";
+import { djangoShopOrderControl } from "./djangoshop.control.ts";
 import {
   DJANGOSHOP_STATUSES,
   type DjangoShopCustomer,
@@ -848,6 +850,7 @@ export async function startDjangoShopEmulator(options: DjangoShopEmulatorOptions
         data.orders = orders;
       },
     ),
+    control: { value: djangoShopOrderControl(() => emulator.orders) },
   });
   return emulator;
 }

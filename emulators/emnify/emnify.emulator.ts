@@ -4,6 +4,7 @@
  * section of providers/README.md, not from our connector. Every decision the
  * docs leave open is listed in emulators/emnify/README.md.
  */
+
 import { createHash, createHmac, randomBytes, randomUUID } from "node:crypto";
 import {
   type EmulatorHandler,
@@ -16,6 +17,7 @@ import {
 } from "../shared/emulator-http.ts";
 import { JsonRows } from "../shared/json-rows.ts";
 import { memoByText } from "../shared/memo-by-text.ts";
+import { emnifyOrderControl } from "./emnify.control.ts";
 import { type EmnifyOrder, generateEmnifyData } from "./emnify.data.ts";
 import { emnifyOpenApi } from "./emnify.openapi.ts";
 
@@ -646,6 +648,7 @@ export async function startEmnifyEmulator(options: EmnifyEmulatorOptions = {}): 
   // The handle is the server object itself, so `requests`, `faults` and `close` stay live.
   return Object.defineProperties(server, {
     credentials: { value: service.credentials, enumerable: true },
+    control: { value: emnifyOrderControl(() => service.orders) },
     orders: {
       enumerable: true,
       get: () => service.orders,

@@ -4,6 +4,7 @@
  * `providers/README.md`. Decisions where the docs are silent are listed in
  * `emulators/iteras/README.md`.
  */
+
 import {
   type EmulatorHandler,
   type EmulatorOptions,
@@ -14,6 +15,7 @@ import {
   startEmulatorServer,
 } from "../shared/emulator-http.ts";
 import { JsonRows } from "../shared/json-rows.ts";
+import { iterasOrderControl } from "./iteras.control.ts";
 import {
   buildIterasInvoiceLines,
   compareIterasOrders,
@@ -285,5 +287,12 @@ export async function startIterasEmulator(options: IterasEmulatorOptions = {}): 
         state.orders = orders;
       },
     ),
+    control: {
+      value: iterasOrderControl(() => {
+        // Handing the store out ends the reuse of order JSON.
+        rows.share();
+        return state.orders;
+      }),
+    },
   }) as IterasEmulator;
 }

@@ -5,9 +5,11 @@
  * misbehave precisely (wrong headers, truncated bodies, resets) the way a real
  * provider sometimes does; that control matters more here than routing comfort.
  */
+
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { OrderControl } from "./order-control.ts";
 
 /** Options every emulator accepts. */
 export interface EmulatorOptions {
@@ -88,6 +90,8 @@ export interface RunningServer {
   readonly requests: RequestLogEntry[];
   /** Current fault settings; mutate to change behaviour per test. */
   faults: FaultSettings;
+  /** Changes the stored orders between requests, where the emulator offers it (tests only; see order-control.ts). */
+  readonly control?: OrderControl;
   close(): Promise<void>;
 }
 

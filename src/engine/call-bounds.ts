@@ -14,9 +14,11 @@
 import { standaloneCall } from "../providers/core/call-context.ts";
 import type { Connector, OrderFilter, SortKey } from "../providers/core/connector.ts";
 import { pageCalls } from "../providers/core/paging.ts";
+import { queryFingerprint } from "./cursor.ts";
 import { customerFilter, pushesCustomers } from "./customer-orders.ts";
+import { boundedFilter, type OrderKey, valuelessMayFollow } from "./order-key.ts";
 import { effectiveSort } from "./order-query.ts";
-import { ProviderStream, type StreamLimits } from "./provider-stream.ts";
+import { narrowsByKey, ProviderStream, type StreamLimits } from "./provider-stream.ts";
 
 /** Most calls of one `list` of `limit` rows at `offset` (null: any offset) for a native filter. */
 export function listCalls(connector: Connector, filter: OrderFilter, limit: number, offset: number | null): number {
@@ -69,12 +71,58 @@ function streamOf(
   }
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * Keys a page may start after, for finding out whether any narrows what the
+ * provider is asked for (`ProviderStream`'s narrowed read): values within the
+ * filter's own range of the sort field, at its ends, its middle and an hour
+ * or a day inside them, or about now without a range.
+ */
+function sampleKeys(filter: OrderFilter, sort: SortKey, provider: string): OrderKey[] {
+  const key = (value: number | string): OrderKey => ({ values: [value], provider, id: "1" });
+  if (sort.field === "TOTAL") {
+    const ends = [filter.total?.min, filter.total?.max].filter((v): v is string => v !== undefined);
+    return [...ends, "0.00", "100.00"].map(key);
+  }
+  if (sort.field === "NUMBER") return [];
+  const range = sort.field === "CREATED_AT" ? filter.createdAt : filter.updatedAt;
+  const from = range?.from?.getTime();
+  const to = range?.to?.getTime();
+  const now = Date.now();
+  const values = [from, to, from !== undefined && to !== undefined ? Math.floor((from + to) / 2) : undefined, now];
+  for (const step of [3_600_000, DAY_MS])
+    values.push(from === undefined ? undefined : from + step, to === undefined ? undefined : to - step);
+  return values.filter((v): v is number => v !== undefined && (from === undefined || v >= from) && (to === undefined || v <= to)).map(key);
+}
+
+/**
+ * Most calls of one forward read of `size` matches from a position in a
+ * stream's native sequence (`forwardNative`): the window around the hint
+ * that finds the position again (which also serves the read) where the
+ * provider applies the whole filter, else that window and then windows of
+ * the provider's largest page up to the scan limit. `offset` 0: from the
+ * sequence's start; null: from a hint.
+ */
+function nativeForwardCalls(connector: Connector, stream: ProviderStream, size: number, offset: 0 | null, limits: StreamLimits): number {
+  const native = stream.plan.native;
+  if (stream.isExact) return listCalls(connector, native, size + 2, offset);
+  const windows = Math.ceil(limits.scanLimit / connector.maxPageSize) + 1;
+  return windows * listCalls(connector, native, connector.maxPageSize, offset);
+}
+
 /**
  * Most calls one provider's part of a connection page makes
  * (`ProviderStream`): one window where the provider applies the whole filter,
  * windows up to `engine.scanLimit` rows where some of it is applied here, one
  * bounded full read for a sort it cannot do; `totalCount` adds a one-row read
- * where the provider counts, else a scan (a full read counts itself).
+ * where the provider counts, else a scan (a full read counts itself). A
+ * forward page after a cursor finds its position again in the window it
+ * reads, either in the provider's sequence narrowed to orders after the
+ * cursor's key (and, descending, then the orders without a value after
+ * them), or around the cursor's hint: the larger of the two is the bound.
+ * Reads that look further, because orders were inserted or deleted near the
+ * position since the cursor was made, are outside it.
  */
 export function streamCalls(
   connector: Connector,
@@ -85,24 +133,43 @@ export function streamCalls(
   empty = false,
 ): number {
   const stream = streamOf(connector, filter, sort, limits, empty);
-  if (!stream || stream.plan.empty) return 0;
+  if (!stream || stream.plan.empty || read.size === 0) return read.count ? countCalls(connector, stream, limits) : 0;
   const native = stream.plan.native;
   const scan = scanCalls(connector, native, limits.scanLimit);
   if (stream.isFullRead) return scan;
   const chunk = connector.maxPageSize;
   const windows = Math.ceil(limits.scanLimit / chunk);
-  const from = read.atCursor ? null : 0;
   const nativeCount = connector.capabilities.count === "NATIVE";
   let calls = 0;
   if (read.backward) {
     // Without `before`, the sequence's length first: a one-row read where the provider counts.
     if (!read.atCursor) calls += nativeCount ? listCalls(connector, native, 1, 0) : scan;
-    calls += stream.isExact ? listCalls(connector, native, read.size + 1, null) : windows * listCalls(connector, native, chunk, null);
+    if (stream.isExact) calls += listCalls(connector, native, read.size + (read.atCursor ? 3 : 1), null);
+    else calls += (windows + (read.atCursor ? 1 : 0)) * listCalls(connector, native, chunk, null);
+  } else if (!read.atCursor) {
+    calls += stream.isExact ? listCalls(connector, native, read.size + 1, 0) : scanCalls(connector, native, limits.scanLimit, 0);
   } else {
-    calls += stream.isExact ? listCalls(connector, native, read.size + 1, from) : scanCalls(connector, native, limits.scanLimit, from);
+    let forward = nativeForwardCalls(connector, stream, read.size, null, limits);
+    const first = effectiveSort(sort)[0] as SortKey;
+    for (const key of narrowsByKey(connector) ? sampleKeys(filter, first, connector.id) : []) {
+      const bounded = boundedFilter(filter, first, key);
+      const narrowed = bounded && streamOf(connector, bounded, sort, limits, empty);
+      if (!narrowed || narrowed.plan.empty || queryFingerprint(narrowed.plan.native) === queryFingerprint(native)) continue;
+      const tail = valuelessMayFollow(filter, first) ? nativeForwardCalls(connector, stream, read.size, null, limits) : 0;
+      forward = Math.max(forward, nativeForwardCalls(connector, narrowed, read.size, 0, limits) + tail);
+    }
+    calls += forward;
   }
-  if (read.count) calls += stream.isExact && nativeCount ? listCalls(connector, native, 1, 0) : scan;
+  if (read.count) calls += countCalls(connector, stream, limits);
   return calls;
+}
+
+/** Most calls of `totalCount` of a stream: a one-row read where the provider counts the whole filter, else a scan. */
+function countCalls(connector: Connector, stream: ProviderStream | null, limits: StreamLimits): number {
+  if (!stream || stream.plan.empty) return 0;
+  const scan = scanCalls(connector, stream.plan.native, limits.scanLimit);
+  if (stream.isFullRead) return scan;
+  return stream.isExact && connector.capabilities.count === "NATIVE" ? listCalls(connector, stream.plan.native, 1, 0) : scan;
 }
 
 /** A merged connection's filter and providers, as `queryOrders` takes them. */

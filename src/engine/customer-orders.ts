@@ -6,8 +6,10 @@
  *
  * Every page it answers is the page `queryOrders` would answer for that
  * customer alone, cursors included: a client pages on from it through the
- * single-customer path. That holds only where a customer's position in the
- * batch can be known for certain, so the batch is used only then:
+ * single-customer path. A cursor holds the edge's key and, as a hint, the
+ * offset where the customer's next order stands in their own sequence (so
+ * the next page is found in one read); that offset can be known for
+ * certain only in these cases, so the batch is used only then:
  * - the provider filters the batch natively and applies the whole filter
  *   itself: a customer's k-th row is at position k of their own sequence;
  * - the provider cannot filter by customer at all: both read the same
@@ -20,6 +22,7 @@
 import type { CallContext } from "../providers/core/call-context.ts";
 import type { Connector, OrderFilter, SortKey } from "../providers/core/connector.ts";
 import { encodeCursor } from "./cursor.ts";
+import { orderKey } from "./order-key.ts";
 import {
   type CursorEncoder,
   cursorFingerprint,
@@ -94,7 +97,8 @@ export async function firstPagesByCustomer(
 ): Promise<Map<string, OrderPage>> {
   const sort = effectiveSort(query.sort);
   const pages = new Map<string, OrderPage>();
-  const { batches, alone } = planBatches(query, sort);
+  // `first: 0` reads nothing: each customer's empty page as the single path answers it.
+  const { batches, alone } = query.first === 0 ? { batches: [], alone: [...new Set(query.customerIds)] } : planBatches(query, sort);
   const readAlone = async (customerId: string) => {
     pages.set(customerId, await customerPage(query, customerId, { first: query.first }, call, limits));
   };
@@ -199,9 +203,11 @@ function bucketPage(
   // Cursors (and the fingerprint they carry) are encoded only when a client reads one.
   let fingerprint: string | undefined;
   const taken = bucket.slice(0, query.first);
+  const sort = effectiveSort(query.sort);
   const encode: CursorEncoder = (item) => {
     fingerprint ??= cursorFingerprint({ filter, sort: query.sort, connectors: [query.connector] });
-    return encodeCursor({ owner: provider, index: item.index, resume: { [provider]: item.index + 1 } }, fingerprint, limits.cursorKey);
+    const state = { direction: "forward" as const, edge: orderKey(item.record, sort), positions: { [provider]: { hint: item.index + 1 } } };
+    return encodeCursor(state, fingerprint, limits.cursorKey);
   };
   const edges = taken.map((item) => lazyEdge(item, encode));
   let counted: Promise<number | null> | undefined;
@@ -211,7 +217,7 @@ function bucketPage(
     // Malformed rows of the batch could be anyone's: each page of the batch reports them.
     problems,
     totalCount: () => {
-      counted ??= new ProviderStream(query.connector, filter, effectiveSort(query.sort), call, limits).count();
+      counted ??= new ProviderStream(query.connector, filter, sort, call, limits).count();
       return counted;
     },
   };

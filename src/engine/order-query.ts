@@ -7,9 +7,18 @@ import type { Connector, OrderFilter, SortKey } from "../providers/core/connecto
 import type { OrderRecord } from "../providers/core/model.ts";
 import { orderComparator } from "../providers/core/order-compare.ts";
 import { UpstreamError } from "../providers/core/upstream-error.ts";
-import { type CursorKey, type CursorState, decodeCursor, encodeCursor, queryFingerprint } from "./cursor.ts";
+import {
+  type CursorDirection,
+  type CursorKey,
+  type CursorState,
+  decodeCursor,
+  encodeCursor,
+  type ProviderPosition,
+  queryFingerprint,
+} from "./cursor.ts";
 import { UserInputError } from "./engine-errors.ts";
-import { type Candidate, END_OF_SEQUENCE, type LazyForward, ProviderStream, type StreamLimits } from "./provider-stream.ts";
+import { type KeyOrder, keyOrder, type OrderKey, orderKey } from "./order-key.ts";
+import { type Candidate, type LazyForward, ProviderStream, type StreamLimits, type StreamPoint } from "./provider-stream.ts";
 
 /** Paging and scan limits of the engine (from the config's `engine` section), and the key its cursors are signed with. */
 export interface EngineLimits extends StreamLimits {
@@ -141,12 +150,14 @@ interface StreamRead {
   exhausted: boolean;
   /** A window whose rows are decoded as the merge reaches them (forward pages only). */
   lazy?: LazyForward;
+  /** Forward: the native offset where the read started; backward: where it ended. */
+  at: number;
 }
 
 interface ProviderRead extends StreamRead {
   id: string;
-  /** Where the read started (forward) or ended (backward; null: at the end). */
-  bound: number | null;
+  /** The read failed: the provider's orders are missing from the page, and its position stays. */
+  failed: boolean;
 }
 
 interface MergedPage {
@@ -159,29 +170,32 @@ interface MergedPage {
 type Head = Candidate | null | "beyond";
 
 /**
- * The first `size` rows of the global order: a k-way merge of the providers'
- * reads, each already in that order (the provider sorts natively, or the
- * stream sorted a full read). It decodes a lazy read's rows only as they
- * become a provider's head, so a page of 50 over five providers decodes about
- * 55 rows rather than 255. Ties go to the earlier provider in `reads`, as a
- * stable sort of the concatenated reads would have it. Null when a lazy read
- * ran out of valid rows before its sequence's end (its malformed rows were
- * skipped): only a full read of that provider can say what comes next.
+ * The first `size` rows of the global order before `stop` (when given): a
+ * k-way merge of the providers' reads, each already in that order (the
+ * provider sorts natively, or the stream sorted a full read). It decodes a
+ * lazy read's rows only as they become a provider's head, so a page of 50
+ * over five providers decodes about 55 rows rather than 255. Ties cannot
+ * happen (the global order ends with provider and native id). Null when a
+ * lazy read ran out of valid rows before its sequence's end (its malformed
+ * rows were skipped): only a full read of that provider can say what comes next.
  */
 function mergeForward(
   reads: readonly StreamRead[],
   streams: readonly ProviderStream[],
   size: number,
   compare: (a: OrderRecord, b: OrderRecord) => number,
+  keys: KeyOrder,
+  stop: OrderKey | undefined,
 ): MergedPage | null {
   const position = reads.map(() => 0);
   let unknown = false;
+  const inRange = (candidate: Candidate): Head => (stop && keys.compare(candidate.record, stop) >= 0 ? null : candidate);
   const next = (r: number): Head => {
     const read = reads[r] as StreamRead;
     const lazy = read.lazy;
     if (!lazy) {
       const at = position[r] as number;
-      if (at < read.items.length) return read.items[at] as Candidate;
+      if (at < read.items.length) return inRange(read.items[at] as Candidate);
       return read.exhausted ? null : "beyond";
     }
     const stream = streams[r] as ProviderStream;
@@ -190,7 +204,7 @@ function mergeForward(
       // A malformed row is reported, never shown (an exact native read has no other residual).
       if (!record.malformed) {
         position[r] = i;
-        return { record, index: lazy.from + i };
+        return inRange({ record, index: lazy.from + i });
       }
       stream.reportMalformed(record);
     }
@@ -216,21 +230,68 @@ function mergeForward(
   return { taken, more: heads.some((head) => head !== null) };
 }
 
+/** The paging arguments of a connection field. */
+export type PagingArgs = Pick<OrdersQuery, "first" | "after" | "last" | "before">;
+
+/**
+ * Whether a page is read from its far end, backward: with `last`, or with
+ * `before` alone (no `first`, no `after`). Otherwise it is read forward, with
+ * `before`, if given, only ending it.
+ */
+export function readsBackward(args: PagingArgs): boolean {
+  return args.last != null || (args.first == null && args.after == null && args.before != null);
+}
+
+/** A page's arguments, checked: its direction, size and the cursors of its range. */
+interface PageRange {
+  backward: boolean;
+  size: number;
+  after: CursorState | null;
+  before: CursorState | null;
+}
+
+/**
+ * Checks the paging arguments as Relay's connection spec reads them: the
+ * edges after `after` and before `before` (either, both or none), of which
+ * `first` takes the first and `last` the last; `first` and `last` together
+ * are refused (the spec discourages them, and no client needs them).
+ */
+function pageRange(query: OrdersQuery, limits: EngineLimits, cursorQuery: () => Parameters<typeof decodeCursor>[1]): PageRange {
+  if (query.first != null && query.last != null) throw new UserInputError("give either first or last, not both", "last");
+  const backward = readsBackward(query);
+  const size = backward ? pageSize(query.last, "last", limits) : pageSize(query.first, "first", limits);
+  const decode = (text: string | null | undefined, argument: string) =>
+    text == null ? null : decodeCursor(text, cursorQuery(), argument, limits.cursorKey);
+  return { backward, size, after: decode(query.after, "after"), before: decode(query.before, "before") };
+}
+
+/**
+ * Where each provider's read starts for a page in `direction` from a cursor:
+ * the cursor's own position for the provider (which differs from the edge
+ * only for a provider that lagged or led on the cursor's page, and holds
+ * only in that page's direction), else the edge; from the start (or end)
+ * without a cursor.
+ */
+function startingPoint(cursor: CursorState | null, direction: CursorDirection, id: string): StreamPoint {
+  if (!cursor) return { key: null, hint: 0 };
+  const position = cursor.positions[id] as ProviderPosition;
+  const own = cursor.direction === direction && position.key !== undefined;
+  return { key: own ? (position.key as OrderKey | null) : cursor.edge, hint: position.hint };
+}
+
 /** Runs a merged query for one page. */
 export async function queryOrders(query: OrdersQuery, call: CallContext, limits: EngineLimits): Promise<OrderPage> {
-  if (query.first != null && query.last != null) throw new UserInputError("give either first or last, not both", "last");
-  if (query.after != null && query.before != null) throw new UserInputError("give either after or before, not both", "before");
-  if (query.first != null && query.before != null) throw new UserInputError("before pages backward: use it with last", "before");
-  if (query.last != null && query.after != null) throw new UserInputError("after pages forward: use it with first", "after");
-  const backward = query.last != null || query.before != null;
-  const size = backward ? pageSize(query.last, "last", limits) : pageSize(query.first, "first", limits);
   const sort = effectiveSort(query.sort);
   const ids = query.connectors.map((c) => c.id).sort();
   // Hashed only when a cursor is decoded or read (a first page read through `nodes` needs neither).
   let fingerprinted: string | undefined;
   const fingerprint = () => (fingerprinted ??= cursorFingerprint(query));
-  const cursorText = backward ? query.before : query.after;
-  const cursor = cursorText != null ? decodeCursor(cursorText, fingerprint(), ids, backward ? "before" : "after", limits.cursorKey) : null;
+  const range = pageRange(query, limits, () => ({ fingerprint: fingerprint(), providers: ids, sort }));
+  const { backward, size } = range;
+  const direction: CursorDirection = backward ? "backward" : "forward";
+  const from = backward ? range.before : range.after;
+  // The other cursor bounds the page's far side (Relay: the edges between after and before).
+  const stop = (backward ? range.after : range.before)?.edge;
 
   const streams = query.connectors.map((connector) => {
     const customerIds = query.customerIdsByProvider?.get(connector.id);
@@ -239,48 +300,48 @@ export async function queryOrders(query: OrdersQuery, call: CallContext, limits:
     return new ProviderStream(connector, filter, sort, call, limits, noCustomer);
   });
   const compare = orderComparator(sort);
+  const keys = keyOrder(sort);
   const byProvider = (candidate: Candidate) => candidate.record.provider;
+  const pointOf = (id: string) => startingPoint(from, direction, id);
+  const points = new Map(ids.map((id) => [id, pointOf(id)]));
 
-  /** Where a provider's read starts (forward) or ends (backward; null: at its end). */
-  const boundOf = (id: string): number | null => {
-    if (!cursor) return backward ? null : 0;
-    if (cursor.owner === id) return backward ? cursor.index : cursor.index + 1;
-    return cursor.resume[id] ?? 0;
-  };
   // Partial, never silent: a provider that fails gives way to the others' orders and an error
-  // naming it; its cursor position stays where it was, so the next page reads it from there.
+  // naming it; its position in the page's cursors stays where it was, so the next page reads it from there.
   const failures: UpstreamError[] = [];
   const readEach = async (
-    read: (stream: ProviderStream, bound: number | null) => Promise<StreamRead>,
+    read: (stream: ProviderStream, point: StreamPoint) => Promise<StreamRead>,
     previous?: readonly ProviderRead[],
   ): Promise<ProviderRead[]> => {
     const settled = await Promise.allSettled(
       streams.map(async (stream, i): Promise<ProviderRead> => {
         const before = previous?.[i];
-        if (before && !before.lazy) return before;
+        if (before && (!before.lazy || before.failed)) return before;
         const id = stream.connector.id;
-        const bound = boundOf(id);
-        return { ...(await read(stream, bound)), id, bound };
+        return { ...(await read(stream, points.get(id) as StreamPoint)), id, failed: false };
       }),
     );
-    const reads = settled.map((outcome, i) => {
+    const reads = settled.map((outcome, i): ProviderRead => {
       if (outcome.status === "fulfilled") return outcome.value;
       const stream = streams[i] as ProviderStream;
       if (!(outcome.reason instanceof UpstreamError) || streams.length === 1) throw outcome.reason;
       failures.push(outcome.reason);
       const id = stream.connector.id;
-      // A page read from the end keeps "the end" for a provider whose length it never learnt.
-      return { items: [] as Candidate[], exhausted: false, id, bound: boundOf(id) ?? END_OF_SEQUENCE };
+      return { items: [], exhausted: false, at: (points.get(id) as StreamPoint).hint, id, failed: true };
     });
     if (failures.length > 0 && failures.length === streams.length) throw failures[0];
     return reads;
   };
 
-  let reads: ProviderRead[];
-  let taken: Candidate[];
-  let more: boolean;
-  if (backward) {
-    reads = await readEach((stream, bound) => stream.backward(bound, size));
+  let reads: ProviderRead[] = [];
+  let taken: Candidate[] = [];
+  let more = false;
+  if (size === 0) {
+    // `first: 0` (or `last: 0`): an empty page, and nothing to read for it.
+  } else if (backward) {
+    reads = await readEach(async (stream, point) => {
+      const read = await stream.backward(point, size, stop);
+      return { items: read.items, exhausted: read.exhausted, at: read.to };
+    });
     const all = reads.flatMap((r) => r.items).sort((a, b) => compare(a.record, b.record));
     taken = all.slice(Math.max(0, all.length - size));
     more = all.length > size || reads.some((r) => !r.exhausted);
@@ -289,49 +350,64 @@ export async function queryOrders(query: OrdersQuery, call: CallContext, limits:
     // several providers that can match, each shows about its share of the page, so its rows stay
     // texts until read. A provider whose plan matches nothing reads no window and does not count.
     const sparse = streams.filter((stream) => !stream.plan.empty).length > 1;
-    reads = await readEach(async (stream, bound) => {
-      const lazy = await stream.forwardLazy(bound ?? 0, size, sparse);
-      return lazy ? { items: [], exhausted: lazy.ended, lazy } : stream.forward(bound ?? 0, size);
+    const eager = async (stream: ProviderStream, point: StreamPoint): Promise<StreamRead> => {
+      const read = await stream.forward(point, size, stop);
+      return { items: read.items, exhausted: read.exhausted, at: read.from };
+    };
+    reads = await readEach(async (stream, point) => {
+      const lazy = await stream.forwardLazy(point, size, sparse);
+      return lazy ? { items: [], exhausted: lazy.ended, lazy, at: lazy.from } : eager(stream, point);
     });
-    let merged = mergeForward(reads, streams, size, compare);
+    let merged = mergeForward(reads, streams, size, compare, keys, stop);
     if (!merged) {
       // Malformed rows left a window short before its end: those providers are read in full.
-      reads = await readEach((stream, bound) => stream.forward(bound ?? 0, size), reads);
-      merged = mergeForward(reads, streams, size, compare) as MergedPage;
+      reads = await readEach(eager, reads);
+      merged = mergeForward(reads, streams, size, compare, keys, stop) as MergedPage;
     }
     ({ taken, more } = merged);
   }
 
-  // Each edge's cursor: for every provider, where reading resumes after that edge (computed when read).
+  // Each edge's cursor: the edge's key, and for every provider where its reading resumes after that
+  // edge (computed when read). A provider that answered has given every order up to the edge, so
+  // the edge's key is its position, unless it already stood past the edge (this page began with
+  // orders of a provider that had failed before); one that failed keeps the position it came with.
   const encode: CursorEncoder = (edge) => {
-    const resume: Record<string, number> = {};
-    if (!backward) {
-      // The page is the merge's prefix: a provider resumes after its last row taken up to this edge.
-      for (const read of reads) resume[read.id] = read.bound ?? 0;
-      for (const row of taken) {
-        resume[byProvider(row)] = row.index + 1;
-        if (row === edge) break;
+    const edgeKey = orderKey(edge.record, sort);
+    const positions: Record<string, ProviderPosition> = {};
+    for (const read of reads) {
+      const point = points.get(read.id) as StreamPoint;
+      if (read.failed) {
+        positions[read.id] = { hint: point.hint, key: point.key };
+        continue;
       }
-    } else {
-      for (const read of reads) {
-        if (read.id === byProvider(edge)) {
-          resume[read.id] = edge.index + 1;
-          continue;
+      let hint = read.at;
+      if (!backward) {
+        for (const row of taken) {
+          if (byProvider(row) === read.id) hint = row.index + 1;
+          if (row === edge) break;
         }
-        const mine = read.items;
-        const next = mine.find((c) => compare(c.record, edge.record) > 0);
-        resume[read.id] = next ? next.index : (read.bound ?? next ?? (mine.at(-1)?.index ?? -1) + 1);
+      } else {
+        const next = read.items.find((c) => compare(c.record, edge.record) > 0);
+        if (next) hint = next.index;
       }
+      // Forward, a position is ahead when it is after the edge; backward, when it is before it.
+      const ahead = point.key !== null && keys.compareKeys(point.key, edgeKey) * (backward ? -1 : 1) > 0;
+      positions[read.id] = ahead ? { hint, key: point.key } : { hint };
     }
-    const state: CursorState = { owner: byProvider(edge), index: edge.index, resume };
-    return encodeCursor(state, fingerprint(), limits.cursorKey);
+    return encodeCursor({ direction, edge: edgeKey, positions }, fingerprint(), limits.cursorKey);
   };
   const edges = taken.map((row) => lazyEdge(row, encode));
 
+  // A page without edges says there is nothing further either way: a client that loops "while
+  // hasNextPage, after = endCursor" always has a cursor that moves on, and ends. Providers that
+  // failed are in `errors`; asking again later from the same cursor reads them from where they stood.
+  const any = edges.length > 0;
+  const hasNextPage = any && (backward ? range.before !== null : more);
+  const hasPreviousPage = any && (backward ? more : range.after !== null);
   let counted: Promise<number | null> | undefined;
   return {
     edges,
-    pageInfo: lazyPageInfo(edges, backward ? cursor !== null : more, backward ? more : cursor !== null),
+    pageInfo: lazyPageInfo(edges, hasNextPage, hasPreviousPage),
     problems: [...failures, ...streams.flatMap((s) => s.problems)],
     totalCount: () => {
       // With a provider missing from the page, the total cannot be known here.

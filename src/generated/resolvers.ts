@@ -905,7 +905,15 @@ export type Query = {
   order: Maybe<Order>;
   /**
    * Orders of all configured providers (or of `providers`), merged into one order.
-   * Without `sort`: newest first. `first`/`last` default to 50, at most 250.
+   * Without `sort`: newest first. Orders without a value of the sort field (an emnify
+   * draft has no `createdAt` until it is submitted) sort last descending and first
+   * ascending; ties are broken by provider id, then native id. `first`/`last` default
+   * to 50, at most 250; `after` and `before` together select the orders between two
+   * edges (Relay). A cursor holds its edge's place in this order, not an offset: an
+   * order that exists unchanged while a client pages appears exactly once, whatever
+   * else changes between pages. A page without edges answers `hasNextPage: false`;
+   * when providers failed (see `errors`), asking again later from the same cursor
+   * reads them from where they stood.
    */
   orders: OrderConnection;
   /** Orders carrying a vendor reference (exact match), across the providers that support references. */

@@ -6,12 +6,11 @@
  */
 import { GraphQLError, type GraphQLResolveInfo, responsePathAsArray } from "graphql";
 import { queryFingerprint } from "../engine/cursor.ts";
-import { invalidateFullReads } from "../engine/provider-stream.ts";
-import type { MutationResolvers, QueryResolvers, SetOrderVendorReferenceInput, UpdateOrderStatusInput } from "../generated/resolvers.ts";
+import type { MutationResolvers, SetOrderVendorReferenceInput, UpdateOrderStatusInput } from "../generated/resolvers.ts";
 import type { Connector, WriteOperation } from "../providers/core/connector.ts";
 import type { OrderRecord } from "../providers/core/model.ts";
 import { UpstreamError } from "../providers/core/upstream-error.ts";
-import { allowedConnectors, type GraphContext, mayUse, requireScope } from "./context.ts";
+import { type GraphContext, mayUse, requireScope } from "./context.ts";
 import { decodeGlobalId } from "./global-id.ts";
 import { selectsField } from "./lookahead.ts";
 import { withCause } from "./partial-errors.ts";
@@ -34,14 +33,15 @@ interface StatusPayload {
 const fail = (code: UserErrorCode, field: string[] | null, message: string) => ({ userErrors: [{ code, field, message }] });
 
 /**
- * Runs a write, then forgets the provider's briefly kept full reads, also when
- * the write failed (it may have reached the provider all the same).
+ * Runs a write, then tells the server's full-read cache to forget the
+ * provider's kept reads, also when the write failed (it may have reached the
+ * provider all the same).
  */
-async function afterWrite<T>(connector: Connector, write: () => Promise<T>): Promise<T> {
+async function afterWrite<T>(context: GraphContext, connector: Connector, write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } finally {
-    invalidateFullReads(connector);
+    context.limits.fullReads?.forget(connector.id);
   }
 }
 
@@ -145,7 +145,9 @@ async function updateStatus(context: GraphContext, input: UpdateOrderStatusInput
     context.writes.serialize(`${connector.id}\u0000${nativeId}`, async (): Promise<StatusPayload> => {
       const before = readBefore ? await readFresh(context, connector, nativeId) : undefined;
       if (before === null) return { ...empty, ...fail("NOT_FOUND", ["input", "orderId"], "no order has this id") };
-      const written = await afterWrite(connector, () => connector.writes!.updateStatus(nativeId, resolved.code, notify, context.call));
+      const written = await afterWrite(context, connector, () =>
+        connector.writes!.updateStatus(nativeId, resolved.code, notify, context.call),
+      );
       if (!written) return { ...empty, ...fail("NOT_FOUND", ["input", "orderId"], "no order has this id") };
       const after = readAfter ? await readAfterWrite(context, connector, nativeId, path) : null;
       return { order: after, previousStatus: before?.nativeStatus ?? null, replayed: false, userErrors: [] };
@@ -183,7 +185,9 @@ async function setVendorReference(context: GraphContext, input: SetOrderVendorRe
   const problem = vendorReferenceProblem(input.vendorReference, max);
   if (problem) return { order: null, ...fail("INVALID", ["input", "vendorReference"], problem) };
   return context.writes.serialize(`${connector.id}\u0000${nativeId}`, async () => {
-    const written = await afterWrite(connector, () => connector.writes!.setVendorReference!(nativeId, input.vendorReference, context.call));
+    const written = await afterWrite(context, connector, () =>
+      connector.writes!.setVendorReference!(nativeId, input.vendorReference, context.call),
+    );
     if (!written) return { order: null, ...fail("NOT_FOUND", ["input", "orderId"], "no order has this id") };
     const path = orderPath(info);
     const after = path ? await readAfterWrite(context, connector, nativeId, path) : null;
@@ -191,40 +195,8 @@ async function setVendorReference(context: GraphContext, input: SetOrderVendorRe
   });
 }
 
-/** Orders with a vendor reference, from every allowed provider that stores references. */
-async function ordersByVendorReference(context: GraphContext, reference: string, providers: readonly string[] | null | undefined) {
-  requireScope(context, "orders:read", "reading orders");
-  const problem = vendorReferenceProblem(reference, 255);
-  if (problem) throw new GraphQLError(problem, { extensions: { code: "BAD_USER_INPUT", argument: "vendorReference" } });
-  const connectors = allowedConnectors(context, providers).filter((c) =>
-    c.capabilities.filters.some((f) => f.field === "VENDOR_REFERENCE" && f.native),
-  );
-  const lists = await Promise.all(
-    connectors.map(async (connector) => {
-      const rows: OrderRecord[] = [];
-      for (let offset = 0; ; offset += connector.maxPageSize) {
-        const page = await connector.list(
-          {
-            filter: { vendorReference: reference },
-            sort: { field: "CREATED_AT", direction: "DESC" },
-            offset,
-            limit: connector.maxPageSize,
-          },
-          context.call,
-        );
-        rows.push(...page.rows);
-        if (page.end || page.rows.length < connector.maxPageSize) return rows;
-      }
-    }),
-  );
-  return lists.flat();
-}
-
-/** The Mutation resolvers and Query.ordersByVendorReference. */
-export function writeResolvers(): {
-  Mutation: MutationResolvers<GraphContext>;
-  ordersByVendorReference: QueryResolvers<GraphContext>["ordersByVendorReference"];
-} {
+/** The Mutation resolvers. */
+export function writeResolvers(): { Mutation: MutationResolvers<GraphContext> } {
   return {
     Mutation: {
       updateOrderStatus: (_root, args, context, info) => {
@@ -236,6 +208,5 @@ export function writeResolvers(): {
         return setVendorReference(context, args.input, info);
       },
     },
-    ordersByVendorReference: (_root, args, context) => ordersByVendorReference(context, args.vendorReference, args.providers),
   };
 }

@@ -12,6 +12,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { GraphQLSchema } from "graphql";
 import type { OrdergraphConfig } from "../config/config.schema.ts";
 import { createCursorKey } from "../engine/cursor.ts";
+import { FullReadCache } from "../engine/full-read-cache.ts";
 import { createGraphContext, type GraphContext } from "../graph/context.ts";
 import { filterGuardPlugin } from "../graph/filter-guard.ts";
 import { partialErrorsPlugin } from "../graph/partial-errors.ts";
@@ -230,8 +231,13 @@ export async function buildServer(options: ServerOptions): Promise<OrdergraphSer
   const routerApollo = serverFor(schemas.router, []);
   await Promise.all([publicApollo.start(), routerApollo.start()]);
 
-  // Without a configured secret, a key of this process's own: its cursors fail on any other (see docs/operations.md).
-  const engineLimits = { ...config.engine, cursorKey: createCursorKey(config.server.cursorSecret) };
+  const engineLimits = {
+    ...config.engine,
+    // Without a configured secret, a key of this process's own: its cursors fail on any other (see docs/operations.md).
+    cursorKey: createCursorKey(config.server.cursorSecret),
+    // One full-read cache per server, given to the engine with its limits (writes tell it to forget a provider's reads).
+    fullReads: new FullReadCache(config.engine.fullReadTtlMs),
+  };
   const authGuard = createAuthGuard(keys, new AuthFailureLimiter(config.server.authFailures));
   const handlerOptions = {
     context: async (request: FastifyRequest) => {

@@ -39,7 +39,7 @@ import {
   streamCalls,
 } from "../engine/call-bounds.ts";
 import { customerFilter } from "../engine/customer-orders.ts";
-import type { SizeLimits } from "../engine/order-query.ts";
+import { readsBackward, type SizeLimits } from "../engine/order-query.ts";
 import type { OrderFilter as OrderFilterInput, OrderSort as OrderSortInput } from "../generated/resolvers.ts";
 import { decodeGlobalId } from "../graph/global-id.ts";
 import { resolveFilter, resolveSort } from "../graph/order-input.ts";
@@ -622,10 +622,12 @@ class CostWalk {
     const limits = upstream.limits;
     // A larger page is refused before any call.
     const pageSize = Math.min(size, limits.maxPageSize);
+    // As the engine reads the page: backward from `before`, or forward from `after` (the other cursor only ends it).
+    const backward = readsBackward(args);
     const read: PageRead = {
       size: pageSize,
-      backward: args.last != null || args.before != null,
-      atCursor: args.after != null || args.before != null,
+      backward,
+      atCursor: (backward ? args.before : args.after) != null,
       count: inner.count,
     };
     let filter: OrderFilter = {};

@@ -81,6 +81,13 @@ afterAll(async () => {
   await Promise.all((emulators ?? []).map((e) => e.close()));
 });
 
+/** The cursor of the `index`-th edge of a page of 50 with the given arguments (read on the case's own server). */
+async function edgeCursor(server: TestServer, args: string, index: number): Promise<string> {
+  const page = await post(server, `{ orders(first: 50${args ? `, ${args}` : ""}) { edges { cursor } } }`);
+  const edges = (page.data as { orders: { edges: Array<{ cursor: string }> } }).orders.edges;
+  return (edges[index] as { cursor: string }).cursor;
+}
+
 const orders = (provider: string, n: number) => (orderIds.get(provider) ?? []).slice(0, n);
 const customers = (provider: string, n: number) => (customerIds.get(provider) ?? []).slice(0, n);
 const everywhere = <T>(pick: (provider: string) => T[]) => [IT, EM, CS, AP, DJ].flatMap(pick);
@@ -121,6 +128,28 @@ const CASES: Case[] = [
       );
       return { after: (first.data as { orders: { pageInfo: { endCursor: string } } }).orders.pageInfo.endCursor };
     },
+  },
+  {
+    name: "the page after a cursor, oldest first (narrowed to the orders after its key where a provider filters on the time)",
+    query:
+      "query ($after: String) { orders(first: 30, after: $after, sort: [{ field: CREATED_AT, direction: ASC }]) { nodes { id } pageInfo { hasNextPage } } }",
+    before: async (server) => ({ after: await edgeCursor(server, "sort: [{ field: CREATED_AT, direction: ASC }]", 29) }),
+  },
+  {
+    name: "the page after a cursor, by total (found again around the last position)",
+    query: "query ($after: String) { orders(first: 20, after: $after, sort: [{ field: TOTAL, direction: DESC }]) { nodes { id } } }",
+    before: async (server) => ({ after: await edgeCursor(server, "sort: [{ field: TOTAL, direction: DESC }]", 19) }),
+  },
+  {
+    name: "a page between two cursors (after with before), forward and backward",
+    query:
+      "query ($after: String, $before: String) { a: orders(first: 10, after: $after, before: $before) { nodes { id } } b: orders(last: 10, after: $after, before: $before) { nodes { id } } }",
+    before: async (server) => ({ after: await edgeCursor(server, "", 4), before: await edgeCursor(server, "", 35) }),
+  },
+  {
+    name: "a backward page before a cursor",
+    query: "query ($before: String) { orders(last: 15, before: $before) { totalCount nodes { id } pageInfo { hasPreviousPage } } }",
+    before: async (server) => ({ before: await edgeCursor(server, "", 40) }),
   },
   { name: "a text search no provider applies whole", query: '{ orders(first: 10, filter: { search: "a" }) { totalCount nodes { id } } }' },
   {

@@ -155,6 +155,23 @@ describe("firstPagesByCustomer", () => {
     await expectSameAsAlone("up-to-3", { first: 2 });
   });
 
+  it("answers first: 0 with each customer's empty page, which says there is nothing further, and reads nothing for it", async () => {
+    const { batchedCalls, aloneCalls } = await expectSameAsAlone("many", { first: 0 });
+    // Only the counts, which the comparison asks for (one per customer, the same both ways).
+    expect(batchedCalls).toBe(aloneCalls);
+    const pages = fakeConnector("many");
+    const empty = await firstPagesByCustomer(
+      { connector: pages.connector, customerIds: ["c0", "c1"], first: 0, filter: {}, sort: [] },
+      standaloneCall(),
+      LIMITS,
+    );
+    expect([...empty.values()].map((page) => page.pageInfo)).toEqual([
+      { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+      { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+    ]);
+    expect(pages.calls).toEqual([]);
+  });
+
   it("reads alone when a residual filter would hide rows that positions depend on", async () => {
     const { batchedCalls, aloneCalls } = await expectSameAsAlone("many", { first: 2, filter: { email: "a@example.com" } });
     expect(batchedCalls).toBe(aloneCalls);
