@@ -4,11 +4,10 @@
  * residual, and what is known to match nothing.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { activePlatformConfigSchema } from "../../src/providers/activeplatform/activeplatform.config.ts";
+import { activePlatformConfigSchema, parseUtcOffset } from "../../src/providers/activeplatform/activeplatform.config.ts";
 import {
   ActivePlatformConnector,
   activePlatformListParams,
-  parseUtcOffset,
   singleLocalDate,
 } from "../../src/providers/activeplatform/activeplatform.connector.ts";
 import type { OrderFilter, SortKey } from "../../src/providers/core/connector.ts";

@@ -5,7 +5,25 @@
  */
 import { z } from "zod";
 import { providerBaseSchema } from "../../config/config.schema.ts";
-import { ACTIVEPLATFORM_MAX_PER_PAGE, parseUtcOffset } from "./activeplatform.connector.ts";
+
+/**
+ * The largest `per_page` ordergraph ever sends (and the default of `maxPerPage`).
+ * The docs name no maximum; this bound is ours: pages stay quick to decode, and
+ * an installation that caps `per_page` (as Kaminari's `max_per_page` can) at 100
+ * or more never lowers a page, which would look like the end of the list. One
+ * with a lower cap sets `maxPerPage` to it.
+ */
+export const ACTIVEPLATFORM_MAX_PER_PAGE = 100;
+
+/** Parses `+03:00` / `-0530` / `Z` to minutes east of UTC; null when it is not an offset. */
+export function parseUtcOffset(text: string): number | null {
+  if (text === "Z") return 0;
+  const match = /^([+-])(\d{2}):?(\d{2})$/.exec(text);
+  if (!match) return null;
+  const minutes = Number(match[2]) * 60 + Number(match[3]);
+  if (minutes > 14 * 60 || Number(match[3]) >= 60) return null;
+  return match[1] === "-" ? -minutes : minutes;
+}
 
 /** An ActivePlatform provider entry. */
 export const activePlatformConfigSchema = providerBaseSchema

@@ -27,7 +27,7 @@ import type { OrderDecoder } from "../core/order-decoder.ts";
 import { mapConcurrent, type PagingStrategy, pagingFor, withQuery } from "../core/paging.ts";
 import type { ConnectorServices } from "../core/provider-definition.ts";
 import { credentialsRejected, invalidResponse, unexpectedStatus } from "../core/upstream-error.ts";
-import type { ActivePlatformConfig } from "./activeplatform.config.ts";
+import { type ActivePlatformConfig, parseUtcOffset } from "./activeplatform.config.ts";
 import { type ActivePlatformMapContext, activePlatformToOrder } from "./activeplatform.mapper.ts";
 import { type ActivePlatformRawOrder, activePlatformListSchema, activePlatformOrderSchema } from "./activeplatform.schemas.ts";
 import {
@@ -41,14 +41,6 @@ import {
 export const ACTIVEPLATFORM_LIST_PATH = "/api/vendor/v1/orders.json";
 /** Path of one order. */
 export const activePlatformOrderPath = (id: string): string => `/api/vendor/v1/orders/${id}.json`;
-/**
- * The largest `per_page` ordergraph ever sends (and the default of `maxPerPage`).
- * The docs name no maximum; this bound is ours: pages stay quick to decode, and
- * an installation that caps `per_page` (as Kaminari's `max_per_page` can) at 100
- * or more never lowers a page, which would look like the end of the list. One
- * with a lower cap sets `maxPerPage` to it.
- */
-export const ACTIVEPLATFORM_MAX_PER_PAGE = 100;
 
 /** `sorting[field]` of each unified sort field. NUMBER is the document number the `number` field shows. */
 export const ACTIVEPLATFORM_SORT_FIELDS: Readonly<Record<SortKey["field"], string>> = {
@@ -85,16 +77,6 @@ export function activePlatformCapabilities(datePushdown: boolean): Capabilities 
     writes: writeCapabilities(),
     count: "SCAN",
   };
-}
-
-/** Parses `+03:00` / `-0530` / `Z` to minutes east of UTC; null when it is not an offset. */
-export function parseUtcOffset(text: string): number | null {
-  if (text === "Z") return 0;
-  const match = /^([+-])(\d{2}):?(\d{2})$/.exec(text);
-  if (!match) return null;
-  const minutes = Number(match[2]) * 60 + Number(match[3]);
-  if (minutes > 14 * 60 || Number(match[3]) >= 60) return null;
-  return match[1] === "-" ? -minutes : minutes;
 }
 
 function dateAt(instant: number, offsetMinutes: number): string | null {
